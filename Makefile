@@ -1,0 +1,103 @@
+# disco: a Disco-style virtual machine monitor for MIPS64 on QEMU malta.
+#
+#   make run         install what is missing, build, boot interactively
+#   make test        install what is missing, build, run every test
+#   make bench-boot  instruction counts: boot to all CPUs online, cross-calls
+#
+# Options: CPUS=4 MEM=256M APPEND="numa=2 hz=1000" QEMU_TIMEOUT=...
+
+CPUS   ?= 4
+MEM    ?= 256M
+APPEND ?=
+
+CROSS   ?= mips64el-linux-gnuabi64-
+CC      := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+OBJDUMP := $(CROSS)objdump
+HOSTCC  ?= gcc
+QEMU    ?= qemu-system-mips64el
+BUILD   := build
+
+# The machine: malta with a MIPS64 Release 2 CPU, console on stdio.
+QEMU_MACHINE = -M malta -cpu MIPS64R2-generic -nographic -no-reboot
+
+ARCH_CFLAGS := -march=mips64r2 -mabi=64 -msym32 -G0 -mno-abicalls -fno-pic \
+	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
+	-fno-stack-protector -msoft-float -fno-common
+CFLAGS := $(ARCH_CFLAGS) -O2 -g -std=gnu11 -Wall -Wextra -Werror \
+	-Wno-unused-parameter -I. -Iarch/mips64/include -I$(BUILD)/include
+ASFLAGS := $(ARCH_CFLAGS) -D__ASSEMBLER__ -I. -Iarch/mips64/include -I$(BUILD)/include
+LDFLAGS := -nostdlib -static -Wl,--no-warn-rwx-segments -Wl,-T,arch/mips64/linker.ld \
+	-Wl,--build-id=none -Wl,-z,max-page-size=4096
+
+MONITOR_SRCS := $(wildcard monitor/*.c mmu/*.c numa/*.c vcpu/*.c devices/*.c) \
+	$(wildcard arch/mips64/*.c arch/mips64/malta/*.c)
+MONITOR_ASMS := arch/mips64/start.S arch/mips64/vectors.S
+MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
+	$(patsubst %.S,$(BUILD)/%.o,$(MONITOR_ASMS))
+MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
+MONITOR_OBJS := $(filter-out $(BUILD)/arch/mips64/asm-offsets.o,$(MONITOR_OBJS))
+
+.PHONY: all run test deps bench-boot plugin host-tests clean
+all: $(BUILD)/disco.elf
+
+deps:
+	@tools/install-deps.sh
+
+$(BUILD)/include/asm-offsets.h: arch/mips64/asm-offsets.c arch/mips64/include/arch/frame.h monitor/percpu.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -S -o $(BUILD)/asm-offsets.s $<
+	sed -n 's/^->\([A-Z_0-9]*\) [$$#]*\([-0-9]*\).*/#define \1 \2/p' $(BUILD)/asm-offsets.s > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: %.S $(BUILD)/include/asm-offsets.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/disco.elf: $(MONITOR_OBJS) arch/mips64/linker.ld
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MONITOR_OBJS)
+	$(OBJDUMP) -d $@ > $(BUILD)/disco.asm
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+run: deps $(BUILD)/disco.elf
+	$(QEMU) $(QEMU_MACHINE) -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
+		-append "$(APPEND)"
+
+# ---- tests ----
+
+HOST_TEST_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -I. \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+HOST_TESTS := format cmdline topology page_alloc
+HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
+# The pure modules each host test links with.
+HOST_MODULES := monitor/format.c monitor/parse.c monitor/cmdline.c \
+	numa/topology.c mmu/page_alloc.c
+
+$(BUILD)/host/test_%: tests/host/test_%.c $(HOST_MODULES)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(HOST_MODULES) -lcmocka
+
+host-tests: $(HOST_TEST_BINS)
+
+test: deps $(BUILD)/disco.elf host-tests
+	tests/run.sh
+
+# ---- measurement ----
+
+PLUGIN := $(BUILD)/insncount.so
+plugin: deps $(PLUGIN)
+$(PLUGIN): tools/qemu-plugins/insncount.c
+	tools/fetch-qemu-plugin-header.sh
+	$(MAKE) -C tools/qemu-plugins OUT=$(abspath $(BUILD)) \
+		QEMU_PLUGIN_INC=$$(tools/fetch-qemu-plugin-header.sh --dir)
+
+bench-boot: deps $(BUILD)/disco.elf $(PLUGIN)
+	tools/bench-boot.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,27 @@
+/*
+ * Structure offsets for assembly. Compiled to assembly only; the Makefile
+ * turns each "->NAME value" marker into "#define NAME value".
+ */
+#include <stddef.h>
+#include "arch/frame.h"
+#include "monitor/percpu.h"
+
+#define DEFINE(sym, val) __asm__ volatile("\n->" #sym " %0" : : "i"(val))
+#define OFFSET(sym, type, member) DEFINE(sym, offsetof(type, member))
+
+void asm_offsets(void);
+
+void asm_offsets(void)
+{
+	DEFINE(FRAME_SIZE, sizeof(struct trap_frame));
+	OFFSET(FRAME_REGS, struct trap_frame, regs);
+	OFFSET(FRAME_HI, struct trap_frame, hi);
+	OFFSET(FRAME_LO, struct trap_frame, lo);
+	OFFSET(FRAME_EPC, struct trap_frame, epc);
+	OFFSET(FRAME_BADVADDR, struct trap_frame, badvaddr);
+	OFFSET(FRAME_VECTOR, struct trap_frame, vector);
+	OFFSET(FRAME_STATUS, struct trap_frame, status);
+	OFFSET(FRAME_CAUSE, struct trap_frame, cause);
+	DEFINE(PERCPU_STACK_SHIFT, PERCPU_STACK_SHIFT);
+	DEFINE(MAX_CPUS, MAX_CPUS);
+}

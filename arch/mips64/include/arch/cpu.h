@@ -1,0 +1,77 @@
+/*
+ * The small set of CPU operations machine-independent code may call.
+ * Everything MIPS-specific behind these names stays in arch/mips64/.
+ */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "arch/mipsregs.h"
+
+#define ARCH_MAX_CPUS 16
+
+/*
+ * Puts this CPU's private hardware in a known state (the TLB: every entry
+ * unique and unmatchable). Called once per CPU at bring-up.
+ */
+void arch_cpu_init(void);
+
+/* This CPU's index: EBase.CPUNum, set by the hardware, 0..ncpus-1. */
+static inline unsigned int arch_cpu_id(void)
+{
+	return read_c0_ebase() & EBASE_CPUNUM;
+}
+
+/* Disable interrupts on this CPU; returns a token for arch_irq_restore(). */
+static inline unsigned long arch_irq_save(void)
+{
+	uint32_t old;
+	__asm__ volatile("di\t%0\n\tehb" : "=r"(old) : : "memory");
+	return old & ST0_IE;
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+	if (flags)
+		__asm__ volatile("ei\n\tehb" : : : "memory");
+}
+
+static inline void arch_irq_enable(void)
+{
+	__asm__ volatile("ei\n\tehb" : : : "memory");
+}
+
+static inline void arch_irq_disable(void)
+{
+	__asm__ volatile("di\n\tehb" : : : "memory");
+}
+
+static inline bool arch_irq_enabled(void)
+{
+	return (read_c0_status() & (ST0_IE | ST0_EXL | ST0_ERL)) == ST0_IE;
+}
+
+/*
+ * Sleep until an interrupt arrives (the next timer tick at the latest).
+ * Interrupts must be enabled, or `wait` never returns. In QEMU a waiting
+ * CPU also gives the single emulation thread to the other CPUs.
+ */
+static inline void arch_wait_for_interrupt(void)
+{
+	__asm__ volatile("wait" : : : "memory");
+}
+
+/* Spin-loop hint. QEMU has no pause; a nop keeps the loop honest. */
+static inline void arch_cpu_relax(void)
+{
+	__asm__ volatile("nop" : : : "memory");
+}
+
+/* The CPU's free-running cycle counter (Count), 32 bits, wraps. */
+static inline uint32_t arch_counter(void)
+{
+	return read_c0_count();
+}
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * Entry point: every CPU arrives here at once from the boot ROM, all with
+ * the same sp, BEV=1 and a0..a3 = argc, argv, envp, low RAM size.
+ *
+ * Registers: t0 = CPU index, t1..t2 scratch; a0..a3 are kept for CPU 0.
+ * Before touching memory each CPU takes its own stack; before anything can
+ * fault it installs the monitor's vectors (EBase) and clears BEV.
+ */
+#include "arch/mipsregs.h"
+#include "monitor/percpu.h"
+
+	.set	noreorder
+	.set	noat
+	.section .text.start, "ax"
+	.globl	_start
+_start:
+	li	$t0, ST0_KX | ST0_BEV	/* kernel mode, interrupts off */
+	mtc0	$t0, $12
+	ehb
+	mfc0	$t0, $15, 1		/* EBase.CPUNum */
+	andi	$t0, $t0, EBASE_CPUNUM
+	sltiu	$t1, $t0, MAX_CPUS
+	beqz	$t1, park		/* more CPUs than we support */
+	 nop
+
+	/* sp = monitor_stacks + (cpu + 1) * stack size */
+	daddiu	$t1, $t0, 1
+	dsll	$t1, $t1, PERCPU_STACK_SHIFT
+	dla	$sp, monitor_stacks
+	daddu	$sp, $sp, $t1
+
+	/* Exception vectors, then leave the boot ROM's vectors. */
+	dla	$t1, exception_vectors
+	mtc0	$t1, $15, 1
+	ehb
+	li	$t1, ST0_KX
+	mtc0	$t1, $12
+	ehb
+
+	bnez	$t0, secondary
+	 nop
+
+	/* CPU 0: clear .bss (the stacks are outside it), then C. */
+	dla	$t1, __bss_start
+	dla	$t2, __bss_end
+1:	sd	$zero, 0($t1)
+	daddiu	$t1, $t1, 8
+	sltu	$at, $t1, $t2
+	bnez	$at, 1b
+	 nop
+	jal	monitor_main
+	 nop
+	b	park
+	 nop
+
+secondary:
+	/* Wait until CPU 0 has cleared .bss and set up the monitor. */
+	dla	$t1, smp_release
+1:	lw	$t2, 0($t1)
+	beqz	$t2, 1b
+	 nop
+	sync
+	move	$a0, $t0
+	jal	smp_secondary_main
+	 nop
+
+park:
+	wait
+	b	park
+	 nop

@@ -1,0 +1,120 @@
+/*
+ * Exception dispatch: vectors.S saves a struct trap_frame and calls
+ * trap_entry(), which counts the exception and dispatches on ExcCode
+ * through a table. Anything the monitor does not expect panics with a full
+ * report.
+ */
+#include <stdint.h>
+#include "arch/frame.h"
+#include "arch/timer.h"
+#include "monitor/console.h"
+#include "monitor/monitor.h"
+#include "monitor/percpu.h"
+
+void trap_entry(struct trap_frame *f);
+
+typedef void (*trap_handler)(struct trap_frame *f);
+
+static const char *const exc_names[32] = {
+	[EXC_INT] = "Int (interrupt)",
+	[EXC_MOD] = "Mod (TLB modified)",
+	[EXC_TLBL] = "TLBL (TLB miss or invalid, load or fetch)",
+	[EXC_TLBS] = "TLBS (TLB miss or invalid, store)",
+	[EXC_ADEL] = "AdEL (address error, load or fetch)",
+	[EXC_ADES] = "AdES (address error, store)",
+	[EXC_IBE] = "IBE (bus error, fetch)",
+	[EXC_DBE] = "DBE (bus error, data)",
+	[EXC_SYS] = "Sys (syscall)",
+	[EXC_BP] = "Bp (breakpoint)",
+	[EXC_RI] = "RI (reserved instruction)",
+	[EXC_CPU] = "CpU (coprocessor unusable)",
+	[EXC_OV] = "Ov (integer overflow)",
+	[EXC_TR] = "Tr (trap)",
+	[EXC_FPE] = "FPE (floating point)",
+	[EXC_C2E] = "C2E (coprocessor 2)",
+	[EXC_MDMX] = "MDMX",
+	[EXC_WATCH] = "WATCH",
+	[EXC_MCHECK] = "MCheck (machine check)",
+	[EXC_CACHEERR] = "CacheErr",
+};
+
+static const char *const reg_names[32] = {
+	"zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
+	"a4", "a5", "a6", "a7", "t0", "t1", "t2", "t3",
+	"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7",
+	"t8", "t9", "k0", "k1", "gp", "sp", "s8", "ra",
+};
+
+static const char *vector_name(uint64_t v)
+{
+	switch (v) {
+	case VEC_TLB_REFILL: return "TLB refill";
+	case VEC_XTLB_REFILL: return "XTLB refill";
+	case VEC_CACHE_ERROR: return "cache error";
+	case VEC_INTERRUPT: return "interrupt";
+	default: return "general";
+	}
+}
+
+static unsigned int exc_code(const struct trap_frame *f)
+{
+	return (f->cause & CAUSE_EXCCODE) >> CAUSE_EXCCODE_SHIFT;
+}
+
+/* Prints everything the frame knows, for a panic report. */
+static void dump_frame(const struct trap_frame *f)
+{
+	unsigned int code = exc_code(f);
+	const char *name = exc_names[code] ? exc_names[code] : "reserved";
+
+	con_printf("  exception %u %s, %s vector%s\n", code, name,
+		   vector_name(f->vector),
+		   (f->cause & CAUSE_BD) ? ", in a branch delay slot" : "");
+	con_printf("  EPC      %016lx  BadVAddr %016lx\n",
+		   (unsigned long)f->epc, (unsigned long)f->badvaddr);
+	con_printf("  Cause    %08x          Status   %08x\n", f->cause, f->status);
+	for (int i = 0; i < 32; i += 4)
+		con_printf("  %-4s %016lx %-4s %016lx %-4s %016lx %-4s %016lx\n",
+			   reg_names[i], (unsigned long)f->regs[i],
+			   reg_names[i + 1], (unsigned long)f->regs[i + 1],
+			   reg_names[i + 2], (unsigned long)f->regs[i + 2],
+			   reg_names[i + 3], (unsigned long)f->regs[i + 3]);
+	con_printf("  hi   %016lx lo   %016lx\n",
+		   (unsigned long)f->hi, (unsigned long)f->lo);
+}
+
+static void unexpected(struct trap_frame *f)
+{
+	unsigned int code = exc_code(f);
+
+	panic_begin("unexpected exception in the monitor: %s",
+		    exc_names[code] ? exc_names[code] : "reserved");
+	dump_frame(f);
+	monitor_halt(1);
+}
+
+static void interrupt(struct trap_frame *f)
+{
+	uint32_t pending = f->cause & f->status & CAUSE_IP;
+
+	if (pending & CAUSE_IP7) {
+		arch_timer_ack();
+		monitor_tick();
+	}
+}
+
+static const trap_handler handlers[32] = {
+	[EXC_INT] = interrupt,
+};
+
+void trap_entry(struct trap_frame *f)
+{
+	unsigned int code = exc_code(f);
+	trap_handler h = handlers[code] ? handlers[code] : unexpected;
+
+	this_cpu()->exceptions[code]++;
+	if (f->vector == VEC_CACHE_ERROR)
+		h = unexpected;
+	h(f);
+	monitor_entry_poll();
+}

@@ -1,0 +1,153 @@
+/*
+ * Exception vectors and the register save/restore around trap_entry().
+ *
+ * Registers: k0 and k1 only until the frame is on the stack; after that
+ * anything, since every GPR but k0/k1 is saved. The frame layout is
+ * struct trap_frame (arch/frame.h); offsets come from asm-offsets.c.
+ *
+ * Stack choice: if the monitor was running (Status.KSU = 0) the frame goes
+ * below its current sp; if a guest was running (supervisor or user mode)
+ * it goes at the top of this CPU's monitor stack.
+ */
+#include "arch/mipsregs.h"
+#include "monitor/percpu.h"
+#include "asm-offsets.h"
+
+	.set	noreorder
+	.set	noat
+
+/* Switch to the monitor stack, save the old sp, then join exc_save with
+ * k1 = the vector's offset. Fits in a vector slot (0x80 bytes). */
+.macro	VECTOR offset
+	.org	\offset
+	mfc0	$k0, $12
+	andi	$k0, $k0, ST0_KSU
+	beqz	$k0, 1f
+	 move	$k1, $sp
+	/* From a guest: k1 = top of this CPU's monitor stack. */
+	mfc0	$k0, $15, 1
+	andi	$k0, $k0, EBASE_CPUNUM
+	daddiu	$k0, $k0, 1
+	dsll	$k0, $k0, PERCPU_STACK_SHIFT
+	lui	$k1, %hi(monitor_stacks)
+	daddiu	$k1, $k1, %lo(monitor_stacks)
+	daddu	$k1, $k1, $k0
+1:	move	$k0, $sp
+	daddiu	$sp, $k1, -FRAME_SIZE
+	sd	$k0, FRAME_REGS + 29 * 8($sp)
+	j	exc_save
+	 li	$k1, \offset
+.endm
+
+	.section .text.vectors, "ax"
+	.align	12
+	.globl	exception_vectors
+exception_vectors:
+	VECTOR	0x000		/* TLB refill, 32-bit segments */
+	VECTOR	0x080		/* XTLB refill, 64-bit segments */
+	VECTOR	0x100		/* cache error (runs with ERL=1) */
+	VECTOR	0x180		/* general exception */
+	VECTOR	0x200		/* interrupt, when Cause.IV = 1 */
+
+	.text
+exc_save:
+	sd	$k1, FRAME_VECTOR($sp)
+	sd	$0, FRAME_REGS + 0 * 8($sp)
+	sd	$0, FRAME_REGS + 26 * 8($sp)	/* k0, k1: used up above */
+	sd	$0, FRAME_REGS + 27 * 8($sp)
+	sd	$1, FRAME_REGS + 1 * 8($sp)
+	sd	$2, FRAME_REGS + 2 * 8($sp)
+	sd	$3, FRAME_REGS + 3 * 8($sp)
+	sd	$4, FRAME_REGS + 4 * 8($sp)
+	sd	$5, FRAME_REGS + 5 * 8($sp)
+	sd	$6, FRAME_REGS + 6 * 8($sp)
+	sd	$7, FRAME_REGS + 7 * 8($sp)
+	sd	$8, FRAME_REGS + 8 * 8($sp)
+	sd	$9, FRAME_REGS + 9 * 8($sp)
+	sd	$10, FRAME_REGS + 10 * 8($sp)
+	sd	$11, FRAME_REGS + 11 * 8($sp)
+	sd	$12, FRAME_REGS + 12 * 8($sp)
+	sd	$13, FRAME_REGS + 13 * 8($sp)
+	sd	$14, FRAME_REGS + 14 * 8($sp)
+	sd	$15, FRAME_REGS + 15 * 8($sp)
+	sd	$16, FRAME_REGS + 16 * 8($sp)
+	sd	$17, FRAME_REGS + 17 * 8($sp)
+	sd	$18, FRAME_REGS + 18 * 8($sp)
+	sd	$19, FRAME_REGS + 19 * 8($sp)
+	sd	$20, FRAME_REGS + 20 * 8($sp)
+	sd	$21, FRAME_REGS + 21 * 8($sp)
+	sd	$22, FRAME_REGS + 22 * 8($sp)
+	sd	$23, FRAME_REGS + 23 * 8($sp)
+	sd	$24, FRAME_REGS + 24 * 8($sp)
+	sd	$25, FRAME_REGS + 25 * 8($sp)
+	sd	$28, FRAME_REGS + 28 * 8($sp)
+	sd	$30, FRAME_REGS + 30 * 8($sp)
+	sd	$31, FRAME_REGS + 31 * 8($sp)
+	mfhi	$t0
+	mflo	$t1
+	sd	$t0, FRAME_HI($sp)
+	sd	$t1, FRAME_LO($sp)
+	dmfc0	$t0, $14		/* EPC */
+	dmfc0	$t1, $8			/* BadVAddr */
+	mfc0	$t2, $12		/* Status */
+	mfc0	$t3, $13		/* Cause */
+	sd	$t0, FRAME_EPC($sp)
+	sd	$t1, FRAME_BADVADDR($sp)
+	sw	$t2, FRAME_STATUS($sp)
+	sw	$t3, FRAME_CAUSE($sp)
+
+	/* Kernel mode, EXL and ERL clear, interrupts off: a fault inside
+	 * the handler is then reported with its own EPC. */
+	li	$t1, ~(ST0_KSU | ST0_EXL | ST0_ERL | ST0_IE)
+	and	$t2, $t2, $t1
+	mtc0	$t2, $12
+	ehb
+
+	move	$a0, $sp
+	jal	trap_entry
+	 nop
+
+	.globl	exc_return
+exc_return:
+	/* Back to the (possibly changed) frame: Status first, with EXL set
+	 * so nothing interrupts the restore and eret leaves to its mode. */
+	lw	$t0, FRAME_STATUS($sp)
+	ori	$t0, $t0, ST0_EXL
+	mtc0	$t0, $12
+	ehb
+	ld	$t1, FRAME_EPC($sp)
+	dmtc0	$t1, $14
+	ld	$t0, FRAME_HI($sp)
+	ld	$t1, FRAME_LO($sp)
+	mthi	$t0
+	mtlo	$t1
+	ld	$1, FRAME_REGS + 1 * 8($sp)
+	ld	$2, FRAME_REGS + 2 * 8($sp)
+	ld	$3, FRAME_REGS + 3 * 8($sp)
+	ld	$4, FRAME_REGS + 4 * 8($sp)
+	ld	$5, FRAME_REGS + 5 * 8($sp)
+	ld	$6, FRAME_REGS + 6 * 8($sp)
+	ld	$7, FRAME_REGS + 7 * 8($sp)
+	ld	$8, FRAME_REGS + 8 * 8($sp)
+	ld	$9, FRAME_REGS + 9 * 8($sp)
+	ld	$10, FRAME_REGS + 10 * 8($sp)
+	ld	$11, FRAME_REGS + 11 * 8($sp)
+	ld	$12, FRAME_REGS + 12 * 8($sp)
+	ld	$13, FRAME_REGS + 13 * 8($sp)
+	ld	$14, FRAME_REGS + 14 * 8($sp)
+	ld	$15, FRAME_REGS + 15 * 8($sp)
+	ld	$16, FRAME_REGS + 16 * 8($sp)
+	ld	$17, FRAME_REGS + 17 * 8($sp)
+	ld	$18, FRAME_REGS + 18 * 8($sp)
+	ld	$19, FRAME_REGS + 19 * 8($sp)
+	ld	$20, FRAME_REGS + 20 * 8($sp)
+	ld	$21, FRAME_REGS + 21 * 8($sp)
+	ld	$22, FRAME_REGS + 22 * 8($sp)
+	ld	$23, FRAME_REGS + 23 * 8($sp)
+	ld	$24, FRAME_REGS + 24 * 8($sp)
+	ld	$25, FRAME_REGS + 25 * 8($sp)
+	ld	$28, FRAME_REGS + 28 * 8($sp)
+	ld	$30, FRAME_REGS + 30 * 8($sp)
+	ld	$31, FRAME_REGS + 31 * 8($sp)
+	ld	$sp, FRAME_REGS + 29 * 8($sp)
+	eret

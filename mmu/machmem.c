@@ -1,0 +1,96 @@
+/*
+ * Machine memory (see machmem.h). The frame table sits in RAM just past the
+ * monitor image; RAM below the image keeps the boot loader's table; a
+ * -initrd image stays reserved for whoever reads it.
+ */
+#include "arch/addrspace.h"
+#include "arch/board.h"
+#include "mmu/machmem.h"
+#include "monitor/monitor.h"
+#include "monitor/spinlock.h"
+
+static struct page_alloc allocator;
+static spinlock_t mem_lock = SPINLOCK_INIT;
+static uint64_t frame_table_bytes;
+
+static uint64_t page_up(uint64_t x)
+{
+	return (x + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+static void *offset_to_ptr(uint64_t off)
+{
+	return phys_to_virt(arch_ram_base() + off);
+}
+
+/* Frees [start, end) of RAM, in offsets, rounded inwards to pages. */
+static void release(uint64_t start, uint64_t end)
+{
+	start = page_up(start);
+	end &= ~(PAGE_SIZE - 1);
+	if (end > start)
+		pa_release_range(&allocator, (uint32_t)(start >> PAGE_SHIFT),
+				 (uint32_t)((end - start) >> PAGE_SHIFT));
+}
+
+void mem_init(const struct boot_info *bi, const struct numa_topology *topo)
+{
+	uint32_t nframes = (uint32_t)(bi->ram_size >> PAGE_SHIFT);
+	uint64_t table = page_up(bi->image_end);
+	uint64_t table_end;
+
+	frame_table_bytes = (uint64_t)nframes * sizeof(struct pa_frame);
+	table_end = page_up(table + frame_table_bytes);
+	if (table_end > bi->ram_size)
+		panic("RAM (%lu bytes) too small for the monitor",
+		      (unsigned long)bi->ram_size);
+
+	pa_init(&allocator, offset_to_ptr(table), nframes, topo);
+	release(bi->reserved_below, bi->image_start);
+	if (bi->initrd_size) {
+		release(table_end, bi->initrd_start);
+		release(bi->initrd_start + bi->initrd_size, bi->ram_size);
+	} else {
+		release(table_end, bi->ram_size);
+	}
+}
+
+void *mem_alloc_pages(unsigned int order, unsigned int node)
+{
+	unsigned long flags = spin_lock_irqsave(&mem_lock);
+	uint32_t f = pa_alloc(&allocator, order, node);
+
+	spin_unlock_irqrestore(&mem_lock, flags);
+	return f == PA_NONE ? 0 : offset_to_ptr((uint64_t)f << PAGE_SHIFT);
+}
+
+uint64_t mem_offset(const void *p)
+{
+	return virt_to_phys(p) - arch_ram_base();
+}
+
+void mem_free_pages(void *p, unsigned int order)
+{
+	uint64_t off = mem_offset(p);
+	unsigned long flags = spin_lock_irqsave(&mem_lock);
+	bool ok = pa_free(&allocator, (uint32_t)(off >> PAGE_SHIFT), order);
+
+	spin_unlock_irqrestore(&mem_lock, flags);
+	if (!ok)
+		panic("mem_free_pages(%p, order %u): not an allocated block", p, order);
+}
+
+unsigned int mem_node_of(const void *p)
+{
+	return pa_node_of(&allocator, (uint32_t)(mem_offset(p) >> PAGE_SHIFT));
+}
+
+uint64_t mem_free_pages_on(unsigned int node)
+{
+	return pa_free_frames(&allocator, node);
+}
+
+uint64_t mem_frame_table_bytes(void)
+{
+	return frame_table_bytes;
+}

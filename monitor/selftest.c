@@ -1,0 +1,296 @@
+/*
+ * Self-tests of the monitor's foundation on the real (emulated) machine:
+ *   test=boot      power off cleanly once every CPU is online
+ *   test=spinlock  every CPU hammers one lock and one atomic counter
+ *   test=xcall     a cross-call to every CPU, then every CPU calling others
+ *   test=alloc     allocate all of RAM per node, write and check every page
+ *   test=fault     a load from an unmapped address: must panic with a report
+ *   test=xcall-latency  round-trip cost, with plugin markers (make bench-boot)
+ * Parameters: iters=N (spinlock, xcall), fault_cpu=N (fault).
+ */
+#include <stdint.h>
+#include "arch/atomic.h"
+#include "arch/board.h"
+#include "arch/cpu.h"
+#include "mmu/machmem.h"
+#include "monitor/console.h"
+#include "monitor/monitor.h"
+#include "monitor/percpu.h"
+#include "monitor/selftest.h"
+#include "monitor/smp.h"
+#include "monitor/spinlock.h"
+#include "monitor/string.h"
+#include "monitor/xcall.h"
+#include "numa/topology.h"
+
+extern struct numa_topology monitor_topology;
+
+static uint64_t param(const char *key, uint64_t dflt)
+{
+	uint64_t v = dflt;
+
+	if (cmdline_get_size(&monitor_cmdline, key, &v) == CMDLINE_MALFORMED)
+		con_printf("selftest: %s=%s is not a number; using %lu\n", key,
+			   cmdline_get(&monitor_cmdline, key), (unsigned long)dflt);
+	return v;
+}
+
+static void finish(const char *name, int failures)
+{
+	con_printf("selftest %s: %s\n", name, failures ? "FAIL" : "PASS");
+	monitor_halt(failures ? 1 : 0);
+}
+
+/* ---- spinlock ---- */
+
+static spinlock_t stress_lock = SPINLOCK_INIT;
+static volatile uint64_t locked_count;          /* only under stress_lock */
+static volatile uint32_t atomic_count;
+static volatile uint32_t inside;                /* CPUs in the section */
+static volatile uint32_t overlaps;
+static uint64_t stress_iters;
+
+static void spinlock_stress(void *arg)
+{
+	(void)arg;
+	for (uint64_t i = 0; i < stress_iters; i++) {
+		spin_lock(&stress_lock);
+		if (atomic_add_return(&inside, 1) != 1)
+			overlaps++;
+		locked_count = locked_count + 1;
+		atomic_add_return(&inside, (uint32_t)-1);
+		spin_unlock(&stress_lock);
+		atomic_add_return(&atomic_count, 1);
+	}
+}
+
+static int test_spinlock(void)
+{
+	unsigned int n = smp_cpus_online();
+	uint64_t want;
+
+	stress_iters = param("iters", 20000);
+	want = stress_iters * n;
+	xcall_run_all(spinlock_stress, 0);
+	con_printf("spinlock: %u cpus x %lu iterations: locked counter %lu, atomic counter %u, overlaps %u (want %lu, %lu, 0)\n",
+		   n, (unsigned long)stress_iters, (unsigned long)locked_count,
+		   atomic_count, overlaps, (unsigned long)want, (unsigned long)want);
+	return locked_count != want || atomic_count != (uint32_t)want || overlaps;
+}
+
+/* ---- cross-calls ---- */
+
+static volatile uint32_t ran_on[MAX_CPUS];
+static volatile uint32_t storm_hits[MAX_CPUS];
+static uint64_t storm_iters;
+
+static void record_cpu(void *arg)
+{
+	ran_on[(uintptr_t)arg] = arch_cpu_id() + 1;
+}
+
+static void count_hit(void *arg)
+{
+	(void)arg;
+	atomic_add_return(&storm_hits[arch_cpu_id()], 1);
+}
+
+/* Every CPU calls every other CPU in turn, storm_iters times. */
+static void storm(void *arg)
+{
+	unsigned int me = arch_cpu_id();
+	uint32_t online = smp_online_mask();
+
+	(void)arg;
+	for (uint64_t i = 0; i < storm_iters; i++)
+		for (unsigned int c = 0; c < MAX_CPUS; c++)
+			if (c != me && (online & (1u << c)))
+				xcall_run(c, count_hit, 0);
+}
+
+static int test_xcall(void)
+{
+	unsigned int n = smp_cpus_online();
+	uint32_t online = smp_online_mask();
+	int failures = 0;
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		if (!(online & (1u << c)))
+			continue;
+		uint32_t t0 = arch_counter();
+		bool ok = xcall_run(c, record_cpu, (void *)(uintptr_t)c);
+		uint32_t dt = arch_counter() - t0;
+		con_printf("xcall: cpu 0 -> cpu %u: ran on cpu %d, %u Count ticks\n",
+			   c, (int)ran_on[c] - 1, dt);
+		if (!ok || ran_on[c] != c + 1)
+			failures++;
+	}
+	if (xcall_run(n, record_cpu, 0)) {
+		con_printf("xcall: a call to offline cpu %u was accepted\n", n);
+		failures++;
+	}
+	storm_iters = param("iters", 20);
+	xcall_run_all(storm, 0);
+	for (unsigned int c = 0; c < n; c++) {
+		uint32_t want = (uint32_t)(storm_iters * (n - 1));
+		con_printf("xcall: storm: cpu %u served %u calls (want %u)\n",
+			   c, storm_hits[c], want);
+		if (storm_hits[c] != want)
+			failures++;
+	}
+	return failures;
+}
+
+/* Round trips for the benchmark: markers 10/11 around calls to an idle
+ * CPU, 12/13 around calls to a CPU spinning on its mailbox. */
+static volatile uint32_t spin_stop;
+
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+static void spin_serving(void *arg)
+{
+	(void)arg;
+	while (!spin_stop)
+		xcall_poll();
+}
+
+static void round_trips(unsigned int cpu, uint64_t k, unsigned int mark)
+{
+	uint32_t t0 = arch_counter();
+
+	bench_mark(mark);
+	for (uint64_t i = 0; i < k; i++)
+		xcall_run(cpu, nothing, 0);
+	bench_mark(mark + 1);
+	con_printf("xcall-latency: %lu round trips to %s cpu %u: %lu ns each\n",
+		   (unsigned long)k, mark == 10 ? "idle" : "busy", cpu,
+		   (unsigned long)((uint64_t)(arch_counter() - t0) *
+				   (1000000000u / arch_counter_hz()) / k));
+}
+
+static int test_xcall_latency(void)
+{
+	uint64_t k = param("iters", 100);
+	uint32_t seq;
+
+	if (smp_cpus_online() < 3) {
+		con_printf("xcall-latency: needs at least 3 CPUs\n");
+		return 1;
+	}
+	round_trips(1, k, 10);
+	spin_stop = 0;
+	seq = xcall_start(2, spin_serving, 0);
+	round_trips(2, k, 12);
+	spin_stop = 1;
+	xcall_finish(2, seq);
+	return 0;
+}
+
+/* ---- machine memory ---- */
+
+/* Takes every free page of each node with no fallback, writes each page's
+ * own offset into it, checks all, frees all: counts must come back. */
+static int test_alloc(void)
+{
+	int failures = 0;
+
+	for (unsigned int n = 0; n < monitor_topology.nnodes; n++) {
+		uint64_t before = mem_free_pages_on(n), got = 0, bad = 0;
+		void *head = 0;
+		void *p;
+
+		while ((p = mem_alloc_pages(0, n)) && mem_node_of(p) == n) {
+			uint64_t *w = p;
+			w[0] = (uint64_t)(uintptr_t)head;   /* chain the pages */
+			w[1] = mem_offset(p);
+			head = p;
+			got++;
+		}
+		/* Node n is exhausted: the last request fell back to another
+		 * node, or found nothing if there is no other node. */
+		if (monitor_topology.nnodes > 1 ? !p : p != 0) {
+			con_printf("alloc: node %u exhausted: fallback gave %s\n", n,
+				   p ? "a page with one node" : "nothing with several nodes");
+			failures++;
+		}
+		if (p)
+			mem_free_pages(p, 0);
+		while (head) {
+			uint64_t *w = head;
+			void *next = (void *)(uintptr_t)w[0];
+			if (w[1] != mem_offset(head))
+				bad++;
+			mem_free_pages(head, 0);
+			head = next;
+		}
+		con_printf("alloc: node %u: %lu pages allocated, written and freed, %lu bad; free %lu -> %lu\n",
+			   n, (unsigned long)got, (unsigned long)bad,
+			   (unsigned long)before, (unsigned long)mem_free_pages_on(n));
+		if (got != before || bad || mem_free_pages_on(n) != before)
+			failures++;
+	}
+	/* Everything merged back: a largest block comes from the node asked. */
+	for (unsigned int n = 0; n < monitor_topology.nnodes; n++) {
+		void *big = mem_alloc_pages(PA_MAX_ORDER, n);
+		con_printf("alloc: 4 MiB block on node %u: %s\n", n,
+			   big && mem_node_of(big) == n ? "ok" : "FAILED");
+		if (!big || mem_node_of(big) != n)
+			failures++;
+		if (big)
+			mem_free_pages(big, PA_MAX_ORDER);
+	}
+	return failures;
+}
+
+/* ---- a deliberate fault ---- */
+
+static volatile uintptr_t unmapped_address = 0x10;    /* xuseg, no TLB entry */
+
+static void load_from_nowhere(void *arg)
+{
+	(void)arg;
+	con_printf("fault: cpu %u loads from unmapped address %lx\n", arch_cpu_id(),
+		   (unsigned long)unmapped_address);
+	(void)*(volatile uint64_t *)unmapped_address;
+}
+
+static int test_fault(void)
+{
+	unsigned int cpu = (unsigned int)param("fault_cpu", 0);
+
+	if (!xcall_run(cpu, load_from_nowhere, 0))
+		con_printf("fault: cpu %u is not online\n", cpu);
+	con_printf("fault: the monitor survived a fault it should have reported\n");
+	return 1;
+}
+
+struct selftest {
+	const char *name;
+	int (*run)(void);
+};
+
+static int test_boot(void)
+{
+	return 0;
+}
+
+static const struct selftest tests[] = {
+	{ "boot", test_boot },
+	{ "spinlock", test_spinlock },
+	{ "xcall", test_xcall },
+	{ "xcall-latency", test_xcall_latency },
+	{ "alloc", test_alloc },
+	{ "fault", test_fault },
+};
+
+void selftest_run(const char *name)
+{
+	for (unsigned int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (strcmp(tests[i].name, name) == 0)
+			finish(name, tests[i].run());
+	con_printf("disco: test=%s: no such test (boot spinlock xcall xcall-latency alloc fault)\n",
+		   name);
+}

@@ -1,0 +1,120 @@
+/*
+ * A small command prompt: enough to look at the machine and to try the
+ * cross-CPU machinery by hand. Commands: help cpus mem xcall poweroff.
+ */
+#include <stdint.h>
+#include "arch/board.h"
+#include "arch/cpu.h"
+#include "mmu/machmem.h"
+#include "monitor/console.h"
+#include "monitor/monitor.h"
+#include "monitor/percpu.h"
+#include "monitor/shell.h"
+#include "monitor/smp.h"
+#include "monitor/string.h"
+#include "monitor/xcall.h"
+#include "numa/topology.h"
+
+#define LINE_MAX 80
+
+extern struct numa_topology monitor_topology;
+
+static void cmd_help(void)
+{
+	con_printf("commands:\n"
+		   "  cpus      CPUs with their node, ticks and exceptions taken\n"
+		   "  mem       free pages per NUMA node\n"
+		   "  xcall     a cross-call round trip to every CPU\n"
+		   "  poweroff  power the machine off\n");
+}
+
+static void cmd_cpus(void)
+{
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		const struct percpu *p = &percpu[c];
+		uint64_t exc = 0;
+		if (!p->online)
+			continue;
+		for (int i = 1; i < 32; i++)
+			exc += p->exceptions[i];
+		con_printf("cpu %2u: node %u, %lu ticks, %lu interrupts, %lu other exceptions\n",
+			   c, p->node, (unsigned long)p->ticks,
+			   (unsigned long)p->exceptions[0], (unsigned long)exc);
+	}
+}
+
+static void cmd_mem(void)
+{
+	for (unsigned int n = 0; n < monitor_topology.nnodes; n++)
+		con_printf("node %u: %lu pages free (%lu MiB)\n", n,
+			   (unsigned long)mem_free_pages_on(n),
+			   (unsigned long)(mem_free_pages_on(n) >> 8));
+}
+
+static void whoami(void *arg)
+{
+	*(volatile unsigned int *)arg = arch_cpu_id();
+}
+
+static void cmd_xcall(void)
+{
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		volatile unsigned int who = 99;
+		uint32_t t0 = arch_counter();
+		if (!xcall_run(c, whoami, (void *)&who))
+			continue;
+		con_printf("cpu %2u: answered from cpu %u in %lu us\n", c, who,
+			   (unsigned long)((uint64_t)(arch_counter() - t0) * 1000000 /
+					   arch_counter_hz()));
+	}
+}
+
+/* Reads a line with echo and backspace; waits (idle) for input. */
+static void read_line(char *buf, unsigned int size)
+{
+	unsigned int len = 0;
+
+	for (;;) {
+		int c = con_getc();
+		if (c < 0) {
+			smp_idle_once();
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			con_printf("\n");
+			buf[len] = '\0';
+			return;
+		}
+		if ((c == 0x7f || c == '\b') && len) {
+			len--;
+			con_printf("\b \b");
+		} else if (c >= ' ' && c < 0x7f && len + 1 < size) {
+			buf[len++] = (char)c;
+			con_printf("%c", c);
+		}
+	}
+}
+
+void shell_run(void)
+{
+	char line[LINE_MAX];
+
+	con_printf("disco: type 'help' for commands\n");
+	for (;;) {
+		con_printf("disco> ");
+		read_line(line, sizeof(line));
+		if (strcmp(line, "help") == 0)
+			cmd_help();
+		else if (strcmp(line, "cpus") == 0)
+			cmd_cpus();
+		else if (strcmp(line, "mem") == 0)
+			cmd_mem();
+		else if (strcmp(line, "xcall") == 0)
+			cmd_xcall();
+		else if (strcmp(line, "poweroff") == 0) {
+			con_printf("disco: power off\n");
+			arch_power_off();
+		} else if (line[0])
+			con_printf("unknown command '%s'; try 'help'\n", line);
+	}
+}

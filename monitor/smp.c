@@ -1,0 +1,97 @@
+/*
+ * CPU bring-up (see smp.h). start.S parks CPUs 1..n-1 on smp_release
+ * until CPU 0 has cleared .bss; each then enters smp_secondary_main() on its
+ * own stack with the monitor's vectors already installed.
+ */
+#include "arch/atomic.h"
+#include "arch/board.h"
+#include "arch/cpu.h"
+#include "arch/timer.h"
+#include "monitor/console.h"
+#include "monitor/monitor.h"
+#include "monitor/percpu.h"
+#include "monitor/smp.h"
+#include "monitor/xcall.h"
+
+#define CHECKIN_QUIET_MS 20
+
+struct percpu percpu[MAX_CPUS];
+char monitor_stacks[MAX_CPUS][PERCPU_STACK_SIZE]
+	__attribute__((section(".stacks"), aligned(PERCPU_STACK_SIZE)));
+
+/* In .data, not .bss: secondaries read it before .bss is cleared. */
+volatile uint32_t smp_release __attribute__((section(".data")));
+
+static uint32_t tick_period;
+static volatile uint32_t online_mask;
+static volatile uint32_t last_checkin;       /* Count at the last check-in */
+
+void smp_secondary_main(unsigned int cpu) __attribute__((noreturn));
+
+static void cpu_setup(unsigned int cpu)
+{
+	percpu[cpu].id = cpu;
+	arch_cpu_init();
+	arch_timer_start(tick_period);
+}
+
+/* Marks this CPU online: from here on it serves cross-calls. */
+static void check_in(unsigned int cpu)
+{
+	percpu[cpu].online = true;
+	smp_mb();
+	atomic_fetch_or(&online_mask, 1u << cpu);
+	last_checkin = arch_counter();
+	bench_mark(1);
+}
+
+void smp_init_boot_cpu(uint32_t period)
+{
+	tick_period = period;
+	cpu_setup(0);
+	check_in(0);
+}
+
+unsigned int smp_start_secondaries(void)
+{
+	uint32_t quiet = arch_counter_hz() / 1000 * CHECKIN_QUIET_MS;
+
+	last_checkin = arch_counter();
+	smp_mb();
+	smp_release = 1;
+	smp_mb();
+	while (arch_counter() - last_checkin < quiet)
+		smp_idle_once();
+	return smp_cpus_online();
+}
+
+void smp_secondary_main(unsigned int cpu)
+{
+	cpu_setup(cpu);
+	check_in(cpu);
+	con_printf("disco: cpu %u online\n", cpu);
+	for (;;)
+		smp_idle_once();
+}
+
+void smp_idle_once(void)
+{
+	arch_irq_disable();
+	xcall_poll();
+	arch_irq_enable();      /* a tick that came meanwhile fires here */
+	arch_wait_for_interrupt();
+}
+
+uint32_t smp_online_mask(void)
+{
+	return online_mask;
+}
+
+unsigned int smp_cpus_online(void)
+{
+	unsigned int n = 0;
+
+	for (uint32_t m = online_mask; m; m &= m - 1)
+		n++;
+	return n;
+}

@@ -1,0 +1,123 @@
+/*
+ * Mailbox cross-calls (see xcall.h).
+ *
+ * Each (target, sender) pair has one slot, so a sender has at most one call
+ * outstanding per target: posting another first waits for the previous
+ * one (xcall_run_all leaves calls outstanding while it runs fn here, and fn
+ * may call the same CPUs). Slots need no lock. The sender fills fn/arg,
+ * bumps req and sets its bit in the target's pending mask; the target
+ * takes the whole mask atomically, runs each slot's call and copies req
+ * into done. Barriers order the slot fields around req and done.
+ */
+#include <stdint.h>
+#include "arch/atomic.h"
+#include "monitor/percpu.h"
+#include "monitor/xcall.h"
+
+struct xcall_slot {
+	xcall_fn fn;
+	void *arg;
+	volatile uint32_t req;
+	volatile uint32_t done;
+};
+
+struct xcall_mailbox {
+	volatile uint32_t pending;      /* bit s: sender s has posted */
+	struct xcall_slot from[MAX_CPUS];
+} __attribute__((aligned(64)));
+
+static struct xcall_mailbox mailbox[MAX_CPUS];
+
+void xcall_poll(void)
+{
+	struct xcall_mailbox *mb = &mailbox[arch_cpu_id()];
+	uint32_t bits;
+
+	if (!mb->pending)
+		return;
+	bits = atomic_xchg(&mb->pending, 0);
+	for (unsigned int s = 0; bits; s++, bits >>= 1) {
+		struct xcall_slot *slot = &mb->from[s];
+		uint32_t req;
+		if (!(bits & 1))
+			continue;
+		req = slot->req;
+		smp_mb();
+		slot->fn(slot->arg);
+		smp_mb();
+		slot->done = req;
+	}
+}
+
+/* True once the call with this sequence number (or a later one) is done. */
+static bool finished(const struct xcall_slot *slot, uint32_t seq)
+{
+	return (int32_t)(slot->done - seq) >= 0;
+}
+
+static void await(unsigned int cpu, uint32_t seq)
+{
+	struct xcall_slot *slot = &mailbox[cpu].from[arch_cpu_id()];
+
+	while (!finished(slot, seq)) {
+		xcall_poll();
+		arch_cpu_relax();
+	}
+	smp_mb();
+}
+
+/* Posts a call into cpu's mailbox; returns the sequence number to await. */
+static uint32_t post(unsigned int cpu, xcall_fn fn, void *arg)
+{
+	unsigned int me = arch_cpu_id();
+	struct xcall_slot *slot = &mailbox[cpu].from[me];
+	uint32_t seq;
+
+	await(cpu, slot->req);          /* the previous call to cpu, if any */
+	seq = slot->req + 1;
+	slot->fn = fn;
+	slot->arg = arg;
+	smp_mb();
+	slot->req = seq;
+	atomic_fetch_or(&mailbox[cpu].pending, 1u << me);
+	return seq;
+}
+
+uint32_t xcall_start(unsigned int cpu, xcall_fn fn, void *arg)
+{
+	return post(cpu, fn, arg);
+}
+
+void xcall_finish(unsigned int cpu, uint32_t ticket)
+{
+	await(cpu, ticket);
+}
+
+bool xcall_run(unsigned int cpu, xcall_fn fn, void *arg)
+{
+	if (cpu >= MAX_CPUS || !percpu[cpu].online)
+		return false;
+	if (cpu == arch_cpu_id()) {
+		fn(arg);
+		return true;
+	}
+	await(cpu, post(cpu, fn, arg));
+	return true;
+}
+
+void xcall_run_all(xcall_fn fn, void *arg)
+{
+	unsigned int me = arch_cpu_id();
+	uint32_t seq[MAX_CPUS], posted = 0;
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		if (c != me && percpu[c].online) {
+			seq[c] = post(c, fn, arg);
+			posted |= 1u << c;
+		}
+	}
+	fn(arg);
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if (posted & (1u << c))
+			await(c, seq[c]);
+}

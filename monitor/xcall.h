@@ -1,0 +1,35 @@
+/*
+ * Cross-CPU calls. malta has no inter-processor interrupt for this CPU
+ * model, so each CPU has a mailbox in shared memory that it checks on every
+ * entry into the monitor and every timer tick (and in its idle loop). A
+ * call therefore reaches an idle CPU within one tick at most.
+ *
+ * Callbacks run on the target with interrupts off. They may make xcalls
+ * themselves: a CPU waiting for a call to finish keeps serving its own
+ * mailbox, so two CPUs calling each other do not deadlock.
+ */
+#ifndef MONITOR_XCALL_H
+#define MONITOR_XCALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef void (*xcall_fn)(void *arg);
+
+/* Runs fn(arg) on cpu and waits for it to finish. False if cpu is offline. */
+bool xcall_run(unsigned int cpu, xcall_fn fn, void *arg);
+
+/* Runs fn(arg) on every online CPU (this one too) and waits for all. */
+void xcall_run_all(xcall_fn fn, void *arg);
+
+/*
+ * Posts fn(arg) to another online CPU without waiting; returns a ticket
+ * for xcall_finish(), which must be called before the next call to cpu.
+ */
+uint32_t xcall_start(unsigned int cpu, xcall_fn fn, void *arg);
+void xcall_finish(unsigned int cpu, uint32_t ticket);
+
+/* Serves this CPU's mailbox: runs every callback posted to it. */
+void xcall_poll(void);
+
+#endif
