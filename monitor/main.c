@@ -27,7 +27,7 @@ void monitor_tick(void)
 	struct percpu *c = this_cpu();
 
 	c->ticks++;
-	if (c->id == 0)
+	if (arch_cpu_id() == 0)         /* COM1 input is CPU 0's job */
 		con_poll_input();
 	xcall_poll();
 }

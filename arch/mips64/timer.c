@@ -22,10 +22,11 @@ void arch_timer_ack(void)
 {
 	struct percpu *c = this_cpu();
 	uint32_t now = read_c0_count();
+	uint32_t period = c->tick_period ? c->tick_period : TIMER_BOOT_POLL_TICKS;
 
-	c->next_compare += c->tick_period;
+	c->next_compare += period;
 	/* deadline already passed (signed distance): restart from now */
 	if ((int32_t)(c->next_compare - now) <= 0)
-		c->next_compare = now + c->tick_period;
+		c->next_compare = now + period;
 	write_c0_compare(c->next_compare);
 }

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Runs every test: the host unit tests (cmocka), then the monitor's boot
+# tests in QEMU, each under a timeout. Ends with "N passed, N failed".
+# Logs go to build/test-logs/. Run through `make test`, which builds first.
+set -u
+cd "$(dirname "$0")/.."
+
+QEMU=${QEMU:-qemu-system-mips64el}
+ELF=build/disco.elf
+LOGS=build/test-logs
+mkdir -p "$LOGS"
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+
+# ---- host unit tests: one cmocka binary per pure module ----
+for bin in build/host/test_*; do
+	[ -x "$bin" ] || continue
+	name=host/$(basename "$bin")
+	out=$LOGS/$(basename "$bin").log
+	"$bin" > "$out" 2>&1
+	rc=$?
+	ok=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out")
+	bad=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out")
+	ok=${ok:-0}
+	bad=${bad:-0}
+	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		bad=1   # crashed or sanitizer abort
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$bad" -eq 0 ]; then
+		echo "PASS $name ($ok cases)"
+	else
+		echo "FAIL $name: $bad of $((ok + bad)) cases failed, see $out"
+		grep -E '^\[  (FAILED|ERROR) |[Ee]rror|runtime error' "$out" | head -n 10
+	fi
+done
+
+# ---- boot tests in QEMU ----
+# qemu_test NAME CPUS MEM "APPEND" STATUS TIMEOUT [PATTERN...]
+# Boots the monitor, expects QEMU's exit status STATUS and every PATTERN
+# (extended regex) in the console output; a PATTERN starting with ! must not
+# appear. Every run has "semihosting" so test verdicts reach the exit status.
+qemu_test() {
+	local name=$1 cpus=$2 mem=$3 append=$4 want=$5 limit=$6
+	shift 6
+	local out=$LOGS/$name.log rc pattern
+	timeout "$limit" "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
+		-semihosting -smp "$cpus" -m "$mem" -kernel "$ELF" \
+		-append "$append semihosting" < /dev/null > "$out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 124 ]; then
+		fail "$name" "timed out after ${limit}s, see $out"
+		return
+	fi
+	if [ "$rc" -ne "$want" ]; then
+		fail "$name" "exit status $rc, want $want, see $out"
+		return
+	fi
+	for pattern in "$@"; do
+		if [ "${pattern:0:1}" = "!" ]; then
+			if grep -Eq -- "${pattern:1}" "$out"; then
+				fail "$name" "unexpected '${pattern:1}' in $out"
+				return
+			fi
+		elif ! grep -Eq -- "$pattern" "$out"; then
+			fail "$name" "no '$pattern' in $out"
+			return
+		fi
+	done
+	pass "$name"
+}
+
+# Every CPU checks in and the monitor powers off cleanly (SOFTRES).
+for n in 1 2 4 8 16; do
+	checkins=()
+	for ((c = 1; c < n; c++)); do checkins+=("cpu $c online"); done
+	qemu_test "boot-${n}cpu" "$n" 256M "poweroff" 0 60 \
+		"cpus: $n online \\(0(-$((n - 1)))?\\)" "all $n CPUs online" \
+		"${checkins[@]}" "disco: power off" '!PANIC'
+done
+
+qemu_test spinlock-16cpu 16 128M "test=spinlock iters=5000" 0 120 \
+	"16 cpus x 5000 iterations: locked counter 80000, atomic counter 80000, overlaps 0" \
+	"selftest spinlock: PASS"
+qemu_test spinlock-4cpu 4 128M "test=spinlock iters=50000" 0 120 \
+	"locked counter 200000, atomic counter 200000, overlaps 0" "selftest spinlock: PASS"
+
+xcall_lines=()
+for ((c = 0; c < 8; c++)); do xcall_lines+=("cpu 0 -> cpu $c: ran on cpu $c,"); done
+qemu_test xcall-8cpu 8 128M "test=xcall iters=10" 0 120 \
+	"${xcall_lines[@]}" "storm: cpu 7 served 70 calls \\(want 70\\)" \
+	"selftest xcall: PASS"
+
+qemu_test fault-cpu0 2 128M "test=fault" 1 60 \
+	"PANIC on cpu 0: unexpected exception in the monitor: TLBL" \
+	"TLB refill vector" "BadVAddr 0000000000000010" "EPC +ffffffff801" \
+	"Cause +00000408" "ra +ffffffff801" '!selftest fault: PASS'
+qemu_test fault-cpu2 4 128M "test=fault fault_cpu=2" 1 60 \
+	"PANIC on cpu 2: unexpected exception" "BadVAddr 0000000000000010"
+
+qemu_test alloc-1G-2nodes 2 1G "test=alloc numa=2" 0 120 \
+	"node 0: 13[0-9]{4} pages allocated, written and freed, 0 bad; free ([0-9]+) -> \\1" \
+	"node 1: 131072 pages allocated, written and freed, 0 bad" \
+	"4 MiB block on node 1: ok" "selftest alloc: PASS"
+qemu_test alloc-2G-explicit 4 2G "test=alloc numa=0:256M,1-2:1G,3:768M" 0 180 \
+	"node 0: cpus 0, ram 00000000-0fffffff \\(256 MiB\\)" \
+	"node 1: cpus 1-2, ram 10000000-4fffffff \\(1024 MiB\\)" \
+	"node 2: cpus 3, ram 50000000-7fffffff \\(768 MiB\\)" \
+	"selftest alloc: PASS"
+
+# Bad input gets a clear message and the default, and the boot goes on.
+qemu_test numa-too-many-nodes 4 256M "test=boot numa=8" 0 60 \
+	"error: numa=8: more nodes than the 4 CPUs online; using one node" \
+	"numa: 1 node" "selftest boot: PASS"
+qemu_test numa-cpu-missing 4 256M "test=boot numa=0-1:128M" 0 60 \
+	"error: numa: every CPU must be in a node \\(4 CPUs online\\); using one node" \
+	"selftest boot: PASS"
+qemu_test numa-too-much-ram 2 256M "test=boot numa=0:128M,1:256M" 0 60 \
+	"error: numa: nodes ask for more than the 256 MiB of RAM; using one node" \
+	"selftest boot: PASS"
+qemu_test numa-even 4 256M "test=boot numa=2" 0 60 \
+	"node 0: cpus 0-1, ram 00000000-07ffffff \\(128 MiB\\)" \
+	"node 1: cpus 2-3, ram 08000000-0fffffff \\(128 MiB\\)" "selftest boot: PASS"
+qemu_test bad-hz 1 128M "test=boot hz=5" 0 60 \
+	"hz=5: want 10 to 10000; using 1000" "tick: 1000 Hz" "selftest boot: PASS"
+qemu_test unknown-test 1 128M "test=nonesuch poweroff" 0 60 \
+	"test=nonesuch: no such test" "disco: power off"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

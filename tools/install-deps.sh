@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages disco needs that are missing, and says which.
+# Everything comes from Debian's own archive through apt-get.
+set -euo pipefail
+
+# package : a file or command that shows it is installed
+needs=(
+	"gcc-mips64el-linux-gnuabi64:/usr/bin/mips64el-linux-gnuabi64-gcc"
+	"qemu-system-mips:/usr/bin/qemu-system-mips64el"
+	"libcmocka-dev:/usr/include/cmocka.h"
+	"gcc:/usr/bin/gcc"
+	"make:/usr/bin/make"
+	"binutils:/usr/bin/nm"
+	"dpkg-dev:/usr/bin/dpkg-source"
+	"xz-utils:/usr/bin/xz"
+)
+
+missing=()
+for entry in "${needs[@]}"; do
+	pkg=${entry%%:*}
+	probe=${entry#*:}
+	[ -e "$probe" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing missing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	sudo=sudo
+else
+	sudo=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
