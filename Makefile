@@ -17,6 +17,7 @@ OBJDUMP := $(CROSS)objdump
 HOSTCC  ?= gcc
 QEMU    ?= qemu-system-mips64el
 BUILD   := build
+PLUGIN  := $(BUILD)/insncount.so
 
 # The machine: malta with a MIPS64 Release 2 CPU, console on stdio.
 QEMU_MACHINE = -M malta -cpu MIPS64R2-generic -nographic -no-reboot
@@ -84,12 +85,11 @@ $(BUILD)/host/test_%: tests/host/test_%.c $(HOST_MODULES)
 
 host-tests: $(HOST_TEST_BINS)
 
-test: deps $(BUILD)/disco.elf host-tests
+test: deps $(BUILD)/disco.elf host-tests $(PLUGIN)
 	tests/run.sh
 
 # ---- measurement ----
 
-PLUGIN := $(BUILD)/insncount.so
 plugin: deps $(PLUGIN)
 $(PLUGIN): tools/qemu-plugins/insncount.c
 	tools/fetch-qemu-plugin-header.sh

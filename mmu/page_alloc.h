@@ -48,7 +48,11 @@ struct page_alloc {
 void pa_init(struct page_alloc *pa, struct pa_frame *frames, uint32_t nframes,
 	     const struct numa_topology *topo);
 
-/* Makes frames [first, first + count) free (clipped to the managed range). */
+/*
+ * Makes frames [first, first + count) free (clipped to the managed range).
+ * The frames must be reserved: releasing a free or used frame corrupts the
+ * lists (this is for building the allocator, not for freeing).
+ */
 void pa_release_range(struct page_alloc *pa, uint32_t first, uint32_t count);
 
 /*

@@ -6,8 +6,8 @@
  * one (xcall_run_all leaves calls outstanding while it runs fn here, and fn
  * may call the same CPUs). Slots need no lock. The sender fills fn/arg,
  * bumps req and sets its bit in the target's pending mask; the target
- * takes the whole mask atomically, runs each slot's call and copies req
- * into done. Barriers order the slot fields around req and done.
+ * clears one bit at a time, runs that slot's call and copies req into
+ * done. Barriers order the slot fields around req and done.
  */
 #include <stdint.h>
 #include "arch/atomic.h"
@@ -28,19 +28,23 @@ struct xcall_mailbox {
 
 static struct xcall_mailbox mailbox[MAX_CPUS];
 
+/*
+ * Takes one sender's bit at a time, so a long callback that waits on other
+ * CPUs leaves the rest pending where a nested poll (in await) serves them:
+ * taking the whole mask at once deadlocked two CPUs that each held the
+ * other's next call behind a long one.
+ */
 void xcall_poll(void)
 {
 	struct xcall_mailbox *mb = &mailbox[arch_cpu_id()];
 	uint32_t bits;
 
-	if (!mb->pending)
-		return;
-	bits = atomic_xchg(&mb->pending, 0);
-	for (unsigned int s = 0; bits; s++, bits >>= 1) {
+	while ((bits = mb->pending) != 0) {
+		unsigned int s = (unsigned int)__builtin_ctz(bits);
 		struct xcall_slot *slot = &mb->from[s];
 		uint32_t req;
-		if (!(bits & 1))
-			continue;
+
+		atomic_fetch_and(&mb->pending, ~(1u << s));
 		req = slot->req;
 		smp_mb();
 		slot->fn(slot->arg);

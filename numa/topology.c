@@ -149,6 +149,11 @@ int numa_parse(const char *spec, unsigned int ncpus, uint64_t ram_size,
 	memset(t, 0, sizeof(*t));
 	if (err_size)
 		err[0] = '\0';
+	if (ncpus == 0 || ncpus > 32) {         /* CPU sets are 32-bit masks */
+		fmt_snprintf(err, err_size, "numa: %u CPUs is outside 1..32", ncpus);
+		numa_default(t, ncpus > 32 ? 32 : ncpus, ram_size);
+		return -1;
+	}
 	if (parse_uint(&s, &n) && *s == '\0')
 		rc = split_evenly(t, n, ncpus, ram_size, err, err_size);
 	else

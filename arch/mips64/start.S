@@ -61,10 +61,15 @@ secondary:
 	 * instead would burn whole QEMU time slices: all CPUs share one host
 	 * thread (measured: 26 million instructions before one check-in).
 	 */
-	mfc0	$t1, $9			/* Count */
 	li	$t2, TIMER_BOOT_POLL_TICKS
+3:	mfc0	$t1, $9			/* Count */
 	addu	$t1, $t1, $t2
-	mtc0	$t1, $11		/* Compare */
+	mtc0	$t1, $11		/* Compare = Count + 100 us */
+	ehb
+	mfc0	$t3, $9			/* passed already? (see timer.c) */
+	subu	$t3, $t1, $t3
+	blez	$t3, 3b
+	 sll	$t2, $t2, 1		/* late: try again further ahead */
 	li	$t1, ST0_KX | ST0_IM7 | ST0_IE
 	mtc0	$t1, $12
 	ehb
