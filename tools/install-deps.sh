@@ -13,6 +13,8 @@ needs=(
 	"binutils:/usr/bin/nm"
 	"dpkg-dev:/usr/bin/dpkg-source"
 	"xz-utils:/usr/bin/xz"
+	"cpio:/usr/bin/cpio"
+	"socat:/usr/bin/socat"
 )
 
 missing=()

@@ -1,0 +1,222 @@
+/*
+ * VM configuration parsing (see vm_config.h).
+ */
+#include <stdarg.h>
+#include "monitor/format.h"
+#include "monitor/parse.h"
+#include "monitor/string.h"
+#include "monitor/vm_config.h"
+
+#define LINE_MAX 512
+#define DEFAULT_MEMORY (32ul << 20)
+
+void vm_config_reject(struct vm_config *vm, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!vm->valid)
+		return;
+	vm->valid = false;
+	n = fmt_snprintf(vm->error, sizeof(vm->error), "vm %s, line %d: ",
+			 vm->name, line);
+	if (n < 0 || (size_t)n >= sizeof(vm->error))
+		return;
+	va_start(ap, fmt);
+	fmt_vsnprintf(vm->error + n, sizeof(vm->error) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Trims spaces at both ends, in place. */
+static char *trim(char *s)
+{
+	size_t n;
+
+	while (is_space(*s))
+		s++;
+	n = strlen(s);
+	while (n && is_space(s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Copies src into dst[size]; false if it does not fit. */
+static bool copy_string(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		return false;
+	memcpy(dst, src, n + 1);
+	return true;
+}
+
+/* "0-1,3" into a mask of CPUs below VM_MAX_VCPUS. */
+static bool parse_cpu_list(const char *s, uint32_t *mask)
+{
+	*mask = 0;
+	for (;;) {
+		uint64_t first, last;
+		if (!parse_uint(&s, &first))
+			return false;
+		last = first;
+		if (*s == '-') {
+			s++;
+			if (!parse_uint(&s, &last) || last < first)
+				return false;
+		}
+		if (last >= 32)
+			return false;
+		for (uint64_t c = first; c <= last; c++)
+			*mask |= 1u << c;
+		if (*s == '\0')
+			return true;
+		if (*s++ != ',')
+			return false;
+	}
+}
+
+/* One "key = value" line inside a VM section. */
+static void parse_setting(struct vm_config *vm, int line, char *text)
+{
+	char *eq = text, *key, *value;
+	const char *p;
+	uint64_t n;
+
+	while (*eq && *eq != '=')
+		eq++;
+	if (!*eq) {
+		vm_config_reject(vm, line, "expected 'key = value', got '%s'", text);
+		return;
+	}
+	*eq = '\0';
+	key = trim(text);
+	value = trim(eq + 1);
+	p = value;
+
+	if (strcmp(key, "kernel") == 0) {
+		if (!*value || !copy_string(vm->kernel, sizeof(vm->kernel), value))
+			vm_config_reject(vm, line, "kernel: a file name of 1 to %d characters",
+					 VM_PATH_MAX - 1);
+	} else if (strcmp(key, "vcpus") == 0) {
+		if (!parse_uint(&p, &n) || *p || n < 1 || n > VM_MAX_VCPUS)
+			vm_config_reject(vm, line, "vcpus: want 1 to %d, got '%s'",
+					 VM_MAX_VCPUS, value);
+		else
+			vm->vcpus = (unsigned int)n;
+	} else if (strcmp(key, "memory") == 0) {
+		if (!parse_size(&p, &n) || *p || n == 0 || n % (1ul << 20))
+			vm_config_reject(vm, line, "memory: want a non-zero multiple of 1M, got '%s'",
+					 value);
+		else
+			vm->memory = n;
+	} else if (strcmp(key, "cmdline") == 0) {
+		if (!copy_string(vm->cmdline, sizeof(vm->cmdline), value))
+			vm_config_reject(vm, line, "cmdline: longer than %d characters",
+					 VM_CMDLINE_MAX - 1);
+	} else if (strcmp(key, "cpus") == 0) {
+		if (!parse_cpu_list(value, &vm->cpus))
+			vm_config_reject(vm, line, "cpus: want a CPU list like 0-1,3, got '%s'",
+					 value);
+	} else if (strcmp(key, "node") == 0) {
+		if (!parse_uint(&p, &n) || *p || n >= 16)
+			vm_config_reject(vm, line, "node: want 0 to 15, got '%s'", value);
+		else
+			vm->node = (int)n;
+	} else {
+		vm_config_reject(vm, line, "unknown key '%s'", key);
+	}
+}
+
+/* "[vm NAME]": starts a section; returns it, or NULL (set->error says why). */
+static struct vm_config *start_section(struct vm_config_set *set, int line,
+				       char *text)
+{
+	size_t n = strlen(text);
+	struct vm_config *vm;
+	char *name;
+
+	if (set->count == VM_MAX) {
+		fmt_snprintf(set->error, sizeof(set->error),
+			     "line %d: more than %d VMs", line, VM_MAX);
+		return 0;
+	}
+	vm = &set->vm[set->count++];
+	memset(vm, 0, sizeof(*vm));
+	vm->vcpus = 1;
+	vm->memory = DEFAULT_MEMORY;
+	vm->node = -1;
+	vm->line = line;
+	vm->valid = true;
+	copy_string(vm->name, sizeof(vm->name), "?");
+
+	if (n < 2 || text[n - 1] != ']' || strncmp(text, "[vm", 3) != 0 ||
+	    !is_space(text[3])) {
+		vm_config_reject(vm, line, "expected '[vm NAME]', got '%s'", text);
+		return vm;
+	}
+	text[n - 1] = '\0';
+	name = trim(text + 3);
+	if (!*name || !copy_string(vm->name, sizeof(vm->name), name)) {
+		vm_config_reject(vm, line, "a VM name of 1 to %d characters", VM_NAME_MAX - 1);
+		return vm;
+	}
+	for (unsigned int i = 0; i + 1 < set->count; i++)
+		if (strcmp(set->vm[i].name, name) == 0)
+			vm_config_reject(vm, line, "a VM of that name is on line %d",
+					 set->vm[i].line);
+	return vm;
+}
+
+unsigned int vm_config_parse(const char *text, size_t len,
+			     struct vm_config_set *set)
+{
+	struct vm_config *vm = 0;
+	unsigned int valid = 0;
+	size_t pos = 0;
+	int line = 0;
+
+	set->count = 0;
+	set->error[0] = '\0';
+	while (pos < len) {
+		char buf[LINE_MAX], *s;
+		size_t n = 0;
+		line++;
+		while (pos < len && text[pos] != '\n') {
+			if (n + 1 < sizeof(buf))
+				buf[n++] = text[pos];
+			pos++;
+		}
+		pos++;          /* the newline */
+		buf[n] = '\0';
+		for (s = buf; *s; s++)
+			if (*s == '#' && (s == buf || is_space(s[-1])))
+				*s = '\0';      /* a comment runs to the end of line */
+		s = trim(buf);
+		if (!*s)
+			continue;
+		if (*s == '[') {
+			vm = start_section(set, line, s);
+			if (!vm)
+				break;
+		} else if (!vm) {
+			if (!set->error[0])
+				fmt_snprintf(set->error, sizeof(set->error),
+					     "line %d: a setting outside any [vm NAME] section", line);
+		} else {
+			parse_setting(vm, line, s);
+		}
+	}
+	for (unsigned int i = 0; i < set->count; i++) {
+		if (set->vm[i].valid && !set->vm[i].kernel[0])
+			vm_config_reject(&set->vm[i], set->vm[i].line, "no kernel given");
+		if (set->vm[i].valid)
+			valid++;
+	}
+	return valid;
+}

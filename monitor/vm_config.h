@@ -1,0 +1,62 @@
+/*
+ * The VM configuration file: plain text, one section per VM.
+ *
+ *   # comment
+ *   [vm web]
+ *   kernel  = unit.elf        # an ELF file in the boot bundle (required)
+ *   vcpus   = 2               # 1 to 16 (default 1)
+ *   memory  = 64M             # RAM, a multiple of 1M (default 32M)
+ *   cmdline = console=ttyS0   # the rest of the line, as is
+ *   cpus    = 0-1,3           # physical CPUs it may run on (default any)
+ *   node    = 0               # preferred NUMA node for its memory
+ *
+ * Pure C, unit-tested on the host. Machine-dependent checks (is there that
+ * much memory, that CPU, that file) come later, where the VM is built.
+ */
+#ifndef MONITOR_VM_CONFIG_H
+#define MONITOR_VM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VM_MAX          16
+#define VM_NAME_MAX     32
+#define VM_PATH_MAX     64
+#define VM_CMDLINE_MAX  256
+#define VM_ERROR_MAX    160
+#define VM_MAX_VCPUS    16
+
+struct vm_config {
+	char name[VM_NAME_MAX];
+	char kernel[VM_PATH_MAX];
+	unsigned int vcpus;
+	uint64_t memory;
+	char cmdline[VM_CMDLINE_MAX];
+	uint32_t cpus;          /* allowed physical CPUs; 0 = any */
+	int node;               /* preferred NUMA node, or -1 */
+	int line;               /* line of the [vm ...] header */
+	bool valid;             /* false: error says why; not to be started */
+	char error[VM_ERROR_MAX];
+};
+
+struct vm_config_set {
+	unsigned int count;
+	struct vm_config vm[VM_MAX];
+	char error[VM_ERROR_MAX];       /* a problem outside any VM, or "" */
+};
+
+/*
+ * Parses the configuration text (len bytes, need not be NUL-terminated).
+ * Every VM section becomes an entry; one with a problem is marked invalid
+ * with a message "vm NAME, line N: problem" (the first problem found) and
+ * the others are unaffected. Returns the number of valid VMs.
+ */
+unsigned int vm_config_parse(const char *text, size_t len,
+			     struct vm_config_set *set);
+
+/* Marks a VM invalid with a formatted reason (keeps the first reason). */
+void vm_config_reject(struct vm_config *vm, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif
