@@ -14,7 +14,6 @@ needs=(
 	"dpkg-dev:/usr/bin/dpkg-source"
 	"xz-utils:/usr/bin/xz"
 	"cpio:/usr/bin/cpio"
-	"socat:/usr/bin/socat"
 )
 
 missing=()
