@@ -65,9 +65,10 @@ $(BUILD)/disco.elf: $(MONITOR_OBJS) arch/mips64/linker.ld
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
+# -semihosting lets a panic end QEMU with a failure status (see docs/boot.md).
 run: deps $(BUILD)/disco.elf
-	$(QEMU) $(QEMU_MACHINE) -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
-		-append "$(APPEND)"
+	$(QEMU) $(QEMU_MACHINE) -semihosting -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
+		-append "$(APPEND) semihosting"
 
 # ---- tests ----
 
