@@ -2,6 +2,7 @@
  * VM configuration parsing (see vm_config.h).
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include "monitor/format.h"
 #include "monitor/parse.h"
 #include "monitor/string.h"
@@ -19,7 +20,7 @@ void vm_config_reject(struct vm_config *vm, int line, const char *fmt, ...)
 		return;
 	vm->valid = false;
 	n = fmt_snprintf(vm->error, sizeof(vm->error), "vm %s, line %d: ",
-			 vm->name, line);
+			 vm->name[0] ? vm->name : "(unnamed)", line);
 	if (n < 0 || (size_t)n >= sizeof(vm->error))
 		return;
 	va_start(ap, fmt);
@@ -56,7 +57,7 @@ static bool copy_string(char *dst, size_t size, const char *src)
 	return true;
 }
 
-/* "0-1,3" into a mask of CPUs below VM_MAX_VCPUS. */
+/* "0-1,3" into a mask of physical CPUs (0 to 15). */
 static bool parse_cpu_list(const char *s, uint32_t *mask)
 {
 	*mask = 0;
@@ -70,7 +71,7 @@ static bool parse_cpu_list(const char *s, uint32_t *mask)
 			if (!parse_uint(&s, &last) || last < first)
 				return false;
 		}
-		if (last >= 32)
+		if (last >= 16)
 			return false;
 		for (uint64_t c = first; c <= last; c++)
 			*mask |= 1u << c;
@@ -153,7 +154,6 @@ static struct vm_config *start_section(struct vm_config_set *set, int line,
 	vm->node = -1;
 	vm->line = line;
 	vm->valid = true;
-	copy_string(vm->name, sizeof(vm->name), "?");
 
 	if (n < 2 || text[n - 1] != ']' || strncmp(text, "[vm", 3) != 0 ||
 	    !is_space(text[3])) {
@@ -166,8 +166,9 @@ static struct vm_config *start_section(struct vm_config_set *set, int line,
 		vm_config_reject(vm, line, "a VM name of 1 to %d characters", VM_NAME_MAX - 1);
 		return vm;
 	}
+	copy_string(vm->name, sizeof(vm->name), name);
 	for (unsigned int i = 0; i + 1 < set->count; i++)
-		if (strcmp(set->vm[i].name, name) == 0)
+		if (set->vm[i].name[0] && strcmp(set->vm[i].name, name) == 0)
 			vm_config_reject(vm, line, "a VM of that name is on line %d",
 					 set->vm[i].line);
 	return vm;
@@ -186,14 +187,26 @@ unsigned int vm_config_parse(const char *text, size_t len,
 	while (pos < len) {
 		char buf[LINE_MAX], *s;
 		size_t n = 0;
+		bool too_long = false;
 		line++;
 		while (pos < len && text[pos] != '\n') {
 			if (n + 1 < sizeof(buf))
 				buf[n++] = text[pos];
+			else
+				too_long = true;
 			pos++;
 		}
 		pos++;          /* the newline */
 		buf[n] = '\0';
+		if (too_long) {
+			if (vm)
+				vm_config_reject(vm, line, "line longer than %d characters",
+						 LINE_MAX - 1);
+			else if (!set->error[0])
+				fmt_snprintf(set->error, sizeof(set->error),
+					     "line %d: longer than %d characters", line, LINE_MAX - 1);
+			continue;
+		}
 		for (s = buf; *s; s++)
 			if (*s == '#' && (s == buf || is_space(s[-1])))
 				*s = '\0';      /* a comment runs to the end of line */

@@ -7,7 +7,7 @@
  *   vcpus   = 2               # 1 to 16 (default 1)
  *   memory  = 64M             # RAM, a multiple of 1M (default 32M)
  *   cmdline = console=ttyS0   # the rest of the line, as is
- *   cpus    = 0-1,3           # physical CPUs it may run on (default any)
+ *   cpus    = 0-1,3           # physical CPUs (0-15) it may run on (default any)
  *   node    = 0               # preferred NUMA node for its memory
  *
  * Pure C, unit-tested on the host. Machine-dependent checks (is there that
@@ -49,8 +49,9 @@ struct vm_config_set {
 /*
  * Parses the configuration text (len bytes, need not be NUL-terminated).
  * Every VM section becomes an entry; one with a problem is marked invalid
- * with a message "vm NAME, line N: problem" (the first problem found) and
- * the others are unaffected. Returns the number of valid VMs.
+ * with a message "vm NAME, line N: problem" (the first problem found;
+ * "(unnamed)" when the header itself is bad) and the others are unaffected.
+ * Lines are at most 511 characters. Returns the number of valid VMs.
  */
 unsigned int vm_config_parse(const char *text, size_t len,
 			     struct vm_config_set *set);
