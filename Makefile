@@ -65,6 +65,9 @@ $(BUILD)/disco.elf: $(MONITOR_OBJS) arch/mips64/linker.ld
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
+include guest-images/hello/Makefile.inc
+GUEST_IMAGES := $(BUILD)/guest-images/hello.elf
+
 # -semihosting lets a panic end QEMU with a failure status (see docs/boot.md).
 run: deps $(BUILD)/disco.elf
 	$(QEMU) $(QEMU_MACHINE) -semihosting -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
@@ -86,7 +89,7 @@ $(BUILD)/host/test_%: tests/host/test_%.c $(HOST_MODULES)
 
 host-tests: $(HOST_TEST_BINS)
 
-test: deps $(BUILD)/disco.elf host-tests $(PLUGIN)
+test: deps $(BUILD)/disco.elf host-tests $(PLUGIN) $(GUEST_IMAGES)
 	tests/run.sh
 
 # ---- measurement ----

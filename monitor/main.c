@@ -2,6 +2,7 @@
  * The monitor's boot sequence on CPU 0, from monitor_start() to the
  * self-test or interactive prompt the command line asks for.
  */
+#include "arch/addrspace.h"
 #include "arch/board.h"
 #include "arch/cpu.h"
 #include "mmu/machmem.h"
@@ -12,6 +13,7 @@
 #include "monitor/selftest.h"
 #include "monitor/shell.h"
 #include "monitor/smp.h"
+#include "monitor/vm.h"
 #include "monitor/xcall.h"
 #include "numa/topology.h"
 
@@ -146,6 +148,9 @@ void monitor_start(const struct boot_info *bi)
 	mem_init(bi, &monitor_topology);
 	print_banner(bi, hz);
 	con_printf("disco: all %u CPUs online\n", ncpus);
+	if (bi->initrd_size)
+		vm_load_bundle(phys_to_virt(arch_ram_base() + bi->initrd_start),
+			       bi->initrd_size);
 
 	test = cmdline_get(&monitor_cmdline, "test");
 	if (test)

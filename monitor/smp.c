@@ -13,7 +13,7 @@
 #include "monitor/smp.h"
 #include "monitor/xcall.h"
 
-#define CHECKIN_QUIET_MS 20
+#define CHECKIN_QUIET_MS 50     /* generous: without -icount a busy host slows QEMU */
 
 struct percpu percpu[MAX_CPUS];
 char monitor_stacks[MAX_CPUS][PERCPU_STACK_SIZE]

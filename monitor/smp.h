@@ -12,7 +12,7 @@ void smp_init_boot_cpu(uint32_t tick_period);
 /*
  * Releases the other CPUs and waits until no more check in. QEMU does not
  * say how many CPUs it made, so the count is who arrived: the wait ends
- * once none has arrived for 20 ms of Count time. Returns the count.
+ * once none has arrived for 50 ms of Count time. Returns the count.
  */
 unsigned int smp_start_secondaries(void);
 

@@ -101,16 +101,19 @@ static void parse_setting(struct vm_config *vm, int line, char *text)
 	p = value;
 
 	if (strcmp(key, "kernel") == 0) {
+		vm->at.kernel = line;
 		if (!*value || !copy_string(vm->kernel, sizeof(vm->kernel), value))
 			vm_config_reject(vm, line, "kernel: a file name of 1 to %d characters",
 					 VM_PATH_MAX - 1);
 	} else if (strcmp(key, "vcpus") == 0) {
+		vm->at.vcpus = line;
 		if (!parse_uint(&p, &n) || *p || n < 1 || n > VM_MAX_VCPUS)
 			vm_config_reject(vm, line, "vcpus: want 1 to %d, got '%s'",
 					 VM_MAX_VCPUS, value);
 		else
 			vm->vcpus = (unsigned int)n;
 	} else if (strcmp(key, "memory") == 0) {
+		vm->at.memory = line;
 		if (!parse_size(&p, &n) || *p || n == 0 || n % (1ul << 20))
 			vm_config_reject(vm, line, "memory: want a non-zero multiple of 1M, got '%s'",
 					 value);
@@ -121,10 +124,12 @@ static void parse_setting(struct vm_config *vm, int line, char *text)
 			vm_config_reject(vm, line, "cmdline: longer than %d characters",
 					 VM_CMDLINE_MAX - 1);
 	} else if (strcmp(key, "cpus") == 0) {
+		vm->at.cpus = line;
 		if (!parse_cpu_list(value, &vm->cpus))
 			vm_config_reject(vm, line, "cpus: want a CPU list like 0-1,3, got '%s'",
 					 value);
 	} else if (strcmp(key, "node") == 0) {
+		vm->at.node = line;
 		if (!parse_uint(&p, &n) || *p || n >= 16)
 			vm_config_reject(vm, line, "node: want 0 to 15, got '%s'", value);
 		else

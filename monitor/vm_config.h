@@ -36,6 +36,9 @@ struct vm_config {
 	uint32_t cpus;          /* allowed physical CPUs; 0 = any */
 	int node;               /* preferred NUMA node, or -1 */
 	int line;               /* line of the [vm ...] header */
+	struct {                /* line of each key, for later checks */
+		int kernel, vcpus, memory, cpus, node;
+	} at;
 	bool valid;             /* false: error says why; not to be started */
 	char error[VM_ERROR_MAX];
 };

@@ -44,15 +44,20 @@ done
 # Boots the monitor, expects QEMU's exit status STATUS and every PATTERN
 # (extended regex) in the console output; a PATTERN starting with ! must not
 # appear. Every run has "semihosting" so test verdicts reach the exit status.
+# Runs use -icount shift=0,sleep=off (virtual time follows instructions, so
+# a loaded host cannot make a CPU miss its check-in window) unless ICOUNT=0,
+# and get -initrd BUNDLE when BUNDLE is set.
 qemu_test() {
 	local name=$1 cpus=$2 mem=$3 append=$4 want=$5 limit=$6
 	shift 6
-	local out=$LOGS/$name.log rc pattern
-	timeout "$limit" "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
-		-semihosting -smp "$cpus" -m "$mem" -kernel "$ELF" \
+	local out=$LOGS/$name.log rc pattern extra=()
+	[ -n "${BUNDLE:-}" ] && extra+=(-initrd "$BUNDLE")
+	[ "${ICOUNT:-1}" = 1 ] && extra+=(-icount shift=0,sleep=off)
+	timeout -s KILL "$limit" "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
+		-semihosting -smp "$cpus" -m "$mem" -kernel "$ELF" "${extra[@]}" \
 		-append "$append semihosting" < /dev/null > "$out" 2>&1
 	rc=$?
-	if [ "$rc" -eq 124 ]; then
+	if [ "$rc" -eq 137 ]; then
 		fail "$name" "timed out after ${limit}s, see $out"
 		return
 	fi
@@ -88,10 +93,16 @@ qemu_test spinlock-16cpu 16 128M "test=spinlock iters=5000" 0 120 \
 	"selftest spinlock: PASS"
 qemu_test spinlock-4cpu 4 128M "test=spinlock iters=50000" 0 120 \
 	"locked counter 200000, atomic counter 200000, overlaps 0" "selftest spinlock: PASS"
+# The same on host time, where QEMU switches CPUs at other moments.
+ICOUNT=0 qemu_test spinlock-16cpu-hosttime 16 128M "test=spinlock iters=5000" 0 120 \
+	"16 cpus x 5000 iterations: locked counter 80000, atomic counter 80000, overlaps 0"
 
 xcall_lines=()
 for ((c = 0; c < 8; c++)); do xcall_lines+=("cpu 0 -> cpu $c: ran on cpu $c,"); done
 qemu_test xcall-8cpu 8 128M "test=xcall iters=4" 0 120 \
+	"${xcall_lines[@]}" "storm: cpu 7 served 28 calls \\(want 28\\)" \
+	"selftest xcall: PASS"
+ICOUNT=0 qemu_test xcall-8cpu-hosttime 8 128M "test=xcall iters=4" 0 120 \
 	"${xcall_lines[@]}" "storm: cpu 7 served 28 calls \\(want 28\\)" \
 	"selftest xcall: PASS"
 
@@ -129,6 +140,24 @@ qemu_test bad-hz 1 128M "test=boot hz=5" 0 60 \
 	"hz=5: want 10 to 10000; using 1000" "tick: 1000 Hz" "selftest boot: PASS"
 qemu_test unknown-test 1 128M "test=nonesuch poweroff" 0 60 \
 	"test=nonesuch: no such test" "disco: power off"
+
+# ---- VMs from a boot bundle (-initrd): loaded, or rejected one by one ----
+tools/mkbundle.sh tests/qemu/bundles/good.conf "$LOGS/good.cpio" build/guest-images
+tools/mkbundle.sh tests/qemu/bundles/bad.conf "$LOGS/bad.cpio" build/guest-images
+BUNDLE=$LOGS/good.cpio qemu_test bundle-good 2 256M "test=boot numa=2" 0 60 \
+	'vm alpha: 2 vCPUs, 16 MiB \(node 1: 4096 pages\), kernel hello.elf entry 4000000000100000, cmdline "console=ttyS0 quiet"' \
+	'vm beta: 1 vCPU, 8 MiB \(node 0: 2048 pages\)' "2 of 2 VMs loaded" "selftest boot: PASS"
+BUNDLE=$LOGS/bad.cpio qemu_test bundle-bad 2 256M "test=boot" 0 60 \
+	"error: vm typo, line 4: unknown key 'colour'; not started" \
+	"error: vm greedy, line 8: memory: 4096 MiB asked, [0-9]+ MiB free; not started" \
+	"error: vm lost, line 11: kernel 'nowhere.elf': not in the boot bundle; not started" \
+	"error: vm notelf, line 14: kernel 'vms.conf': not an ELF file; not started" \
+	"error: vm tiny, line 17: kernel 'hello.elf': segment at 4000000000100000 is outside the VM's memory" \
+	"error: vm offline, line 22: cpus: CPU 2 is not online \(2 CPUs\); not started" \
+	"vm good: 1 vCPU, 4 MiB" "1 of 7 VMs loaded" "selftest boot: PASS"
+echo "not a cpio archive" > "$LOGS/junk.cpio"
+BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
+	"error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"
 
 # ---- the measurement tool ----
 # Under -icount two identical runs must agree within 0.5% (QEMU's I/O

@@ -1,0 +1,164 @@
+/*
+ * Building VMs from the boot bundle (see vm.h): configuration checks that
+ * need the machine (CPUs, nodes, free memory, the images), then memory
+ * (the pmap) and the guest image copied into it.
+ */
+#include "arch/guest.h"
+#include "mmu/machmem.h"
+#include "monitor/console.h"
+#include "monitor/cpio.h"
+#include "monitor/elf.h"
+#include "monitor/smp.h"
+#include "monitor/vm.h"
+#include "numa/topology.h"
+
+extern struct numa_topology monitor_topology;
+
+struct vm vms[VM_MAX];
+unsigned int vm_count;
+
+static uint64_t free_pages(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < monitor_topology.nnodes; i++)
+		n += mem_free_pages_on(i);
+	return n;
+}
+
+/* The node to take memory from: the configured one, else the node of the
+ * first allowed CPU, else spread VMs over the nodes in turn. */
+static unsigned int home_node(const struct vm_config *c, unsigned int index)
+{
+	if (c->node >= 0)
+		return (unsigned int)c->node;
+	if (c->cpus)
+		return numa_node_of_cpu(&monitor_topology,
+					(unsigned int)__builtin_ctz(c->cpus));
+	return index % monitor_topology.nnodes;
+}
+
+/* Checks against the machine that the parser could not make. */
+static void check_machine(struct vm *vm)
+{
+	struct vm_config *c = &vm->cfg;
+	uint32_t offline = c->cpus & ~smp_online_mask();
+	uint64_t free_bytes = free_pages() << PAGE_SHIFT;
+
+	if (offline)
+		vm_config_reject(c, c->at.cpus, "cpus: CPU %u is not online (%u CPUs)",
+				 (unsigned int)__builtin_ctz(offline), smp_cpus_online());
+	if (c->node >= (int)monitor_topology.nnodes)
+		vm_config_reject(c, c->at.node, "node: no node %d (%u nodes)",
+				 c->node, monitor_topology.nnodes);
+	if (c->memory > free_bytes)
+		vm_config_reject(c, c->at.memory ? c->at.memory : c->line,
+				 "memory: %lu MiB asked, %lu MiB free",
+				 (unsigned long)(c->memory >> 20),
+				 (unsigned long)(free_bytes >> 20));
+}
+
+/* Checks the image and that each segment lands inside the VM's memory. */
+static int check_image(struct vm *vm, const struct cpio_entry *file,
+		       struct elf_image *img)
+{
+	struct vm_config *c = &vm->cfg;
+	char why[96];
+
+	if (elf_parse(file->data, file->size, img, why, sizeof(why))) {
+		vm_config_reject(c, c->at.kernel, "kernel '%s': %s", c->kernel, why);
+		return -1;
+	}
+	for (unsigned int i = 0; i < img->nsegs; i++) {
+		int64_t gpa = guest_window_to_gpa(img->seg[i].vaddr);
+		if (gpa < 0 || (uint64_t)gpa + img->seg[i].memsz > c->memory) {
+			vm_config_reject(c, c->at.kernel,
+					 "kernel '%s': segment at %lx is outside the VM's memory (%lx + %lu MiB)",
+					 c->kernel, (unsigned long)img->seg[i].vaddr,
+					 (unsigned long)GUEST_CACHED_BASE,
+					 (unsigned long)(c->memory >> 20));
+			return -1;
+		}
+	}
+	if (guest_window_to_gpa(img->entry) < 0) {
+		vm_config_reject(c, c->at.kernel, "kernel '%s': entry %lx is outside the window",
+				 c->kernel, (unsigned long)img->entry);
+		return -1;
+	}
+	return 0;
+}
+
+static void load(struct vm *vm, const void *bundle, size_t size, unsigned int index)
+{
+	struct vm_config *c = &vm->cfg;
+	struct cpio_entry file;
+	struct elf_image img;
+
+	check_machine(vm);
+	if (!c->valid)
+		return;
+	if (cpio_find(bundle, size, c->kernel, &file)) {
+		vm_config_reject(c, c->at.kernel, "kernel '%s': not in the boot bundle", c->kernel);
+		return;
+	}
+	if (check_image(vm, &file, &img))
+		return;
+	vm->node = home_node(c, index);
+	if (pmap_create(&vm->pmap, c->memory, vm->node)) {
+		vm_config_reject(c, c->at.memory ? c->at.memory : c->line,
+				 "memory: machine memory ran out");
+		return;
+	}
+	for (unsigned int i = 0; i < img.nsegs; i++) {
+		const struct elf_segment *s = &img.seg[i];
+		uint64_t gpa = (uint64_t)guest_window_to_gpa(s->vaddr);
+		pmap_write(&vm->pmap, gpa, (const char *)file.data + s->offset, s->filesz);
+	}
+	vm->entry = img.entry;
+	vm->state = VM_LOADED;
+}
+
+static void report(const struct vm *vm)
+{
+	const struct vm_config *c = &vm->cfg;
+	uint64_t per_node[NUMA_MAX_NODES];
+
+	if (vm->state != VM_LOADED) {
+		con_printf("disco: error: %s; not started\n", c->error);
+		return;
+	}
+	pmap_node_usage(&vm->pmap, per_node, monitor_topology.nnodes);
+	con_printf("disco: vm %s: %u vCPU%s, %lu MiB (node %u: %lu pages), kernel %s entry %lx, cmdline \"%s\"\n",
+		   c->name, c->vcpus, c->vcpus == 1 ? "" : "s",
+		   (unsigned long)(c->memory >> 20), vm->node,
+		   (unsigned long)per_node[vm->node], c->kernel,
+		   (unsigned long)vm->entry, c->cmdline);
+}
+
+unsigned int vm_load_bundle(const void *bundle, size_t size)
+{
+	static struct vm_config_set set;
+	struct cpio_entry conf;
+	unsigned int loaded = 0;
+
+	if (cpio_find(bundle, size, VM_BUNDLE_CONFIG, &conf)) {
+		con_printf("disco: error: the boot bundle (-initrd) has no %s or is not a newc cpio archive\n",
+			   VM_BUNDLE_CONFIG);
+		return 0;
+	}
+	vm_config_parse(conf.data, conf.size, &set);
+	if (set.error[0])
+		con_printf("disco: error: %s: %s\n", VM_BUNDLE_CONFIG, set.error);
+	vm_count = set.count;
+	for (unsigned int i = 0; i < set.count; i++) {
+		vms[i].cfg = set.vm[i];
+		vms[i].state = VM_REJECTED;
+		if (vms[i].cfg.valid)
+			load(&vms[i], bundle, size, i);
+		report(&vms[i]);
+		if (vms[i].state == VM_LOADED)
+			loaded++;
+	}
+	con_printf("disco: %u of %u VMs loaded\n", loaded, set.count);
+	return loaded;
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Makes a boot bundle for QEMU -initrd: a newc cpio archive with the VM
+# configuration as vms.conf and every image it names ("kernel = FILE"),
+# looked up in the given folders in order. An image found nowhere is left
+# out: the monitor then reports it for that VM.
+#
+#   tools/mkbundle.sh CONFIG OUT.cpio DIR...
+set -euo pipefail
+config=$1
+out=$2
+shift 2
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+cp "$config" "$stage/vms.conf"
+sed -n 's/^[[:space:]]*kernel[[:space:]]*=[[:space:]]*\([^[:space:]#]*\).*/\1/p' "$config" | sort -u |
+while read -r image; do
+	for dir in "$@"; do
+		if [ -f "$dir/$image" ]; then
+			mkdir -p "$stage/$(dirname "$image")"
+			cp "$dir/$image" "$stage/$image"
+			break
+		fi
+	done
+done
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out"
