@@ -4,11 +4,19 @@
 #   make test        install what is missing, build, run every test
 #   make bench-boot  instruction counts: boot to all CPUs online, cross-calls
 #
-# Options: CPUS=4 MEM=256M APPEND="numa=2 hz=1000" QEMU_TIMEOUT=...
+# Options: CPUS=4 MEM=256M APPEND="numa=2 hz=1000"; V=1 shows full commands.
 
 CPUS   ?= 4
 MEM    ?= 256M
 APPEND ?=
+
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @echo
+endif
 
 CROSS   ?= mips64el-linux-gnuabi64-
 CC      := $(CROSS)gcc
@@ -47,21 +55,25 @@ deps:
 
 $(BUILD)/include/asm-offsets.h: arch/mips64/asm-offsets.c arch/mips64/include/arch/frame.h monitor/percpu.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -S -o $(BUILD)/asm-offsets.s $<
-	sed -n 's/^->\([A-Z_0-9]*\) [$$#]*\([-0-9]*\).*/#define \1 \2/p' $(BUILD)/asm-offsets.s > $@.tmp
-	mv $@.tmp $@
+	$(say) "  GEN     $@"
+	$(Q)$(CC) $(CFLAGS) -S -o $(BUILD)/asm-offsets.s $<
+	$(Q)sed -n 's/^->\([A-Z_0-9]*\) [$$#]*\([-0-9]*\).*/#define \1 \2/p' $(BUILD)/asm-offsets.s > $@.tmp
+	$(Q)mv $@.tmp $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(say) "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/%.o: %.S $(BUILD)/include/asm-offsets.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ASFLAGS) -MMD -MP -c -o $@ $<
+	$(say) "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/disco.elf: $(MONITOR_OBJS) arch/mips64/linker.ld
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MONITOR_OBJS)
-	$(OBJDUMP) -d $@ > $(BUILD)/disco.asm
+	$(say) "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MONITOR_OBJS)
+	$(Q)$(OBJDUMP) -d $@ > $(BUILD)/disco.asm
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -85,7 +97,8 @@ HOST_MODULES := monitor/format.c monitor/parse.c monitor/cmdline.c \
 
 $(BUILD)/host/test_%: tests/host/test_%.c $(HOST_MODULES)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(HOST_MODULES) -lcmocka
+	$(say) "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(HOST_MODULES) -lcmocka
 
 host-tests: $(HOST_TEST_BINS)
 
