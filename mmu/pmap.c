@@ -1,6 +1,7 @@
 /*
  * pmap construction and guest-physical copies (see pmap.h).
  */
+#include <stdbool.h>
 #include "arch/addrspace.h"
 #include "arch/board.h"
 #include "mmu/machmem.h"
@@ -57,27 +58,42 @@ void pmap_destroy(struct pmap *pm)
 	pm->frame = 0;
 }
 
-int pmap_write(const struct pmap *pm, uint64_t gpa, const void *src, uint64_t len)
+/* Copies between guest-physical memory and buf, page by page: into the
+ * guest when to_guest (zeros when buf is NULL), else out of it. */
+static int copy(const struct pmap *pm, uint64_t gpa, void *buf, uint64_t len,
+		bool to_guest)
 {
-	const uint8_t *s = src;
+	uint8_t *b = buf;
 
 	if (gpa + len < gpa || gpa + len > ((uint64_t)pm->npages << PAGE_SHIFT))
 		return -1;
 	while (len) {
 		uint64_t in_page = PAGE_SIZE - (gpa & (PAGE_SIZE - 1));
 		uint64_t n = len < in_page ? len : in_page;
-		uint8_t *dst = (uint8_t *)frame_ptr(pmap_lookup(pm, gpa)) +
-			       (gpa & (PAGE_SIZE - 1));
-		if (s) {
-			memcpy(dst, s, n);
-			s += n;
-		} else {
-			memset(dst, 0, n);
-		}
+		uint8_t *g = (uint8_t *)frame_ptr(pmap_lookup(pm, gpa)) +
+			     (gpa & (PAGE_SIZE - 1));
+		if (!to_guest)
+			memcpy(b, g, n);
+		else if (b)
+			memcpy(g, b, n);
+		else
+			memset(g, 0, n);
+		if (b)
+			b += n;
 		gpa += n;
 		len -= n;
 	}
 	return 0;
+}
+
+int pmap_write(const struct pmap *pm, uint64_t gpa, const void *src, uint64_t len)
+{
+	return copy(pm, gpa, (void *)(uintptr_t)src, len, true);
+}
+
+int pmap_read(const struct pmap *pm, uint64_t gpa, void *dst, uint64_t len)
+{
+	return copy(pm, gpa, dst, len, false);
 }
 
 void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes)

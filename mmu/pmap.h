@@ -39,6 +39,9 @@ static inline uint32_t pmap_lookup(const struct pmap *pm, uint64_t gpa)
  */
 int pmap_write(const struct pmap *pm, uint64_t gpa, const void *src, uint64_t len);
 
+/* Copies len bytes out of guest-physical memory. 0, or -1 if outside. */
+int pmap_read(const struct pmap *pm, uint64_t gpa, void *dst, uint64_t len);
+
 /* Pages of the VM on each node: counts[node] for node < nnodes. */
 void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes);
 

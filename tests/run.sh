@@ -155,6 +155,10 @@ BUNDLE=$LOGS/bad.cpio qemu_test bundle-bad 2 256M "test=boot" 0 60 \
 	"error: vm tiny, line 17: kernel 'hello.elf': segment at 4000000000100000 is outside the VM's memory" \
 	"error: vm offline, line 22: cpus: CPU 2 is not online \(2 CPUs\); not started" \
 	"vm good: 1 vCPU, 4 MiB" "1 of 7 VMs loaded" "selftest boot: PASS"
+BUNDLE=$LOGS/good.cpio qemu_test guest-hello 2 256M "numa=2 run" 0 60 \
+	"vm alpha: starting on cpu 0 at 4000000000100000" \
+	"\\[alpha\\] hello from a disco guest in supervisor mode" \
+	"vm alpha: powered off \\(exit status 0\\); traps: exc2=1 exc11=2 hypercalls=2"
 echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
 	"error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"

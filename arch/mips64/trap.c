@@ -10,6 +10,7 @@
 #include "monitor/console.h"
 #include "monitor/monitor.h"
 #include "monitor/percpu.h"
+#include "vcpu/vcpu.h"
 
 void trap_entry(struct trap_frame *f);
 
@@ -115,6 +116,8 @@ void trap_entry(struct trap_frame *f)
 	this_cpu()->exceptions[code]++;
 	if (f->vector == VEC_CACHE_ERROR)
 		h = unexpected;
+	else if ((f->status & ST0_KSU) && code != EXC_INT)
+		h = vcpu_trap;          /* from a guest: the vCPU's business */
 	h(f);
 	monitor_entry_poll();
 }

@@ -151,3 +151,9 @@ exc_return:
 	ld	$31, FRAME_REGS + 31 * 8($sp)
 	ld	$sp, FRAME_REGS + 29 * 8($sp)
 	eret
+
+/* exc_return_to(frame): the return path for a frame built by C (a0). */
+	.globl	exc_return_to
+exc_return_to:
+	b	exc_return
+	 move	$sp, $a0
