@@ -78,7 +78,9 @@ $(BUILD)/disco.elf: $(MONITOR_OBJS) arch/mips64/linker.ld
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 include guest-images/hello/Makefile.inc
-GUEST_IMAGES := $(BUILD)/guest-images/hello.elf
+include guest-images/misbehave/Makefile.inc
+GUEST_IMAGES := $(BUILD)/guest-images/hello.elf \
+	$(patsubst %,$(BUILD)/guest-images/%.elf,$(MISBEHAVE))
 
 # -semihosting lets a panic end QEMU with a failure status (see docs/boot.md).
 run: deps $(BUILD)/disco.elf

@@ -159,6 +159,16 @@ BUNDLE=$LOGS/good.cpio qemu_test guest-hello 2 256M "numa=2 run" 0 60 \
 	"vm alpha: starting on cpu 0 at 4000000000100000" \
 	"\\[alpha\\] hello from a disco guest in supervisor mode" \
 	"vm alpha: powered off \\(exit status 0\\); traps: exc2=1 exc11=2 hypercalls=2"
+# A misbehaving guest is stopped with a report and never gets through.
+misbehave() {       # NAME IMAGE "REPORT"
+	printf '[vm %s]\nkernel = %s\nmemory = 8M\n' "$1" "$2" > "$LOGS/$1.conf"
+	tools/mkbundle.sh "$LOGS/$1.conf" "$LOGS/$1.cpio" build/guest-images
+	BUNDLE=$LOGS/$1.cpio qemu_test "guest-$1" 1 128M "run" 1 60 \
+		"vm $1: $3 \\(exit status 1\\)"
+}
+misbehave wild wild-memory.elf "access outside its memory"
+misbehave snoop monitor-memory.elf "exception not handled yet"
+misbehave priv privileged.elf "privileged instruction \\(not emulated yet\\)"
 echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
 	"error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"
