@@ -11,8 +11,6 @@
 #include "arch/guest.h"
 #include "arch/vcpu.h"
 #include "arch/cpu.h"
-#include "monitor/percpu.h"
-#include "monitor/string.h"
 
 #define ENTRYLO_G   (1u << 0)
 #define ENTRYLO_V   (1u << 1)
@@ -20,8 +18,7 @@
 #define ENTRYLO_CCA_CACHED (3u << 3)
 #define ENTRYHI_VPN2_MASK  0xc00000ffffffe000ul   /* R and VPN2 (SEGBITS 42) */
 
-extern char monitor_stacks[MAX_CPUS][PERCPU_STACK_SIZE];
-void exc_return_to(struct trap_frame *f) __attribute__((noreturn));
+void exc_enter_frame(const struct trap_frame *f) __attribute__((noreturn));
 
 uint32_t guest_initial_status(void)
 {
@@ -32,11 +29,7 @@ uint32_t guest_initial_status(void)
 
 void arch_guest_enter(const struct trap_frame *f)
 {
-	struct trap_frame *top = (struct trap_frame *)
-		(monitor_stacks[arch_cpu_id()] + PERCPU_STACK_SIZE) - 1;
-
-	*top = *f;
-	exc_return_to(top);
+	exc_enter_frame(f);
 }
 
 /* EntryLo for a machine frame (RAM offset frame << 12), or 0 if none. */

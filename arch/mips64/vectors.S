@@ -152,8 +152,27 @@ exc_return:
 	ld	$sp, FRAME_REGS + 29 * 8($sp)
 	eret
 
-/* exc_return_to(frame): the return path for a frame built by C (a0). */
-	.globl	exc_return_to
-exc_return_to:
+/*
+ * exc_enter_frame(frame): leaves the monitor into the frame at a0 (built by
+ * C, e.g. a vCPU's registers). It goes where a guest's exception frames go,
+ * the top of this CPU's monitor stack, copied only after sp has moved
+ * below it: the C stack there is abandoned, never overwritten in use.
+ */
+	.globl	exc_enter_frame
+exc_enter_frame:
+	mfc0	$t0, $15, 1
+	andi	$t0, $t0, EBASE_CPUNUM
+	daddiu	$t0, $t0, 1
+	dsll	$t0, $t0, PERCPU_STACK_SHIFT
+	dla	$t1, monitor_stacks
+	daddu	$t1, $t1, $t0			/* t1 = stack top */
+	daddiu	$sp, $t1, -FRAME_SIZE
+	move	$t2, $sp
+1:	ld	$t3, 0($a0)
+	sd	$t3, 0($t2)
+	daddiu	$a0, $a0, 8
+	daddiu	$t2, $t2, 8
+	bne	$t2, $t1, 1b
+	 nop
 	b	exc_return
-	 move	$sp, $a0
+	 nop
