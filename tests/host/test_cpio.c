@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "tests/host/helpers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,16 +25,6 @@
 
 /* ---- helpers ---- */
 
-/* A heap copy of exactly n bytes (one byte block for n == 0). */
-static uint8_t *dup_exact(const void *p, size_t n)
-{
-	uint8_t *d = malloc(n ? n : 1);
-
-	assert_non_null(d);
-	if (n)
-		memcpy(d, p, n);
-	return d;
-}
 
 static void write_file(const char *dir, const char *name, const void *data,
 		       size_t size, mode_t mode)

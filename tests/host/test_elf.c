@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "tests/host/helpers.h"
 
 #include <elf.h>
 #include <stdio.h>
@@ -176,15 +177,6 @@ static int group_teardown(void **state)
 
 /* ---- helpers ---- */
 
-static uint8_t *dup_exact(const void *p, size_t n)
-{
-	uint8_t *d = malloc(n ? n : 1);
-
-	assert_non_null(d);
-	if (n)
-		memcpy(d, p, n);
-	return d;
-}
 
 static Elf64_Ehdr get_ehdr(const uint8_t *img)
 {
