@@ -97,7 +97,8 @@ HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 HOST_MODULES := monitor/format.c monitor/parse.c monitor/cmdline.c \
 	numa/topology.c mmu/page_alloc.c monitor/cpio.c monitor/vm_config.c monitor/elf.c
 
-$(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES)
+$(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \
+		$(wildcard monitor/*.h mmu/*.h numa/*.h)
 	@mkdir -p $(dir $@)
 	$(say) "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(HOST_MODULES) -lcmocka

@@ -3,6 +3,7 @@
  * monitor image; RAM below the image keeps the boot loader's table; a
  * -initrd image stays reserved for whoever reads it.
  */
+#include <stdbool.h>
 #include "arch/addrspace.h"
 #include "arch/board.h"
 #include "mmu/machmem.h"
@@ -33,35 +34,63 @@ static void release(uint64_t start, uint64_t end)
 				 (uint32_t)((end - start) >> PAGE_SHIFT));
 }
 
+static bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
+{
+	return a < b_end && b < a_end;
+}
+
 void mem_init(const struct boot_info *bi, const struct numa_topology *topo)
 {
 	uint32_t nframes = (uint32_t)(bi->ram_size >> PAGE_SHIFT);
+	uint64_t rd = bi->initrd_start, rd_end = bi->initrd_start + bi->initrd_size;
 	uint64_t table = page_up(bi->image_end);
 	uint64_t table_end;
 
 	frame_table_bytes = (uint64_t)nframes * sizeof(struct pa_frame);
 	table_end = page_up(table + frame_table_bytes);
+	if (bi->initrd_size && overlaps(table, table_end, rd, rd_end)) {
+		table = page_up(rd_end);        /* QEMU put the initrd right there */
+		table_end = page_up(table + frame_table_bytes);
+	}
 	if (table_end > bi->ram_size)
 		panic("RAM (%lu bytes) too small for the monitor",
 		      (unsigned long)bi->ram_size);
 
 	pa_init(&allocator, offset_to_ptr(table), nframes, topo);
-	release(bi->reserved_below, bi->image_start);
-	if (bi->initrd_size) {
-		release(table_end, bi->initrd_start);
-		release(bi->initrd_start + bi->initrd_size, bi->ram_size);
-	} else {
+	/* Free: everything from reserved_below up, but the image, the table
+	 * and the initrd, in address order. */
+	if (!bi->initrd_size) {
+		release(bi->reserved_below, bi->image_start);
+		release(table_end, bi->ram_size);
+	} else if (table < rd) {
+		release(bi->reserved_below, bi->image_start);
+		release(table_end, rd);
+		release(rd_end, bi->ram_size);
+	} else {                /* image, initrd, table */
+		release(bi->reserved_below, bi->image_start);
+		release(page_up(bi->image_end), rd);
 		release(table_end, bi->ram_size);
 	}
 }
 
-void *mem_alloc_pages(unsigned int order, unsigned int node)
+static void *alloc(unsigned int order, unsigned int node, bool fallback)
 {
 	unsigned long flags = spin_lock_irqsave(&mem_lock);
-	uint32_t f = pa_alloc(&allocator, order, node);
+	uint32_t f = fallback ? pa_alloc(&allocator, order, node)
+			      : pa_alloc_on(&allocator, order, node);
 
 	spin_unlock_irqrestore(&mem_lock, flags);
 	return f == PA_NONE ? 0 : offset_to_ptr((uint64_t)f << PAGE_SHIFT);
+}
+
+void *mem_alloc_pages(unsigned int order, unsigned int node)
+{
+	return alloc(order, node, true);
+}
+
+void *mem_alloc_pages_on(unsigned int order, unsigned int node)
+{
+	return alloc(order, node, false);
 }
 
 uint64_t mem_offset(const void *p)

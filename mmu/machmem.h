@@ -19,6 +19,9 @@ void mem_init(const struct boot_info *bi, const struct numa_topology *topo);
  */
 void *mem_alloc_pages(unsigned int order, unsigned int node);
 
+/* As mem_alloc_pages, but only from this node. */
+void *mem_alloc_pages_on(unsigned int order, unsigned int node);
+
 /* Frees a block from mem_alloc_pages; panics on a bad pointer or order. */
 void mem_free_pages(void *p, unsigned int order);
 

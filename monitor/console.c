@@ -32,12 +32,13 @@ static void con_sink(void *ctx, char c)
 int con_vprintf(const char *fmt, va_list ap)
 {
 	unsigned long flags = 0;
+	bool locked = !panic_mode;      /* panic mode may start meanwhile */
 	int n;
 
-	if (!panic_mode)
+	if (locked)
 		flags = spin_lock_irqsave(&con_lock);
 	n = fmt_vformat(con_sink, 0, fmt, ap);
-	if (!panic_mode)
+	if (locked)
 		spin_unlock_irqrestore(&con_lock, flags);
 	return n;
 }

@@ -173,9 +173,28 @@ static int test_xcall_latency(void)
 
 /* Takes every free page of each node with no fallback, writes each page's
  * own offset into it, checks all, frees all: counts must come back. */
+#define NO_BLOCK 99
+
+/* The largest order node n can give now (taken and given back), or NO_BLOCK. */
+static unsigned int largest_free_order(unsigned int n)
+{
+	for (int order = PA_MAX_ORDER; order >= 0; order--) {
+		void *p = mem_alloc_pages_on((unsigned int)order, n);
+		if (p) {
+			mem_free_pages(p, (unsigned int)order);
+			return (unsigned int)order;
+		}
+	}
+	return NO_BLOCK;
+}
+
 static int test_alloc(void)
 {
+	unsigned int largest_block[NUMA_MAX_NODES];
 	int failures = 0;
+
+	for (unsigned int n = 0; n < monitor_topology.nnodes; n++)
+		largest_block[n] = largest_free_order(n);
 
 	for (unsigned int n = 0; n < monitor_topology.nnodes; n++) {
 		uint64_t before = mem_free_pages_on(n), got = 0, bad = 0;
@@ -212,15 +231,17 @@ static int test_alloc(void)
 		if (got != before || bad || mem_free_pages_on(n) != before)
 			failures++;
 	}
-	/* Everything merged back: a largest block comes from the node asked. */
+	/* Everything merged back: the largest block each node could give
+	 * before, it gives again, from that node. */
 	for (unsigned int n = 0; n < monitor_topology.nnodes; n++) {
-		void *big = mem_alloc_pages(PA_MAX_ORDER, n);
-		con_printf("alloc: 4 MiB block on node %u: %s\n", n,
-			   big && mem_node_of(big) == n ? "ok" : "FAILED");
-		if (!big || mem_node_of(big) != n)
+		unsigned int order = largest_block[n];
+		void *big = order == NO_BLOCK ? 0 : mem_alloc_pages_on(order, n);
+		con_printf("alloc: node %u: largest block (order %u) again: %s\n", n,
+			   order, big ? "ok" : "FAILED");
+		if (!big)
 			failures++;
-		if (big)
-			mem_free_pages(big, PA_MAX_ORDER);
+		else
+			mem_free_pages(big, order);
 	}
 	return failures;
 }

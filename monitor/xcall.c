@@ -11,6 +11,7 @@
  */
 #include <stdint.h>
 #include "arch/atomic.h"
+#include "monitor/monitor.h"
 #include "monitor/percpu.h"
 #include "monitor/xcall.h"
 
@@ -60,35 +61,41 @@ static bool finished(const struct xcall_slot *slot, uint32_t seq)
 }
 
 /*
- * Waits for a call to finish, serving our own mailbox meanwhile. With
- * interrupts on, sleep between checks: the target answers at its next tick
- * at the latest, and a sleeping CPU hands QEMU's single emulation thread to
- * the others instead of spinning out its time slice (measured: spinning or
- * an always-polling idle loop made round trips 6 to 15 times slower).
+ * Waits for a call to finish, serving our own mailbox meanwhile; runs with
+ * interrupts off, like everything here (a tick that polled the mailbox in
+ * the middle of xcall_poll() or post() would run a call twice). If the
+ * caller had interrupts on, sleep between checks with them on only around
+ * `wait`: the target answers at its next tick at the latest, and a
+ * sleeping CPU hands QEMU's single emulation thread to the others instead
+ * of spinning out its time slice (measured: spinning or an always-polling
+ * idle loop made round trips 6 to 15 times slower).
  */
-static void await(unsigned int cpu, uint32_t seq)
+static void await(unsigned int cpu, uint32_t seq, bool sleep)
 {
 	struct xcall_slot *slot = &mailbox[cpu].from[arch_cpu_id()];
-	bool sleep = arch_irq_enabled();
 
 	while (!finished(slot, seq)) {
 		xcall_poll();
-		if (sleep)
+		if (sleep) {
+			arch_irq_enable();
 			arch_wait_for_interrupt();
-		else
+			arch_irq_disable();
+		} else {
 			arch_cpu_relax();
+		}
 	}
 	smp_mb();
 }
 
-/* Posts a call into cpu's mailbox; returns the sequence number to await. */
-static uint32_t post(unsigned int cpu, xcall_fn fn, void *arg)
+/* Posts a call into cpu's mailbox (interrupts off); returns the sequence
+ * number to await. */
+static uint32_t post(unsigned int cpu, xcall_fn fn, void *arg, bool sleep)
 {
 	unsigned int me = arch_cpu_id();
 	struct xcall_slot *slot = &mailbox[cpu].from[me];
 	uint32_t seq;
 
-	await(cpu, slot->req);          /* the previous call to cpu, if any */
+	await(cpu, slot->req, sleep);   /* the previous call to cpu, if any */
 	seq = slot->req + 1;
 	slot->fn = fn;
 	slot->arg = arg;
@@ -98,41 +105,63 @@ static uint32_t post(unsigned int cpu, xcall_fn fn, void *arg)
 	return seq;
 }
 
+static bool other_online(unsigned int cpu)
+{
+	return cpu < MAX_CPUS && cpu != arch_cpu_id() && percpu[cpu].online;
+}
+
 uint32_t xcall_start(unsigned int cpu, xcall_fn fn, void *arg)
 {
-	return post(cpu, fn, arg);
+	unsigned long flags = arch_irq_save();
+	uint32_t ticket;
+
+	if (!other_online(cpu))
+		panic("xcall_start: cpu %u is not another online CPU", cpu);
+	ticket = post(cpu, fn, arg, flags != 0);
+	arch_irq_restore(flags);
+	return ticket;
 }
 
 void xcall_finish(unsigned int cpu, uint32_t ticket)
 {
-	await(cpu, ticket);
+	unsigned long flags = arch_irq_save();
+
+	if (!other_online(cpu))
+		panic("xcall_finish: cpu %u is not another online CPU", cpu);
+	await(cpu, ticket, flags != 0);
+	arch_irq_restore(flags);
 }
 
 bool xcall_run(unsigned int cpu, xcall_fn fn, void *arg)
 {
+	unsigned long flags;
+
 	if (cpu >= MAX_CPUS || !percpu[cpu].online)
 		return false;
-	if (cpu == arch_cpu_id()) {
+	flags = arch_irq_save();
+	if (cpu == arch_cpu_id())
 		fn(arg);
-		return true;
-	}
-	await(cpu, post(cpu, fn, arg));
+	else
+		await(cpu, post(cpu, fn, arg, flags != 0), flags != 0);
+	arch_irq_restore(flags);
 	return true;
 }
 
 void xcall_run_all(xcall_fn fn, void *arg)
 {
+	unsigned long flags = arch_irq_save();
 	unsigned int me = arch_cpu_id();
 	uint32_t seq[MAX_CPUS], posted = 0;
 
 	for (unsigned int c = 0; c < MAX_CPUS; c++) {
 		if (c != me && percpu[c].online) {
-			seq[c] = post(c, fn, arg);
+			seq[c] = post(c, fn, arg, flags != 0);
 			posted |= 1u << c;
 		}
 	}
 	fn(arg);
 	for (unsigned int c = 0; c < MAX_CPUS; c++)
 		if (posted & (1u << c))
-			await(c, seq[c]);
+			await(c, seq[c], flags != 0);
+	arch_irq_restore(flags);
 }

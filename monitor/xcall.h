@@ -4,9 +4,11 @@
  * entry into the monitor and every timer tick (and in its idle loop). A
  * call therefore reaches an idle CPU within one tick at most.
  *
- * Callbacks run on the target with interrupts off. They may make xcalls
- * themselves: a CPU waiting for a call to finish keeps serving its own
- * mailbox, so two CPUs calling each other do not deadlock.
+ * Callbacks run on the target with interrupts off, and so does the caller
+ * while it waits. Callbacks may make xcalls themselves: a CPU waiting for
+ * a call to finish keeps serving its own mailbox, so two CPUs calling each
+ * other do not deadlock. But a spinlock waiter does not serve its mailbox:
+ * never make a call while holding a lock its target may be waiting for.
  */
 #ifndef MONITOR_XCALL_H
 #define MONITOR_XCALL_H
@@ -23,8 +25,8 @@ bool xcall_run(unsigned int cpu, xcall_fn fn, void *arg);
 void xcall_run_all(xcall_fn fn, void *arg);
 
 /*
- * Posts fn(arg) to another online CPU without waiting; returns a ticket
- * for xcall_finish(), which must be called before the next call to cpu.
+ * Posts fn(arg) to another online CPU without waiting (panics if cpu is
+ * this one or not online); returns a ticket for xcall_finish().
  */
 uint32_t xcall_start(unsigned int cpu, xcall_fn fn, void *arg);
 void xcall_finish(unsigned int cpu, uint32_t ticket);

@@ -14,7 +14,6 @@
 #include "arch/timer.h"
 #include "monitor/percpu.h"
 
-/* Sets Compare to c->next_compare, or later if Count passed it meanwhile. */
 /*
  * Sets Compare to c->next_compare, or later if Count passed it meanwhile,
  * doubling the step each time: every Compare write makes QEMU run the other
@@ -52,7 +51,13 @@ void arch_timer_ack(void)
 {
 	struct percpu *c = this_cpu();
 	uint32_t period = c->tick_period ? c->tick_period : TIMER_BOOT_POLL_TICKS;
+	uint32_t late = read_c0_count() - c->next_compare;   /* it has fired */
 
-	c->next_compare += period;
+	/* Unsigned: after interrupts were off for more than 2^31 ticks
+	 * (12.9 s) a signed test would take the old deadline for a future one. */
+	if (late >= period)
+		c->next_compare = read_c0_count() + period;
+	else
+		c->next_compare += period;
 	program_compare(c, period);
 }

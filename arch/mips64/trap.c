@@ -119,5 +119,9 @@ void trap_entry(struct trap_frame *f)
 	else if ((f->status & ST0_KSU) && code != EXC_INT)
 		h = vcpu_trap;          /* from a guest: the vCPU's business */
 	h(f);
-	monitor_entry_poll();
+	/* Serve the mailbox on entries from a guest (ticks poll it already);
+	 * not on the monitor's own faults, which may come in the middle of
+	 * xcall code or with a lock held. */
+	if (f->status & ST0_KSU)
+		monitor_entry_poll();
 }
