@@ -171,6 +171,11 @@ misbehave() {       # NAME IMAGE "REPORT"
 misbehave wild wild-memory.elf "access outside its memory"
 misbehave snoop monitor-memory.elf "exception not handled yet"
 misbehave priv privileged.elf "privileged instruction \\(not emulated yet\\)"
+# k0/k1 survive the monitor's ticks while a guest runs.
+printf '[vm kregs]\nkernel = kregs.elf\nmemory = 8M\n' > "$LOGS/kregs.conf"
+tools/mkbundle.sh "$LOGS/kregs.conf" "$LOGS/kregs.cpio" build/guest-images
+BUNDLE=$LOGS/kregs.cpio qemu_test guest-kregs 1 128M "run" 0 60 \
+	"vm kregs: powered off \\(exit status 0\\); traps: exc0=[1-9]"
 echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
 	"error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"

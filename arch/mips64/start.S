@@ -30,6 +30,12 @@ _start:
 	dla	$sp, monitor_stacks
 	daddu	$sp, $sp, $t1
 
+	/* DataLo = this CPU's k0/k1 scratch pair for the vectors. */
+	dla	$t1, exc_kscratch
+	dsll	$t2, $t0, 4
+	daddu	$t1, $t1, $t2
+	mtc0	$t1, $28, 1
+
 	/* Exception vectors, then leave the boot ROM's vectors. */
 	dla	$t1, exception_vectors
 	mtc0	$t1, $15, 1

@@ -4,6 +4,7 @@
  * through a table. Anything the monitor does not expect panics with a full
  * report.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include "arch/frame.h"
 #include "arch/timer.h"
@@ -113,15 +114,20 @@ void trap_entry(struct trap_frame *f)
 	unsigned int code = exc_code(f);
 	trap_handler h = handlers[code] ? handlers[code] : unexpected;
 
+	bool from_guest = f->status & ST0_KSU;
+
 	this_cpu()->exceptions[code]++;
 	if (f->vector == VEC_CACHE_ERROR)
 		h = unexpected;
-	else if ((f->status & ST0_KSU) && code != EXC_INT)
+	else if (from_guest && code != EXC_INT)
 		h = vcpu_trap;          /* from a guest: the vCPU's business */
 	h(f);
-	/* Serve the mailbox on entries from a guest (ticks poll it already);
-	 * not on the monitor's own faults, which may come in the middle of
-	 * xcall code or with a lock held. */
-	if (f->status & ST0_KSU)
+	if (from_guest) {
+		if (code == EXC_INT)
+			vcpu_trap(f);   /* the vCPU counts the tick it sat through */
+		/* Serve the mailbox on entries from a guest (ticks poll it
+		 * already); not on the monitor's own faults, which may come in
+		 * the middle of xcall code or with a lock held. */
 		monitor_entry_poll();
+	}
 }

@@ -2,8 +2,13 @@
  * Exception vectors and the register save/restore around trap_entry().
  *
  * Registers: k0 and k1 only until the frame is on the stack; after that
- * anything, since every GPR but k0/k1 is saved. The frame layout is
- * struct trap_frame (arch/frame.h); offsets come from asm-offsets.c.
+ * anything. A guest's k0/k1 are live at any moment (its own exception
+ * handlers run with virtual EXL only), so they are saved first: k1 into
+ * ErrorEPC, k1 = this CPU's scratch pair (kept in DataLo by start.S), k0
+ * and the old k1 into the pair; exc_save copies both into the frame. (This
+ * CPU has no KScratch registers; ErrorEPC and DataLo are otherwise unused.)
+ * The frame layout is struct trap_frame (arch/frame.h); offsets come from
+ * asm-offsets.c.
  *
  * Stack choice: if the monitor was running (Status.KSU = 0) the frame goes
  * below its current sp; if a guest was running (supervisor or user mode)
@@ -20,6 +25,12 @@
  * k1 = the vector's offset. Fits in a vector slot (0x80 bytes). */
 .macro	VECTOR offset
 	.org	\offset
+	dmtc0	$k1, $30		/* ErrorEPC = k1 */
+	mfc0	$k1, $28, 1		/* DataLo: this CPU's scratch pair */
+	sd	$k0, 0($k1)
+	ehb
+	dmfc0	$k0, $30
+	sd	$k0, 8($k1)
 	mfc0	$k0, $12
 	andi	$k0, $k0, ST0_KSU
 	beqz	$k0, 1f
@@ -53,8 +64,6 @@ exception_vectors:
 exc_save:
 	sd	$k1, FRAME_VECTOR($sp)
 	sd	$0, FRAME_REGS + 0 * 8($sp)
-	sd	$0, FRAME_REGS + 26 * 8($sp)	/* k0, k1: used up above */
-	sd	$0, FRAME_REGS + 27 * 8($sp)
 	sd	$1, FRAME_REGS + 1 * 8($sp)
 	sd	$2, FRAME_REGS + 2 * 8($sp)
 	sd	$3, FRAME_REGS + 3 * 8($sp)
@@ -83,6 +92,11 @@ exc_save:
 	sd	$28, FRAME_REGS + 28 * 8($sp)
 	sd	$30, FRAME_REGS + 30 * 8($sp)
 	sd	$31, FRAME_REGS + 31 * 8($sp)
+	mfc0	$t0, $28, 1		/* the k0, k1 the vector put aside */
+	ld	$t1, 0($t0)
+	ld	$t2, 8($t0)
+	sd	$t1, FRAME_REGS + 26 * 8($sp)
+	sd	$t2, FRAME_REGS + 27 * 8($sp)
 	mfhi	$t0
 	mflo	$t1
 	sd	$t0, FRAME_HI($sp)
@@ -146,6 +160,8 @@ exc_return:
 	ld	$23, FRAME_REGS + 23 * 8($sp)
 	ld	$24, FRAME_REGS + 24 * 8($sp)
 	ld	$25, FRAME_REGS + 25 * 8($sp)
+	ld	$26, FRAME_REGS + 26 * 8($sp)
+	ld	$27, FRAME_REGS + 27 * 8($sp)
 	ld	$28, FRAME_REGS + 28 * 8($sp)
 	ld	$30, FRAME_REGS + 30 * 8($sp)
 	ld	$31, FRAME_REGS + 31 * 8($sp)
@@ -158,6 +174,13 @@ exc_return:
  * the top of this CPU's monitor stack, copied only after sp has moved
  * below it: the C stack there is abandoned, never overwritten in use.
  */
+	.data
+	.align	4
+	.globl	exc_kscratch
+exc_kscratch:			/* [MAX_CPUS][2]: k0, k1 while a vector saves them */
+	.space	MAX_CPUS * 16
+	.text
+
 	.globl	exc_enter_frame
 exc_enter_frame:
 	mfc0	$t0, $15, 1

@@ -17,7 +17,7 @@ enum exc_vector {
 };
 
 struct trap_frame {
-	uint64_t regs[32];      /* GPRs by number; k0 and k1 read as 0 */
+	uint64_t regs[32];      /* GPRs by number; regs[0] reads as 0 */
 	uint64_t hi, lo;
 	uint64_t epc;
 	uint64_t badvaddr;
