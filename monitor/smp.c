@@ -11,6 +11,7 @@
 #include "monitor/monitor.h"
 #include "monitor/percpu.h"
 #include "monitor/smp.h"
+#include "monitor/spinlock.h"
 #include "monitor/xcall.h"
 
 #define CHECKIN_QUIET_MS 50     /* generous: without -icount a busy host slows QEMU */
@@ -25,6 +26,8 @@ volatile uint32_t smp_release __attribute__((section(".data")));
 static uint32_t tick_period;
 static volatile uint32_t online_mask;
 static volatile uint32_t last_checkin;       /* Count at the last check-in */
+static volatile uint32_t checkin_closed;      /* CPU 0 has counted the CPUs */
+static spinlock_t checkin_lock = SPINLOCK_INIT;
 
 void smp_secondary_main(unsigned int cpu) __attribute__((noreturn));
 
@@ -35,14 +38,25 @@ static void cpu_setup(unsigned int cpu)
 	arch_timer_start(tick_period);
 }
 
-/* Marks this CPU online: from here on it serves cross-calls. */
-static void check_in(unsigned int cpu)
+/*
+ * Marks this CPU online: from here on it serves cross-calls. Returns false
+ * if CPU 0 already closed the count (the CPU came after the quiet window:
+ * it must stay out, or it would be online in no NUMA node).
+ */
+static bool check_in(unsigned int cpu)
 {
-	percpu[cpu].online = true;
-	smp_mb();
-	atomic_fetch_or(&online_mask, 1u << cpu);
-	last_checkin = arch_counter();
-	bench_mark(1);
+	unsigned long flags = spin_lock_irqsave(&checkin_lock);
+	bool in = !checkin_closed;
+
+	if (in) {
+		percpu[cpu].online = true;
+		smp_mb();
+		atomic_fetch_or(&online_mask, 1u << cpu);
+		last_checkin = arch_counter();
+		bench_mark(1);
+	}
+	spin_unlock_irqrestore(&checkin_lock, flags);
+	return in;
 }
 
 void smp_init_boot_cpu(uint32_t period)
@@ -55,6 +69,7 @@ void smp_init_boot_cpu(uint32_t period)
 unsigned int smp_start_secondaries(void)
 {
 	uint32_t quiet = arch_counter_hz() / 1000 * CHECKIN_QUIET_MS;
+	unsigned long flags;
 
 	last_checkin = arch_counter();
 	smp_mb();
@@ -62,13 +77,21 @@ unsigned int smp_start_secondaries(void)
 	smp_mb();
 	while (arch_counter() - last_checkin < quiet)
 		smp_idle_once();
+	flags = spin_lock_irqsave(&checkin_lock);
+	checkin_closed = 1;
+	spin_unlock_irqrestore(&checkin_lock, flags);
 	return smp_cpus_online();
 }
 
 void smp_secondary_main(unsigned int cpu)
 {
 	cpu_setup(cpu);
-	check_in(cpu);
+	if (!check_in(cpu)) {
+		con_printf("disco: cpu %u arrived after the CPUs were counted; parked\n", cpu);
+		arch_irq_disable();
+		for (;;)
+			arch_wait_for_interrupt();      /* never wakes: interrupts off */
+	}
 	con_printf("disco: cpu %u online\n", cpu);
 	for (;;)
 		smp_idle_once();
