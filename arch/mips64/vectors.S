@@ -110,11 +110,12 @@ exc_save:
 	sw	$t2, FRAME_STATUS($sp)
 	sw	$t3, FRAME_CAUSE($sp)
 
-	/* Kernel mode, EXL and ERL clear, interrupts off: a fault inside
-	 * the handler is then reported with its own EPC. */
-	li	$t1, ~(ST0_KSU | ST0_EXL | ST0_ERL | ST0_IE)
-	and	$t2, $t2, $t1
-	mtc0	$t2, $12
+	/* The monitor's own Status, whatever the trapped code had: kernel
+	 * mode, 64-bit kernel segments, only the tick line unmasked but
+	 * interrupts off, EXL and ERL clear (so a fault inside the handler
+	 * is reported with its own EPC). */
+	li	$t1, ST0_KX | ST0_IM7
+	mtc0	$t1, $12
 	ehb
 
 	move	$a0, $sp
