@@ -91,14 +91,15 @@ run: deps $(BUILD)/disco.elf
 
 HOST_TEST_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined
-HOST_TESTS := format cmdline topology page_alloc cpio vm_config elf
+HOST_TESTS := format cmdline topology page_alloc cpio vm_config elf decode
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 # The pure modules each host test links with.
 HOST_MODULES := monitor/format.c monitor/parse.c monitor/cmdline.c \
-	numa/topology.c mmu/page_alloc.c monitor/cpio.c monitor/vm_config.c monitor/elf.c
+	numa/topology.c mmu/page_alloc.c monitor/cpio.c monitor/vm_config.c monitor/elf.c \
+	vcpu/decode.c
 
 $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \
-		$(wildcard monitor/*.h mmu/*.h numa/*.h)
+		$(wildcard monitor/*.h mmu/*.h numa/*.h vcpu/*.h)
 	@mkdir -p $(dir $@)
 	$(say) "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(HOST_MODULES) -lcmocka

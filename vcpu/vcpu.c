@@ -8,6 +8,7 @@
 #include "monitor/monitor.h"
 #include "monitor/percpu.h"
 #include "monitor/string.h"
+#include "vcpu/decode.h"
 #include "vcpu/vcpu.h"
 
 static struct vcpu vcpus[MAX_CPUS];     /* the vCPU each CPU runs */
@@ -110,11 +111,15 @@ static void hypercall(struct vcpu *v, struct trap_frame *f)
 
 static void coprocessor_unusable(struct vcpu *v, struct trap_frame *f)
 {
-	int64_t insn = read_guest_word(v, f->epc);
+	int64_t word = read_guest_word(v, f->epc);
+	struct insn in;
 
+	if (word < 0)
+		stop(v, 1, "instruction fetch outside its memory");
 	if (f->cause & CAUSE_BD)
 		stop(v, 1, "privileged instruction in a delay slot (not emulated yet)");
-	if (insn != (int64_t)HCALL_INSN)
+	insn_decode((uint32_t)word, &in);
+	if (in.kind != INSN_HYPERCALL)
 		stop(v, 1, "privileged instruction (not emulated yet)");
 	hypercall(v, f);
 	f->epc += 4;

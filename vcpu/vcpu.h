@@ -10,9 +10,8 @@
 #include "arch/frame.h"
 #include "monitor/vm.h"
 
-/* Hypercalls: the instruction is a reserved COP0 encoding (docs: the guest
- * ABI), the call number in v0, arguments in a0.. */
-#define HCALL_INSN          0x42000028u
+/* Hypercalls: the instruction is a reserved COP0 encoding (vcpu/decode.h,
+ * docs/guest-abi.md), the call number in v0, arguments in a0.. */
 #define HCALL_CONSOLE_WRITE 1   /* a0 = guest-virtual buffer, a1 = length */
 #define HCALL_EXIT          2   /* a0 = status: the VM stops */
 
