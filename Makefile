@@ -4,7 +4,8 @@
 #   make test        install what is missing, build, run every test
 #   make bench-boot  instruction counts: boot to all CPUs online, cross-calls
 #
-# Options: CPUS=4 MEM=256M APPEND="numa=2 hz=1000"; V=1 shows full commands.
+# Options: CPUS=4 MEM=256M APPEND="numa=2 hz=1000" VMS=vms.conf; V=1 shows
+# full commands.
 
 CPUS   ?= 4
 MEM    ?= 256M
@@ -83,9 +84,14 @@ GUEST_IMAGES := $(BUILD)/guest-images/hello.elf \
 	$(patsubst %,$(BUILD)/guest-images/%.elf,$(MISBEHAVE))
 
 # -semihosting lets a panic end QEMU with a failure status (see docs/boot.md).
-run: deps $(BUILD)/disco.elf
+# VMS=path/to/vms.conf makes a boot bundle of it and the guest images it
+# names (looked up next to it, then in build/guest-images) for -initrd.
+VMS ?=
+RUN_INITRD = $(if $(VMS),-initrd $(BUILD)/run-bundle.cpio)
+run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES))
+	$(if $(VMS),tools/mkbundle.sh $(VMS) $(BUILD)/run-bundle.cpio $(dir $(VMS)) $(BUILD)/guest-images)
 	$(QEMU) $(QEMU_MACHINE) -semihosting -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
-		-append "$(APPEND) semihosting"
+		$(RUN_INITRD) -append "$(APPEND) semihosting"
 
 # ---- tests ----
 
