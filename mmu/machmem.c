@@ -59,15 +59,13 @@ void mem_init(const struct boot_info *bi, const struct numa_topology *topo)
 	pa_init(&allocator, offset_to_ptr(table), nframes, topo);
 	/* Free: everything from reserved_below up, but the image, the table
 	 * and the initrd, in address order. */
+	release(bi->reserved_below, bi->image_start);
 	if (!bi->initrd_size) {
-		release(bi->reserved_below, bi->image_start);
 		release(table_end, bi->ram_size);
-	} else if (table < rd) {
-		release(bi->reserved_below, bi->image_start);
+	} else if (table < rd) {        /* image, table, initrd */
 		release(table_end, rd);
 		release(rd_end, bi->ram_size);
-	} else {                /* image, initrd, table */
-		release(bi->reserved_below, bi->image_start);
+	} else {                        /* image, initrd, table */
 		release(page_up(bi->image_end), rd);
 		release(table_end, bi->ram_size);
 	}
@@ -117,6 +115,15 @@ unsigned int mem_node_of(const void *p)
 uint64_t mem_free_pages_on(unsigned int node)
 {
 	return pa_free_frames(&allocator, node);
+}
+
+uint64_t mem_free_pages_total(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < allocator.nnodes; i++)
+		n += pa_free_frames(&allocator, i);
+	return n;
 }
 
 uint64_t mem_frame_table_bytes(void)

@@ -29,8 +29,9 @@ void mem_free_pages(void *p, unsigned int order);
 uint64_t mem_offset(const void *p);
 unsigned int mem_node_of(const void *p);
 
-/* Free pages in a node; size of the frame table in bytes. */
+/* Free pages in a node, in all nodes; size of the frame table in bytes. */
 uint64_t mem_free_pages_on(unsigned int node);
+uint64_t mem_free_pages_total(void);
 uint64_t mem_frame_table_bytes(void);
 
 #endif

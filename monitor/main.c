@@ -105,10 +105,8 @@ static void print_cpus(uint32_t mask)
 
 static void print_banner(const struct boot_info *bi, uint32_t hz)
 {
-	uint64_t free_pages = 0;
+	uint64_t free_pages = mem_free_pages_total();
 
-	for (unsigned int n = 0; n < monitor_topology.nnodes; n++)
-		free_pages += mem_free_pages_on(n);
 	con_printf("disco: MIPS64 virtual machine monitor on malta; PRId %08x, %u TLB entries\n",
 		   read_c0_prid(), cpu_tlb_entries());
 	con_printf("disco: cpus: %u online (", smp_cpus_online());

@@ -6,8 +6,10 @@
 
 #include <stdbool.h>
 #include "monitor/cmdline.h"
+#include "numa/topology.h"
 
 extern struct cmdline monitor_cmdline;
+extern struct numa_topology monitor_topology;   /* set once the CPUs are counted */
 
 /*
  * Ends the machine with a status for the host: through semihosting when the

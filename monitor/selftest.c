@@ -23,8 +23,6 @@
 #include "monitor/xcall.h"
 #include "numa/topology.h"
 
-extern struct numa_topology monitor_topology;
-
 static uint64_t param(const char *key, uint64_t dflt)
 {
 	uint64_t v = dflt;

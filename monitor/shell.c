@@ -17,8 +17,6 @@
 
 #define LINE_MAX 80
 
-extern struct numa_topology monitor_topology;
-
 static void cmd_help(void)
 {
 	con_printf("commands:\n"

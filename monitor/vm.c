@@ -6,24 +6,20 @@
 #include "arch/guest.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
+#include "monitor/monitor.h"
 #include "monitor/cpio.h"
 #include "monitor/elf.h"
 #include "monitor/smp.h"
 #include "monitor/vm.h"
 #include "numa/topology.h"
 
-extern struct numa_topology monitor_topology;
-
 struct vm vms[VM_MAX];
 unsigned int vm_count;
 
-static uint64_t free_pages(void)
+/* The line to blame for a memory problem: memory =, else the header. */
+static int memory_line(const struct vm_config *c)
 {
-	uint64_t n = 0;
-
-	for (unsigned int i = 0; i < monitor_topology.nnodes; i++)
-		n += mem_free_pages_on(i);
-	return n;
+	return c->at.memory ? c->at.memory : c->line;
 }
 
 /* The node to take memory from: the configured one, else the node of the
@@ -43,7 +39,7 @@ static void check_machine(struct vm *vm)
 {
 	struct vm_config *c = &vm->cfg;
 	uint32_t offline = c->cpus & ~smp_online_mask();
-	uint64_t free_bytes = free_pages() << PAGE_SHIFT;
+	uint64_t free_bytes = mem_free_pages_total() << PAGE_SHIFT;
 
 	if (offline)
 		vm_config_reject(c, c->at.cpus, "cpus: CPU %u is not online (%u CPUs)",
@@ -52,7 +48,7 @@ static void check_machine(struct vm *vm)
 		vm_config_reject(c, c->at.node, "node: no node %d (%u nodes)",
 				 c->node, monitor_topology.nnodes);
 	if (c->memory > free_bytes)
-		vm_config_reject(c, c->at.memory ? c->at.memory : c->line,
+		vm_config_reject(c, memory_line(c),
 				 "memory: %lu MiB asked, %lu MiB free",
 				 (unsigned long)(c->memory >> 20),
 				 (unsigned long)(free_bytes >> 20));
@@ -105,8 +101,7 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 		return;
 	vm->node = home_node(c, index);
 	if (pmap_create(&vm->pmap, c->memory, vm->node)) {
-		vm_config_reject(c, c->at.memory ? c->at.memory : c->line,
-				 "memory: machine memory ran out");
+		vm_config_reject(c, memory_line(c), "memory: machine memory ran out");
 		return;
 	}
 	for (unsigned int i = 0; i < img.nsegs; i++) {

@@ -65,15 +65,21 @@ static void map_window(struct vcpu *v, struct trap_frame *f)
 			  pmap_lookup(&v->vm->pmap, pair + PAGE_SIZE));
 }
 
+/* Copies len bytes from the guest's direct map at va. 0, or -1 if any
+ * byte lies outside the VM. */
+static int read_guest(const struct vcpu *v, uint64_t va, void *buf, uint64_t len)
+{
+	int64_t gpa = window_gpa(v, va);
+
+	return gpa < 0 ? -1 : pmap_read(&v->vm->pmap, (uint64_t)gpa, buf, len);
+}
+
 /* Reads a 32-bit word of the guest's direct map (aligned), or -1. */
 static int64_t read_guest_word(const struct vcpu *v, uint64_t va)
 {
-	int64_t gpa = window_gpa(v, va);
 	uint32_t word;
 
-	if (gpa < 0 || (va & 3))
-		return -1;
-	if (pmap_read(&v->vm->pmap, (uint64_t)gpa, &word, sizeof(word)))
+	if ((va & 3) || read_guest(v, va, &word, sizeof(word)))
 		return -1;
 	return word;
 }
@@ -84,10 +90,8 @@ static void console_write(struct vcpu *v, uint64_t va, uint64_t len)
 
 	if (len > sizeof(buf) - 1)
 		len = sizeof(buf) - 1;
-	if (window_gpa(v, va) < 0 ||
-	    pmap_read(&v->vm->pmap, (uint64_t)window_gpa(v, va), buf, len)) {
+	if (read_guest(v, va, buf, len))
 		stop(v, 1, "console write outside its memory");
-	}
 	buf[len] = '\0';
 	con_printf("[%s] %s", v->vm->cfg.name, buf);
 }

@@ -1,8 +1,8 @@
 /*
- * Running a guest vCPU on this CPU (first, minimal form): entering it,
- * filling the real TLB for its direct-map window from the pmap, and the
- * hypercall instruction. Privileged-instruction emulation, the guest's own
- * TLB and exception delivery come with the rest of the virtual-CPU issue.
+ * Running a guest vCPU on this CPU (first, minimal form): its Status,
+ * entering it, and real TLB entries for its direct-map window. The
+ * guest's own TLB and exception delivery come with the rest of the
+ * virtual-CPU issue.
  */
 #include <stdint.h>
 #include "arch/addrspace.h"
@@ -35,10 +35,11 @@ void arch_guest_enter(const struct trap_frame *f)
 /* EntryLo for a machine frame (RAM offset frame << 12), or 0 if none. */
 static uint64_t entrylo(uint32_t frame)
 {
-	uint64_t pa = arch_ram_base() + ((uint64_t)frame << 12);
+	uint64_t pa;
 
 	if (frame == UINT32_MAX)
 		return 0;
+	pa = arch_ram_base() + ((uint64_t)frame << 12);
 	return (pa >> 12) << 6 | ENTRYLO_CCA_CACHED | ENTRYLO_D | ENTRYLO_V | ENTRYLO_G;
 }
 
