@@ -78,10 +78,12 @@ $(BUILD)/disco.elf: $(MONITOR_OBJS) arch/mips64/linker.ld
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-include guest-images/hello/Makefile.inc
-include guest-images/misbehave/Makefile.inc
-GUEST_IMAGES := $(BUILD)/guest-images/hello.elf \
-	$(patsubst %,$(BUILD)/guest-images/%.elf,$(MISBEHAVE))
+# Each guest-images/*/Makefile.inc adds its images to GUEST_IMAGES.
+GUEST_CFLAGS := -march=mips64r2 -mabi=64 -mno-abicalls -fno-pic -G0
+GUEST_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+	-Wl,--no-warn-rwx-segments -Wl,-T,guest-images/guest.ld
+GUEST_IMAGES :=
+include $(sort $(wildcard guest-images/*/Makefile.inc))
 
 # -semihosting lets a panic end QEMU with a failure status (see docs/boot.md).
 # VMS=path/to/vms.conf makes a boot bundle of it and the guest images it
@@ -97,12 +99,12 @@ run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES))
 
 HOST_TEST_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined
-HOST_TESTS := format cmdline topology page_alloc cpio vm_config elf decode
+HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 # The pure modules each host test links with.
-HOST_MODULES := monitor/format.c monitor/parse.c monitor/cmdline.c \
+HOST_MODULES := $(wildcard monitor/format.c monitor/parse.c monitor/cmdline.c \
 	numa/topology.c mmu/page_alloc.c monitor/cpio.c monitor/vm_config.c monitor/elf.c \
-	vcpu/decode.c
+	vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c)
 
 $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \
 		$(wildcard monitor/*.h mmu/*.h numa/*.h vcpu/*.h)
