@@ -16,7 +16,7 @@
 #include "monitor/vm.h"
 #include "monitor/xcall.h"
 #include "numa/topology.h"
-#include "vcpu/vcpu.h"
+#include "vcpu/sched.h"
 
 #define DEFAULT_HZ 1000
 #define MIN_HZ     10
@@ -43,16 +43,6 @@ void monitor_entry_poll(void)
 void __attribute__((noinline, used)) bench_mark(unsigned int id)
 {
 	__asm__ volatile("" : : "r"(id) : "memory");
-}
-
-/* Experimental, until vCPUs are scheduled: runs the first loaded VM's
- * first vCPU on CPU 0 ("run" on the command line). */
-static void run_first_vm(void)
-{
-	for (unsigned int i = 0; i < vm_count; i++)
-		if (vms[i].state == VM_LOADED)
-			vcpu_run(&vms[i]);
-	con_printf("disco: run: no VM loaded\n");
 }
 
 /* The tick rate from hz=, or the default with a message if it is bad. */
@@ -157,13 +147,15 @@ void monitor_start(const struct boot_info *bi)
 	mem_init(bi, &monitor_topology);
 	print_banner(bi, hz);
 	con_printf("disco: all %u CPUs online\n", ncpus);
-	if (bi->initrd_size)
-		vm_load_bundle(phys_to_virt(arch_ram_base() + bi->initrd_start),
-			       bi->initrd_size);
-	if (cmdline_get(&monitor_cmdline, "run"))
-		run_first_vm();
-
 	test = cmdline_get(&monitor_cmdline, "test");
+	if (bi->initrd_size &&
+	    vm_load_bundle(phys_to_virt(arch_ram_base() + bi->initrd_start),
+			   bi->initrd_size) &&
+	    !test && !cmdline_get(&monitor_cmdline, "norun")) {
+		sched_setup();
+		sched_enter();  /* returns if CPU 0 has no vCPU */
+	}
+
 	if (test)
 		selftest_run(test);
 	if (cmdline_get(&monitor_cmdline, "poweroff")) {

@@ -23,6 +23,8 @@ struct percpu {
 	volatile bool online;       /* checked in */
 	uint32_t tick_period;       /* Count ticks between timer interrupts */
 	uint32_t next_compare;      /* Compare value of the next tick */
+	uint32_t deadline;          /* a one-shot timer event, if has_deadline */
+	bool has_deadline;
 	uint64_t ticks;             /* timer interrupts taken */
 	uint64_t exceptions[32];    /* exceptions taken, by ExcCode */
 };

@@ -13,6 +13,7 @@
 #include "monitor/smp.h"
 #include "monitor/spinlock.h"
 #include "monitor/xcall.h"
+#include "vcpu/sched.h"
 
 #define CHECKIN_QUIET_MS 50     /* generous: without -icount a busy host slows QEMU */
 
@@ -93,8 +94,11 @@ void smp_secondary_main(unsigned int cpu)
 			arch_wait_for_interrupt();      /* never wakes: interrupts off */
 	}
 	con_printf("disco: cpu %u online\n", cpu);
-	for (;;)
+	for (;;) {
 		smp_idle_once();
+		if (sched_active())
+			sched_enter();  /* returns if this CPU has no vCPU */
+	}
 }
 
 void smp_idle_once(void)

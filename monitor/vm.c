@@ -84,6 +84,34 @@ static int check_image(struct vm *vm, const struct cpio_entry *file,
 	return 0;
 }
 
+void vm_console_flush(struct vm *vm)
+{
+	if (vm->line_len) {
+		vm->line[vm->line_len] = '\0';
+		con_printf("[%s] %s\n", vm->cfg.name, vm->line);
+		vm->line_len = 0;
+	}
+}
+
+void vm_console_put(struct vm *vm, char c)
+{
+	unsigned long flags = spin_lock_irqsave(&vm->lock);
+
+	if (c == '\n' || vm->line_len == sizeof(vm->line) - 1) {
+		if (!vm->line_len)
+			con_printf("[%s] \n", vm->cfg.name);
+		vm_console_flush(vm);
+	}
+	if (c != '\n' && c != '\r')
+		vm->line[vm->line_len++] = c;
+	spin_unlock_irqrestore(&vm->lock, flags);
+}
+
+static void uart_output(void *vm, char c)
+{
+	vm_console_put(vm, c);
+}
+
 static void load(struct vm *vm, const void *bundle, size_t size, unsigned int index)
 {
 	struct vm_config *c = &vm->cfg;
@@ -110,6 +138,7 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 		pmap_write(&vm->pmap, gpa, (const char *)file.data + s->offset, s->filesz);
 	}
 	vm->entry = img.entry;
+	uart_init(&vm->uart, uart_output, vm);
 	vm->state = VM_LOADED;
 }
 

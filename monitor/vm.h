@@ -8,12 +8,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "devices/uart16550.h"
 #include "mmu/pmap.h"
+#include "monitor/spinlock.h"
 #include "monitor/vm_config.h"
 
 #define VM_BUNDLE_CONFIG "vms.conf"
 
-enum vm_state { VM_REJECTED, VM_LOADED };
+enum vm_state { VM_REJECTED, VM_LOADED, VM_RUNNING, VM_STOPPING, VM_ENDED };
+
+struct vcpu;
+
+#define VM_CONSOLE_LINE 160
 
 struct vm {
 	struct vm_config cfg;
@@ -21,6 +27,15 @@ struct vm {
 	unsigned int node;      /* where its memory was asked for */
 	struct pmap pmap;
 	uint64_t entry;         /* guest-virtual entry point */
+	uint64_t dtb_gpa;       /* the device tree the vCPUs get in a1 */
+	struct vcpu *vcpu[VM_MAX_VCPUS];
+	volatile unsigned int vcpus_live;       /* not yet stopped */
+	int exit_status;        /* set by the first stop */
+	const char *exit_why;
+	spinlock_t lock;        /* the fields below, and the stop */
+	struct uart16550 uart;
+	char line[VM_CONSOLE_LINE];     /* console output not yet printed */
+	unsigned int line_len;
 };
 
 extern struct vm vms[VM_MAX];
@@ -33,5 +48,10 @@ extern unsigned int vm_count;
  * number of VMs loaded.
  */
 unsigned int vm_load_bundle(const void *bundle, size_t size);
+
+/* Appends guest console output; whole lines are printed "[name] line". */
+void vm_console_put(struct vm *vm, char c);
+/* Prints what is left of a last, unfinished line. */
+void vm_console_flush(struct vm *vm);
 
 #endif

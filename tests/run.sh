@@ -157,25 +157,66 @@ BUNDLE=$LOGS/bad.cpio qemu_test bundle-bad 2 256M "test=boot" 0 60 \
 	"error: vm tiny, line 17: kernel 'hello.elf': segment at 4000000000100000 is outside the VM's memory" \
 	"error: vm offline, line 22: cpus: CPU 2 is not online \(2 CPUs\); not started" \
 	"vm good: 1 vCPU, 4 MiB" "1 of 7 VMs loaded" "selftest boot: PASS"
-BUNDLE=$LOGS/good.cpio qemu_test guest-hello 2 256M "numa=2 run" 0 60 \
-	"vm alpha: starting on cpu 0 at 4000000000100000" \
+# Both VMs of good.conf run: alpha's two vCPUs both start at the entry
+# point (as malta's CPUs do), the first to power off ends the VM.
+BUNDLE=$LOGS/good.cpio qemu_test guest-hello 2 256M "numa=2" 0 60 \
+	"vm alpha: vcpu 1 on cpu 1" \
 	"\\[alpha\\] hello from a disco guest in supervisor mode" \
-	"vm alpha: powered off \\(exit status 0\\); traps: exc2=1 exc11=2 hypercalls=2"
+	"\\[beta\\] hello from a disco guest in supervisor mode" \
+	"vm alpha: powered off \\(exit status 0\\)" "vm beta: powered off \\(exit status 0\\)" \
+	"emulated: hypercall=[1-9]" "all VMs have ended; power off \\(status 0\\)"
 # A misbehaving guest is stopped with a report and never gets through.
-misbehave() {       # NAME IMAGE "REPORT"
+one_vm() {          # NAME IMAGE: a bundle with one VM
 	printf '[vm %s]\nkernel = %s\nmemory = 8M\n' "$1" "$2" > "$LOGS/$1.conf"
 	tools/mkbundle.sh "$LOGS/$1.conf" "$LOGS/$1.cpio" build/guest-images
-	BUNDLE=$LOGS/$1.cpio qemu_test "guest-$1" 1 128M "run" 1 60 \
-		"vm $1: $3 \\(exit status 1\\)"
 }
-misbehave wild wild-memory.elf "access outside its memory"
-misbehave snoop monitor-memory.elf "exception not handled yet"
-misbehave priv privileged.elf "privileged instruction \\(not emulated yet\\)"
+misbehave() {       # NAME IMAGE "REPORT..."
+	local name=$1 image=$2
+	shift 2
+	one_vm "$name" "$image"
+	BUNDLE=$LOGS/$name.cpio qemu_test "guest-$name" 1 128M "" 1 60 \
+		"vm $name: .*\\(exit status 1\\)" "$@" '!only reached if'
+}
+misbehave wild wild-memory.elf "exception 7 at 40000000001000[0-9a-f]+ with Status.BEV = 1"
+misbehave snoop monitor-memory.elf "access to a segment a VM does not have"
+misbehave garbage garbage.elf "exception 10 at 4000000000100000 with Status.BEV = 1"
 # k0/k1 survive the monitor's ticks while a guest runs.
-printf '[vm kregs]\nkernel = kregs.elf\nmemory = 8M\n' > "$LOGS/kregs.conf"
-tools/mkbundle.sh "$LOGS/kregs.conf" "$LOGS/kregs.cpio" build/guest-images
-BUNDLE=$LOGS/kregs.cpio qemu_test guest-kregs 1 128M "run" 0 60 \
-	"vm kregs: powered off \\(exit status 0\\); traps: exc0=[1-9]"
+one_vm kregs kregs.elf
+BUNDLE=$LOGS/kregs.cpio qemu_test guest-kregs 1 128M "" 0 60 \
+	"vm kregs: powered off \\(exit status 0\\)" "traps: int=[1-9]"
+# Good guests finish beside bad ones, and beside one that spins with its
+# interrupts masked (it is preempted: the others end first).
+cat > "$LOGS/mix.conf" <<'CONF'
+[vm spin]
+kernel = spin.elf
+memory = 4M
+cpus = 0
+[vm good1]
+kernel = hello.elf
+memory = 4M
+cpus = 0
+[vm wild]
+kernel = wild-memory.elf
+memory = 4M
+[vm garbage]
+kernel = garbage.elf
+memory = 4M
+[vm good2]
+kernel = kregs.elf
+memory = 4M
+CONF
+tools/mkbundle.sh "$LOGS/mix.conf" "$LOGS/mix.cpio" build/guest-images
+BUNDLE=$LOGS/mix.cpio qemu_test guest-mix 2 128M "" 1 120 \
+	"vm good1: powered off \\(exit status 0\\)" "vm good2: powered off \\(exit status 0\\)" \
+	"vm wild: .*\\(exit status 1\\)" "vm garbage: .*\\(exit status 1\\)" \
+	"vm spin: powered off \\(exit status 0\\)" "all VMs have ended; power off \\(status 1\\)"
+good_line=$(grep -n 'vm good1: powered off' "$LOGS/guest-mix.log" 2>/dev/null | cut -d: -f1)
+spin_line=$(grep -n 'vm spin: powered off' "$LOGS/guest-mix.log" 2>/dev/null | cut -d: -f1)
+if [ -n "$good_line" ] && [ -n "$spin_line" ] && [ "$good_line" -lt "$spin_line" ]; then
+	pass guest-mix-no-starvation
+else
+	fail guest-mix-no-starvation "good1 (line ${good_line:-none}) must end before spin (line ${spin_line:-none}) on their shared CPU"
+fi
 echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
 	"error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"

@@ -10,6 +10,9 @@ enum {
 	OP_BEQ = 0x04, OP_BNE = 0x05, OP_BLEZ = 0x06, OP_BGTZ = 0x07,
 	OP_COP0 = 0x10, OP_BEQL = 0x14, OP_BNEL = 0x15, OP_BLEZL = 0x16,
 	OP_BGTZL = 0x17, OP_SPECIAL3 = 0x1f, OP_CACHE = 0x2f,
+	OP_LB = 0x20, OP_LH = 0x21, OP_LW = 0x23, OP_LBU = 0x24, OP_LHU = 0x25,
+	OP_LWU = 0x27, OP_SB = 0x28, OP_SH = 0x29, OP_SW = 0x2b, OP_LD = 0x37,
+	OP_SD = 0x3f,
 };
 /* SPECIAL functions. */
 enum { FN_JR = 0x08, FN_JALR = 0x09 };
@@ -81,6 +84,15 @@ static void decode_regimm(struct insn *in)
 	}
 }
 
+static void memory(struct insn *in, enum insn_kind kind, unsigned int size,
+		   bool sign_extend)
+{
+	in->kind = kind;
+	in->size = size;
+	in->sign_extend = sign_extend;
+	in->offset = (int16_t)(in->raw & 0xffff);
+}
+
 void insn_decode(uint32_t word, struct insn *in)
 {
 	memset(in, 0, sizeof(*in));
@@ -122,6 +134,17 @@ void insn_decode(uint32_t word, struct insn *in)
 		if ((word & 0x3f) == FN3_RDHWR)
 			in->kind = INSN_RDHWR;
 		break;
+	case OP_LB: memory(in, INSN_LOAD, 1, true); break;
+	case OP_LBU: memory(in, INSN_LOAD, 1, false); break;
+	case OP_LH: memory(in, INSN_LOAD, 2, true); break;
+	case OP_LHU: memory(in, INSN_LOAD, 2, false); break;
+	case OP_LW: memory(in, INSN_LOAD, 4, true); break;
+	case OP_LWU: memory(in, INSN_LOAD, 4, false); break;
+	case OP_LD: memory(in, INSN_LOAD, 8, false); break;
+	case OP_SB: memory(in, INSN_STORE, 1, false); break;
+	case OP_SH: memory(in, INSN_STORE, 2, false); break;
+	case OP_SW: memory(in, INSN_STORE, 4, false); break;
+	case OP_SD: memory(in, INSN_STORE, 8, false); break;
 	}
 }
 

@@ -2,7 +2,8 @@
  * Decoding the MIPS64 R2 instructions the vCPU emulator handles: the
  * privileged (COP0) ones a guest kernel traps on, and every integer branch
  * and jump, so that a trap the monitor emulates in a delay slot can be
- * completed by emulating the branch. (FPU/COP2 branches decode as
+ * completed by emulating the branch, and the integer loads and stores a
+ * guest uses on an emulated device register. (FPU/COP2 branches decode as
  * INSN_OTHER: the monitor emulates no instruction that sits in their slots
  * in practice; a guest gets its own exceptions there with BD set.)
  * Pure C, unit-tested on the host. Names follow the MIPS manual.
@@ -26,6 +27,10 @@ enum insn_kind {
 	INSN_BRANCH,            /* conditional, PC-relative */
 	INSN_JUMP,              /* j, jal: 256 MiB region */
 	INSN_JUMP_REG,          /* jr, jalr */
+	/* memory (for emulated device registers) */
+	INSN_LOAD,              /* lb lbu lh lhu lw lwu ld: size, sign_extend */
+	INSN_STORE,             /* sb sh sw sd: size */
+	INSN_KIND_COUNT
 };
 
 /* Conditions of INSN_BRANCH. */
@@ -38,7 +43,10 @@ struct insn {
 	enum insn_kind kind;
 	uint32_t raw;
 	unsigned int rs, rt, rd, sel;   /* register fields, COP0 select */
-	int64_t offset;                 /* branch: byte offset from the delay slot */
+	int64_t offset;                 /* branch: byte offset from the delay slot;
+					   load/store: displacement from rs */
+	unsigned int size;              /* load/store: bytes */
+	bool sign_extend;               /* load: lb lh lw */
 	enum branch_cond cond;
 	bool likely;                    /* branch-likely: slot nullified if not taken */
 	bool link;                      /* writes the return address */

@@ -1,151 +1,114 @@
 /*
- * vCPU traps (see vcpu.h).
+ * vCPU set-up and the trap dispatcher (see vcpu.h): every exception taken
+ * while a guest runs comes here, is resolved by the monitor or reflected to
+ * the guest, and leaves through the scheduler's return path.
  */
-#include "arch/cpu.h"
 #include "arch/guest.h"
 #include "arch/vcpu.h"
 #include "monitor/console.h"
-#include "monitor/monitor.h"
-#include "monitor/percpu.h"
 #include "monitor/string.h"
-#include "vcpu/decode.h"
+#include "vcpu/sched.h"
 #include "vcpu/vcpu.h"
 
-static struct vcpu vcpus[MAX_CPUS];     /* the vCPU each CPU runs */
+#define GUEST_BOOT_MAGIC ((uint64_t)-2)    /* a0: a1 is a device tree */
 
-static struct vcpu *current(void)
+void vcpu_init(struct vcpu *v, struct vm *vm, unsigned int id)
 {
-	return &vcpus[arch_cpu_id()];
-}
-
-void vcpu_run(struct vm *vm)
-{
-	struct vcpu *v = current();
-
 	memset(v, 0, sizeof(*v));
 	v->vm = vm;
+	v->id = id;
+	v->state = VCPU_RUNNABLE;
 	v->regs.epc = vm->entry;
-	v->regs.status = guest_initial_status();
-	con_printf("disco: vm %s: starting on cpu %u at %lx\n", vm->cfg.name,
-		   arch_cpu_id(), (unsigned long)vm->entry);
-	arch_guest_enter(&v->regs);
+	v->regs.regs[4] = GUEST_BOOT_MAGIC;
+	v->regs.regs[5] = GUEST_CACHED_BASE + vm->dtb_gpa;
+	vtlb_reset(&v->tlb, VTLB_MAX_ENTRIES);
 }
 
-/* Stops the VM; with one VM running, the machine ends with its status. */
-static void stop(struct vcpu *v, int status, const char *why)
+static enum vcpu_action coprocessor_unusable(struct vcpu *v, struct trap_frame *f)
 {
-	con_printf("disco: vm %s: %s (exit status %d); traps:", v->vm->cfg.name,
-		   why, status);
-	for (int i = 0; i < 32; i++)
-		if (v->traps[i])
-			con_printf(" exc%d=%lu", i, (unsigned long)v->traps[i]);
-	con_printf(" hypercalls=%lu\n", (unsigned long)v->hypercalls);
-	monitor_halt(status);
-}
+	unsigned int ce = (f->cause >> CAUSE_CE_SHIFT) & 3;
 
-/* Guest-physical address of a direct-map address, checked against the VM. */
-static int64_t window_gpa(const struct vcpu *v, uint64_t va)
-{
-	int64_t gpa = guest_window_to_gpa(va);
-
-	if (gpa < 0 || (uint64_t)gpa >= ((uint64_t)v->vm->pmap.npages << PAGE_SHIFT))
-		return -1;
-	return gpa;
-}
-
-static void map_window(struct vcpu *v, struct trap_frame *f)
-{
-	int64_t gpa = window_gpa(v, f->badvaddr);
-	uint64_t pair;
-
-	if (gpa < 0)
-		stop(v, 1, "access outside its memory");
-	pair = (uint64_t)gpa & ~(2 * PAGE_SIZE - 1);
-	arch_tlb_map_pair(f->badvaddr, pmap_lookup(&v->vm->pmap, pair),
-			  pmap_lookup(&v->vm->pmap, pair + PAGE_SIZE));
-}
-
-/* Copies len bytes from the guest's direct map at va. 0, or -1 if any
- * byte lies outside the VM. */
-static int read_guest(const struct vcpu *v, uint64_t va, void *buf, uint64_t len)
-{
-	int64_t gpa = window_gpa(v, va);
-
-	return gpa < 0 ? -1 : pmap_read(&v->vm->pmap, (uint64_t)gpa, buf, len);
-}
-
-/* Reads a 32-bit word of the guest's direct map (aligned), or -1. */
-static int64_t read_guest_word(const struct vcpu *v, uint64_t va)
-{
-	uint32_t word;
-
-	if ((va & 3) || read_guest(v, va, &word, sizeof(word)))
-		return -1;
-	return word;
-}
-
-static void console_write(struct vcpu *v, uint64_t va, uint64_t len)
-{
-	char buf[128];
-
-	if (len > sizeof(buf) - 1)
-		len = sizeof(buf) - 1;
-	if (read_guest(v, va, buf, len))
-		stop(v, 1, "console write outside its memory");
-	buf[len] = '\0';
-	con_printf("[%s] %s", v->vm->cfg.name, buf);
-}
-
-static void hypercall(struct vcpu *v, struct trap_frame *f)
-{
-	v->hypercalls++;
-	switch (f->regs[2]) {
-	case HCALL_CONSOLE_WRITE:
-		console_write(v, f->regs[4], f->regs[5]);
-		f->regs[2] = 0;
-		break;
-	case HCALL_EXIT:
-		stop(v, (int)f->regs[4], "powered off");
-		break;
-	default:
-		f->regs[2] = (uint64_t)-1;
-		break;
-	}
-}
-
-static void coprocessor_unusable(struct vcpu *v, struct trap_frame *f)
-{
-	int64_t word = read_guest_word(v, f->epc);
-	struct insn in;
-
-	if (word < 0)
-		stop(v, 1, "instruction fetch outside its memory");
-	if (f->cause & CAUSE_BD)
-		stop(v, 1, "privileged instruction in a delay slot (not emulated yet)");
-	insn_decode((uint32_t)word, &in);
-	if (in.kind != INSN_HYPERCALL)
-		stop(v, 1, "privileged instruction (not emulated yet)");
-	hypercall(v, f);
-	f->epc += 4;
+	if (ce == 0)
+		return vcpu_emulate(v, f, EMULATE_PRIVILEGED);
+	/* CP1/CP2: the real CU bits follow the guest's, so it is the guest's */
+	vcpu_deliver_cpu(v, f, ce, f->cause & CAUSE_BD);
+	return VCPU_CONTINUE;
 }
 
 void vcpu_trap(struct trap_frame *f)
 {
-	struct vcpu *v = current();
+	struct vcpu *v = vcpu_current();
 	unsigned int code = (f->cause & CAUSE_EXCCODE) >> CAUSE_EXCCODE_SHIFT;
+	enum vcpu_action action = VCPU_CONTINUE;
 
-	v->traps[code]++;
+	v->stats.exc[code]++;
 	switch (code) {
 	case EXC_INT:
-		break;          /* the monitor's tick: already handled */
+		break;          /* the monitor's timer: already handled */
+	case EXC_MOD:
 	case EXC_TLBL:
 	case EXC_TLBS:
-		map_window(v, f);
+		action = vcpu_tlb_fault(v, f, code);
+		break;
+	case EXC_ADEL:
+	case EXC_ADES:
+		action = vcpu_address_error(v, f, code);
 		break;
 	case EXC_CPU:
-		coprocessor_unusable(v, f);
+		action = coprocessor_unusable(v, f);
 		break;
-	default:
-		stop(v, 1, "exception not handled yet");
+	case EXC_RI:
+		action = vcpu_emulate(v, f, EMULATE_RESERVED);
+		break;
+	case EXC_MCHECK:
+	case EXC_CACHEERR:
+		vcpu_stop_vm(v, 1, "machine check");
+		action = VCPU_RESCHEDULE;
+		break;
+	default:                /* syscall, break, trap, overflow, FPE, ...: the guest's */
+		vcpu_deliver(v, f, code, f->cause & CAUSE_BD);
+		break;
 	}
+	sched_return(f, action);
+}
+
+/* Names for the exit report, by ExcCode and by emulated instruction. */
+static const char *const exc_short[32] = {
+	[EXC_INT] = "int", [EXC_MOD] = "mod", [EXC_TLBL] = "tlbl", [EXC_TLBS] = "tlbs",
+	[EXC_ADEL] = "adel", [EXC_ADES] = "ades", [EXC_IBE] = "ibe", [EXC_DBE] = "dbe",
+	[EXC_SYS] = "sys", [EXC_BP] = "bp", [EXC_RI] = "ri", [EXC_CPU] = "cpu",
+	[EXC_OV] = "ov", [EXC_TR] = "tr", [EXC_FPE] = "fpe", [EXC_C2E] = "c2e",
+	[EXC_WATCH] = "watch", [EXC_MCHECK] = "mcheck",
+};
+
+static const char *const insn_short[INSN_KIND_COUNT] = {
+	[INSN_MFC0] = "mfc0", [INSN_DMFC0] = "dmfc0", [INSN_MTC0] = "mtc0",
+	[INSN_DMTC0] = "dmtc0", [INSN_TLBR] = "tlbr", [INSN_TLBWI] = "tlbwi",
+	[INSN_TLBWR] = "tlbwr", [INSN_TLBP] = "tlbp", [INSN_ERET] = "eret",
+	[INSN_WAIT] = "wait", [INSN_DI] = "di", [INSN_EI] = "ei",
+	[INSN_HYPERCALL] = "hypercall", [INSN_COP0_RESERVED] = "cop0-reserved",
+	[INSN_CACHE] = "cache", [INSN_RDHWR] = "rdhwr", [INSN_LOAD] = "load",
+	[INSN_STORE] = "store", [INSN_OTHER] = "other",
+};
+
+static void print_counts(const char *what, const uint64_t *counts, unsigned int n,
+			 const char *const *names)
+{
+	con_printf("disco:   %s:", what);
+	for (unsigned int i = 0; i < n; i++)
+		if (counts[i])
+			con_printf(" %s=%lu", names[i] ? names[i] : "?",
+				   (unsigned long)counts[i]);
+	con_printf("\n");
+}
+
+void vcpu_print_stats(const char *vm_name, const struct vcpu_stats *s)
+{
+	(void)vm_name;
+	print_counts("traps", s->exc, 32, exc_short);
+	print_counts("emulated", s->emulated, INSN_KIND_COUNT, insn_short);
+	print_counts("reflected", s->reflected, 32, exc_short);
+	con_printf("disco:   hypercalls=%lu window-fills=%lu mapped-fills=%lu mmio=%lu\n",
+		   (unsigned long)s->hypercalls, (unsigned long)s->window_fills,
+		   (unsigned long)s->mapped_fills, (unsigned long)s->mmio);
 }

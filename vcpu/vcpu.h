@@ -1,31 +1,115 @@
 /*
- * Virtual CPUs (first, minimal form): a guest's registers and what happens
- * when it traps. Only the direct-map window, the hypercall instruction and
- * stopping a VM are handled yet; privileged-instruction emulation, the
- * guest's TLB and exception delivery are the rest of the vCPU issue.
+ * Virtual CPUs: a guest's registers, its CP0 state and TLB, and what
+ * happens when it traps. Guest kernels run in real supervisor mode and
+ * trap into the monitor for privileged instructions (emulate.c), for
+ * addresses the real TLB does not map yet (memory.c) and for exceptions
+ * that are the guest's own (exception.c, reflected to its vectors).
+ * sched.c time-shares the vCPUs of all VMs over the physical CPUs.
  */
 #ifndef VCPU_VCPU_H
 #define VCPU_VCPU_H
 
 #include "arch/frame.h"
 #include "monitor/vm.h"
+#include "vcpu/cp0.h"
+#include "vcpu/decode.h"
+#include "vcpu/guest_addr.h"
+#include "vcpu/vtlb.h"
 
 /* Hypercalls: the instruction is a reserved COP0 encoding (vcpu/decode.h,
- * docs/guest-abi.md), the call number in v0, arguments in a0.. */
+ * docs/guest-abi.md), the call number in v0, arguments in a0.., result v0. */
 #define HCALL_CONSOLE_WRITE 1   /* a0 = guest-virtual buffer, a1 = length */
 #define HCALL_EXIT          2   /* a0 = status: the VM stops */
+#define HCALL_TIMER_HZ      3   /* v0 = Count frequency in Hz */
+#define HCALL_YIELD         4   /* gives the CPU to another vCPU */
+#define HCALL_REBOOT        5   /* the VM stops, status a0, reported as reboot */
+
+enum vcpu_state {
+	VCPU_RUNNABLE,
+	VCPU_WAITING,           /* in `wait` until an interrupt it can take */
+	VCPU_STOPPED,
+};
+
+/* Per-vCPU counts of what trapped (summed per VM in the exit report). */
+struct vcpu_stats {
+	uint64_t exc[32];       /* real exceptions from the guest, by ExcCode */
+	uint64_t emulated[INSN_KIND_COUNT];     /* by instruction kind */
+	uint64_t reflected[32]; /* exceptions delivered to the guest */
+	uint64_t hypercalls;
+	uint64_t window_fills, mapped_fills, mmio;
+};
 
 struct vcpu {
 	struct vm *vm;
-	struct trap_frame regs;
-	uint64_t traps[32];     /* by ExcCode */
-	uint64_t hypercalls;
+	unsigned int id;        /* index in its VM, EBase.CPUNum */
+	unsigned int cpu;       /* the physical CPU it runs on */
+	enum vcpu_state state;
+	struct trap_frame regs; /* while not on its CPU */
+	struct cp0 cp0;
+	struct vtlb tlb;
+	struct vcpu_stats stats;
 };
 
-/* Runs vCPU 0 of vm on this CPU; does not return. */
-void vcpu_run(struct vm *vm) __attribute__((noreturn));
+/* What a trap handler leaves for the return path. */
+enum vcpu_action {
+	VCPU_CONTINUE,          /* back to the guest */
+	VCPU_RESCHEDULE,        /* the vCPU waits, yields or stopped */
+};
+
+/* Sets up vCPU id of vm to start at the VM's entry point. */
+void vcpu_init(struct vcpu *v, struct vm *vm, unsigned int id);
 
 /* A trap from guest mode, with the guest's registers in f. */
 void vcpu_trap(struct trap_frame *f);
+
+/* Prints a VM's summed statistics (the exit report). */
+void vcpu_print_stats(const char *vm_name, const struct vcpu_stats *s);
+
+/* --- between the vCPU's parts --- */
+
+/* Delivers exception code to the guest's vectors (exception.c). bd: the
+ * trapping instruction is in a delay slot (f->epc is the branch). */
+void vcpu_deliver(struct vcpu *v, struct trap_frame *f, unsigned int code, bool bd);
+void vcpu_deliver_cpu(struct vcpu *v, struct trap_frame *f, unsigned int ce, bool bd);
+void vcpu_deliver_tlb(struct vcpu *v, struct trap_frame *f, unsigned int code,
+		      uint64_t badvaddr, bool refill, bool bd);
+void vcpu_deliver_address_error(struct vcpu *v, struct trap_frame *f,
+				unsigned int code, uint64_t badvaddr, bool bd);
+
+/* Takes a pending virtual interrupt if the guest can (exception.c). */
+void vcpu_check_interrupts(struct vcpu *v, struct trap_frame *f);
+/* Whether the vCPU has an interrupt it would take now. */
+bool vcpu_interrupt_deliverable(struct vcpu *v);
+
+/* A real TLB miss, invalid or modified exception (memory.c). */
+enum vcpu_action vcpu_tlb_fault(struct vcpu *v, struct trap_frame *f, unsigned int code);
+/* A real address error: the guest's, or a segment a VM does not have. */
+enum vcpu_action vcpu_address_error(struct vcpu *v, struct trap_frame *f, unsigned int code);
+/* Reads an instruction word the guest is executing at va (window or its
+ * TLB). -1 if it cannot be read. */
+int64_t vcpu_fetch(struct vcpu *v, uint64_t va);
+/* The guest-physical address behind va, RAM or not (-1 if unmapped). */
+int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va);
+/* Copies len bytes from guest-virtual va; 0, or -1 if any is unreachable. */
+int vcpu_read_virtual(struct vcpu *v, uint64_t va, void *buf, uint64_t len);
+/* Drops the real TLB entries a guest TLB entry may have produced. */
+void vcpu_tlb_forget(const struct vtlb_entry *e);
+
+/* Emulates the instruction at f->epc (or in its delay slot) (emulate.c). */
+enum emulate_why {
+	EMULATE_PRIVILEGED,     /* Coprocessor Unusable, CE = 0 */
+	EMULATE_RESERVED,       /* Reserved Instruction: rdhwr, or the guest's */
+	EMULATE_DEVICE,         /* an access to an emulated device register */
+};
+enum vcpu_action vcpu_emulate(struct vcpu *v, struct trap_frame *f, enum emulate_why why);
+
+/* Hypercall v0 (hypercall.c). */
+enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f);
+
+/* Stops the vCPU's VM with status; the reason is reported (sched.c). */
+void vcpu_stop_vm(struct vcpu *v, int status, const char *why);
+
+/* The vCPU on this CPU (sched.c). */
+struct vcpu *vcpu_current(void);
 
 #endif

@@ -4,7 +4,6 @@
  * through a table. Anything the monitor does not expect panics with a full
  * report.
  */
-#include <stdbool.h>
 #include <stdint.h>
 #include "arch/frame.h"
 #include "arch/timer.h"
@@ -99,10 +98,8 @@ static void interrupt(struct trap_frame *f)
 {
 	uint32_t pending = f->cause & f->status & CAUSE_IP;
 
-	if (pending & CAUSE_IP7) {
-		arch_timer_ack();
+	if ((pending & CAUSE_IP7) && arch_timer_ack())
 		monitor_tick();
-	}
 }
 
 static const trap_handler handlers[32] = {
@@ -114,20 +111,19 @@ void trap_entry(struct trap_frame *f)
 	unsigned int code = exc_code(f);
 	trap_handler h = handlers[code] ? handlers[code] : unexpected;
 
-	bool from_guest = f->status & ST0_KSU;
-
 	this_cpu()->exceptions[code]++;
-	if (f->vector == VEC_CACHE_ERROR)
-		h = unexpected;
-	else if (from_guest && code != EXC_INT)
-		h = vcpu_trap;          /* from a guest: the vCPU's business */
-	h(f);
-	if (from_guest) {
+	if (f->vector == VEC_CACHE_ERROR) {
+		unexpected(f);
+	} else if (f->status & ST0_KSU) {
+		/* From a guest: the monitor's tick first, then the mailbox
+		 * (served on guest entries, not on the monitor's own faults,
+		 * which may come in the middle of xcall code or with a lock
+		 * held), then the vCPU's business. */
 		if (code == EXC_INT)
-			vcpu_trap(f);   /* the vCPU counts the tick it sat through */
-		/* Serve the mailbox on entries from a guest (ticks poll it
-		 * already); not on the monitor's own faults, which may come in
-		 * the middle of xcall code or with a lock held. */
+			interrupt(f);
 		monitor_entry_poll();
+		vcpu_trap(f);
+	} else {
+		h(f);
 	}
 }

@@ -1,8 +1,15 @@
 /*
- * Guests that misbehave, one way per build (-DWILD_MEMORY, -DMONITOR_MEMORY,
- * -DPRIVILEGED): each must be stopped alone with a report, never reach
- * memory that is not its own. -DKREGS is a well-behaved guest that checks
- * the monitor's ticks leave its k0/k1 alone (exit status 0, else 3).
+ * Guests that misbehave, one way per build: each must be stopped alone
+ * with a report, never reach memory that is not its own. None sets up
+ * exception vectors, so an exception it takes finds Status.BEV = 1 (no boot
+ * ROM in a VM) and stops it.
+ *   -DWILD_MEMORY     reads far past its memory (a bus error)
+ *   -DMONITOR_MEMORY  reads the monitor's image in kseg0 (not in a VM)
+ *   -DGARBAGE         executes a reserved instruction
+ *   -DSPIN            spins with interrupts masked for a long while, then
+ *                     powers off with status 0: others must not starve
+ *   -DKREGS           checks that the monitor's ticks leave k0/k1 alone
+ *                     (exit status 0, else 3)
  */
 	.set	noreorder
 	.text
@@ -16,8 +23,13 @@ _start:
 	/* the monitor's image in kseg0: an address error in supervisor mode */
 	dli	$t0, 0xffffffff80100000
 	ld	$t1, 0($t0)
-#elif defined(PRIVILEGED)
-	mfc0	$t1, $12
+#elif defined(GARBAGE)
+	.word	0x00000028		/* SPECIAL function 0x28: reserved on MIPS64 R2 */
+#elif defined(SPIN)
+	di
+	li	$t0, 20000000		/* 40M instructions, interrupts masked */
+2:	bnez	$t0, 2b
+	 daddiu	$t0, $t0, -1
 #elif defined(KREGS)
 	dli	$k0, 0x1234567890abcdef
 	dli	$k1, 0x0fedcba987654321

@@ -508,13 +508,54 @@ static void test_rdhwr(void **state)
 	}
 }
 
+static void test_loads_stores(void **state)
+{
+	static const struct {
+		const char *line;
+		enum insn_kind kind;
+		unsigned int size, rt, base;
+		bool sign;
+		int64_t offset;
+	} c[] = {
+		{ "lb $2, 5($4)", INSN_LOAD, 1, 2, 4, true, 5 },
+		{ "lbu $3, -1($5)", INSN_LOAD, 1, 3, 5, false, -1 },
+		{ "lh $6, 0x7ffe($7)", INSN_LOAD, 2, 6, 7, true, 0x7ffe },
+		{ "lhu $8, -0x8000($9)", INSN_LOAD, 2, 8, 9, false, -0x8000 },
+		{ "lw $10, 4($11)", INSN_LOAD, 4, 10, 11, true, 4 },
+		{ "lwu $12, 8($13)", INSN_LOAD, 4, 12, 13, false, 8 },
+		{ "ld $14, 16($15)", INSN_LOAD, 8, 14, 15, false, 16 },
+		{ "sb $16, 0($17)", INSN_STORE, 1, 16, 17, false, 0 },
+		{ "sh $18, 2($19)", INSN_STORE, 2, 18, 19, false, 2 },
+		{ "sw $20, -4($21)", INSN_STORE, 4, 20, 21, false, -4 },
+		{ "sd $31, -16($29)", INSN_STORE, 8, 31, 29, false, -16 },
+	};
+	const char *lines[ARRAY_SIZE(c)];
+	const uint32_t *w;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		lines[i] = c[i].line;
+	w = assemble_lines(lines, ARRAY_SIZE(c));
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		struct insn in = decode(w[i]);
+
+		CTX("%s", c[i].line);
+		expect_eq(in.kind, c[i].kind);
+		expect_eq(in.size, c[i].size);
+		expect_eq(in.rt, c[i].rt);
+		expect_eq(in.rs, c[i].base);
+		expect_eq(in.sign_extend, c[i].sign);
+		expect_eq(in.offset, c[i].offset);
+	}
+}
+
 static void test_other_instructions(void **state)
 {
 	static const struct kind_case c[] = {
 		{ "nop", INSN_OTHER },
 		{ "addu $2, $3, $4", INSN_OTHER },
-		{ "ld $5, 8($29)", INSN_OTHER },
-		{ "sd $31, -16($29)", INSN_OTHER },
+		{ "lwl $5, 8($29)", INSN_OTHER },
+		{ "sdr $31, -16($29)", INSN_OTHER },
 		{ "syscall", INSN_OTHER },
 		{ "syscall 0x1234", INSN_OTHER },
 		{ "break", INSN_OTHER },
@@ -528,14 +569,12 @@ static void test_other_instructions(void **state)
 		{ "mfhi $3", INSN_OTHER },
 		{ "movz $2, $3, $4", INSN_OTHER },
 		{ "teq $4, $5", INSN_OTHER },
-		{ "lwu $2, 0($4)", INSN_OTHER },
 		{ "scd $2, 0($4)", INSN_OTHER },
 		{ "pref 0, 0($4)", INSN_OTHER },
 		/* REGIMM encodings that are not branches */
 		{ "teqi $4, 5", INSN_OTHER },
 		{ "tgei $4, -1", INSN_OTHER },
 		{ "synci 0($4)", INSN_OTHER },
-		{ ".word 0xffffffff", INSN_OTHER },     /* sd $31, -1($31) */
 	};
 	check_kinds(c, ARRAY_SIZE(c));
 }
@@ -1187,6 +1226,7 @@ int main(void)
 		cmocka_unit_test(test_cop0_reserved),
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_rdhwr),
+		cmocka_unit_test(test_loads_stores),
 		cmocka_unit_test(test_other_instructions),
 		cmocka_unit_test(test_branch_decode),
 		cmocka_unit_test(test_branch_offset_extremes),

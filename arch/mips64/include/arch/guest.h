@@ -1,7 +1,7 @@
 /*
- * The guest ABI's address windows (docs/guest-abi.md, coming with the
- * virtual CPUs): a guest reaches its own physical memory, without its TLB,
- * through a cached direct map in xsseg.
+ * The guest ABI's address windows (docs/guest-abi.md): a guest reaches its
+ * own physical memory, without its TLB, through a cached and an uncached
+ * direct map in xsseg.
  */
 #ifndef ARCH_GUEST_H
 #define ARCH_GUEST_H
@@ -9,9 +9,10 @@
 #include <stdint.h>
 
 #define GUEST_CACHED_BASE   0x4000000000000000ul    /* + guest-physical */
-#define GUEST_WINDOW_SIZE   (1ul << 40)             /* 1 TiB */
+#define GUEST_UNCACHED_BASE 0x4000010000000000ul    /* + guest-physical */
+#define GUEST_WINDOW_SIZE   (1ul << 40)             /* 1 TiB each */
 
-/* The guest-physical address behind a direct-map address, or -1. */
+/* The guest-physical address behind a cached direct-map address, or -1. */
 static inline int64_t guest_window_to_gpa(uint64_t va)
 {
 	if (va - GUEST_CACHED_BASE < GUEST_WINDOW_SIZE)

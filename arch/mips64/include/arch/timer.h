@@ -9,13 +9,26 @@
 #define TIMER_BOOT_POLL_TICKS 16667
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Starts this CPU's periodic tick, every period Count ticks. */
 void arch_timer_start(uint32_t period);
 
-/* Acknowledges the tick and schedules the next one. */
-void arch_timer_ack(void);
+/* Acknowledges the timer interrupt and schedules the next event. True if
+ * it was the periodic tick (else only a deadline passed). */
+bool arch_timer_ack(void);
+
+/* Asks for a timer interrupt no later than Count = count (one-shot). */
+void arch_timer_deadline(uint32_t count);
+
+/* The CPU's Count now. */
+static inline uint32_t arch_timer_count(void)
+{
+	uint32_t v;
+	__asm__ volatile("mfc0\t%0, $9" : "=r"(v));
+	return v;
+}
 
 #endif /* __ASSEMBLER__ */
 #endif

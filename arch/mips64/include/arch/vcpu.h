@@ -1,21 +1,45 @@
 /*
- * What the machine-independent vCPU code asks of the CPU (first, minimal
- * form: entering a guest, mapping its window, reading its instructions).
+ * What the machine-independent vCPU code asks of the real CPU: entering a
+ * guest, the real Status a guest runs under, and the real TLB (arch/tlb.c).
  */
 #ifndef ARCH_VCPU_H
 #define ARCH_VCPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "arch/frame.h"
 
-/* Status for a guest in virtual kernel mode (real supervisor mode). */
-uint32_t guest_initial_status(void);
+/*
+ * The real Status for a guest whose virtual Status is vstatus: virtual
+ * kernel mode (KSU=0, or EXL or ERL) runs in real supervisor mode, virtual
+ * user mode in real user mode; 64-bit segments on, CU0 never, the monitor's
+ * tick unmasked and interrupts on; CU1 and FR as the guest has them.
+ */
+uint32_t arch_guest_status(uint32_t vstatus);
 
 /* Loads the frame at the top of this CPU's monitor stack and erets to it. */
 void arch_guest_enter(const struct trap_frame *f) __attribute__((noreturn));
 
-/* Enters va's even/odd 4 KiB page pair into the real TLB (frames may be
- * UINT32_MAX: that half stays invalid). */
-void arch_tlb_map_pair(uint64_t va, uint32_t even_frame, uint32_t odd_frame);
+/* One half of a real TLB entry: a machine frame (RAM offset >> 12) or
+ * UINT32_MAX for an invalid half. */
+struct tlb_half {
+	uint32_t frame;
+	bool dirty;
+	unsigned int cca;       /* cache attribute: 2 uncached, 3 cached */
+};
+
+/* Enters va's 4 KiB page pair into the real TLB under asid (or global),
+ * replacing an entry for the same pair. */
+void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], uint8_t asid,
+		     bool global);
+
+/* Drops every real entry for a page pair that overlaps [start, end). */
+void arch_tlb_flush_range(uint64_t start, uint64_t end);
+
+/* Drops every real entry (on a switch to another vCPU). */
+void arch_tlb_flush_all(void);
+
+/* The ASID the guest's accesses are matched under. */
+void arch_set_asid(uint8_t asid);
 
 #endif

@@ -1,0 +1,26 @@
+/*
+ * A VM's emulated device registers in its guest-physical space (the guest
+ * ABI's device map, docs/guest-abi.md): for now the 16550 UART at malta's
+ * COM1 address. Accesses reach here when a guest load or store to such an
+ * address traps; devices/mmio.c dispatches them.
+ */
+#ifndef DEVICES_MMIO_H
+#define DEVICES_MMIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+
+#define GUEST_UART_GPA  0x180003f8ull   /* malta COM1 */
+#define GUEST_UART_SIZE 8
+#define GUEST_UART_IP   2               /* Cause.IP2 of vCPU 0 */
+
+/* Whether gpa is a device register of the VM. */
+bool mmio_covers(const struct vm *vm, uint64_t gpa);
+
+/* A device access of size bytes; false if nothing answers there. */
+bool mmio_read(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value);
+bool mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t value);
+
+#endif

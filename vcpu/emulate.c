@@ -1,0 +1,250 @@
+/*
+ * Emulation of the privileged instructions a guest kernel executes in
+ * supervisor mode (they trap as Coprocessor Unusable, rdhwr as Reserved
+ * Instruction), and of loads and stores to emulated device registers.
+ *
+ * One place advances the guest's PC: finish(). For an instruction in a
+ * branch delay slot (Cause.BD, EPC at the branch) the branch is evaluated
+ * first, on the registers as they were, then the slot is emulated, then
+ * control goes to the target or past the slot. A slot that trapped belongs
+ * to a branch that was taken or is not "likely" (a not-taken likely branch
+ * nullifies its slot), so no special case remains for branch-likely.
+ */
+#include "arch/cpu.h"
+#include "arch/timer.h"
+#include "devices/mmio.h"
+#include "monitor/console.h"
+#include "vcpu/vcpu.h"
+
+#define HWRENA_CPUNUM   0
+#define HWRENA_SYNCI    1
+#define HWRENA_CC       2
+#define HWRENA_CCRES    3
+#define HWRENA_ULR      29
+#define SYNCI_STEP      32      /* bytes (MIPS64R2-generic) */
+#define CC_RES          2       /* Count ticks once every 2 cycles */
+
+struct slot {
+	uint64_t pc;            /* the instruction being emulated */
+	bool bd;                /* it is in a delay slot */
+	bool taken;             /* the branch's outcome (bd only) */
+	uint64_t target;
+};
+
+static void set_reg(struct trap_frame *f, unsigned int r, uint64_t value)
+{
+	if (r)
+		f->regs[r] = value;
+}
+
+static int64_t sign32(uint64_t v)
+{
+	return (int32_t)(uint32_t)v;
+}
+
+/* Past the emulated instruction: through the branch if it was in a slot. */
+static void finish(struct trap_frame *f, const struct slot *s)
+{
+	if (s->bd)
+		f->epc = s->taken ? s->target : s->pc + 4;
+	else
+		f->epc = s->pc + 4;
+	f->cause &= ~CAUSE_BD;
+}
+
+static enum vcpu_action mfc0(struct vcpu *v, struct trap_frame *f,
+			     const struct insn *in, bool is64)
+{
+	uint64_t value;
+
+	cp0_timer_update(&v->cp0, arch_timer_count());
+	cp0_read(&v->cp0, in->rd, in->sel, is64, arch_timer_count(), &value);
+	set_reg(f, in->rt, value);
+	return VCPU_CONTINUE;
+}
+
+static void mtc0(struct vcpu *v, struct trap_frame *f, const struct insn *in, bool is64)
+{
+	cp0_write(&v->cp0, in->rd, in->sel, is64, arch_timer_count(), f->regs[in->rt]);
+}
+
+static void tlb_write(struct vcpu *v, unsigned int index)
+{
+	if (index >= v->tlb.size)
+		return;
+	vcpu_tlb_forget(&v->tlb.e[index]);
+	vtlb_write(&v->tlb, &v->cp0, index);
+	vcpu_tlb_forget(&v->tlb.e[index]);
+}
+
+static uint64_t rdhwr_value(struct vcpu *v, unsigned int reg, bool *ok)
+{
+	*ok = true;
+	switch (reg) {
+	case HWRENA_CPUNUM: return v->id;
+	case HWRENA_SYNCI: return SYNCI_STEP;
+	case HWRENA_CC: return sign32(cp0_count(&v->cp0, arch_timer_count()));
+	case HWRENA_CCRES: return CC_RES;
+	}
+	*ok = false;            /* ULR: this CPU has no UserLocal (Config3.ULRI = 0) */
+	return 0;
+}
+
+/* rdhwr: allowed in kernel mode or by HWREna, else (and for registers the
+ * CPU lacks) Reserved Instruction, as the hardware does. */
+static enum vcpu_action rdhwr(struct vcpu *v, struct trap_frame *f,
+			      const struct insn *in, const struct slot *s)
+{
+	bool kernel = guest_mode_of((uint32_t)v->cp0.status) == GM_KERNEL;
+	bool allowed = kernel || (v->cp0.status & (1u << 28)) ||
+		       (v->cp0.hwrena & (1ull << in->rd));
+	bool ok;
+	uint64_t value = rdhwr_value(v, in->rd, &ok);
+
+	if (!allowed || !ok) {
+		vcpu_deliver(v, f, EXC_RI, s->bd);
+		return VCPU_CONTINUE;
+	}
+	set_reg(f, in->rt, value);
+	finish(f, s);
+	return VCPU_CONTINUE;
+}
+
+static enum vcpu_action eret(struct vcpu *v, struct trap_frame *f)
+{
+	struct cp0 *c = &v->cp0;
+
+	if (c->status & CP0_ST_ERL) {
+		f->epc = c->errorepc;
+		c->status &= ~(uint64_t)CP0_ST_ERL;
+	} else {
+		f->epc = c->epc;
+		c->status &= ~(uint64_t)CP0_ST_EXL;
+	}
+	c->llbit = false;       /* the monitor's own eret clears the real one */
+	f->cause &= ~CAUSE_BD;
+	return VCPU_CONTINUE;
+}
+
+/* A load or store to an emulated device register. */
+static enum vcpu_action mmio(struct vcpu *v, struct trap_frame *f,
+			     const struct insn *in, const struct slot *s)
+{
+	uint64_t va = f->regs[in->rs] + (uint64_t)in->offset, value = 0;
+	int64_t gpa = vcpu_device_gpa(v, va);
+	bool done;
+
+	if (in->kind == INSN_LOAD) {
+		done = gpa >= 0 && mmio_read(v->vm, (uint64_t)gpa, in->size, &value);
+		if (in->sign_extend && in->size < 8) {
+			unsigned int shift = 64 - 8 * in->size;
+			value = (uint64_t)((int64_t)(value << shift) >> shift);
+		}
+		if (done)
+			set_reg(f, in->rt, value);
+	} else {
+		done = gpa >= 0 && mmio_write(v->vm, (uint64_t)gpa, in->size, f->regs[in->rt]);
+	}
+	if (!done) {
+		vcpu_deliver(v, f, EXC_DBE, s->bd);
+		return VCPU_CONTINUE;
+	}
+	v->stats.mmio++;
+	finish(f, s);
+	return VCPU_CONTINUE;
+}
+
+/* Whether the guest may execute COP0 instructions: virtual kernel mode, or
+ * Status.CU0 set. */
+static bool cop0_usable(const struct vcpu *v)
+{
+	return guest_mode_of((uint32_t)v->cp0.status) == GM_KERNEL ||
+	       (v->cp0.status & (1u << 28));
+}
+
+static enum vcpu_action privileged(struct vcpu *v, struct trap_frame *f,
+				   const struct insn *in, const struct slot *s)
+{
+	struct cp0 *c = &v->cp0;
+	uint64_t old;
+
+	if (!cop0_usable(v)) {
+		vcpu_deliver_cpu(v, f, 0, s->bd);
+		return VCPU_CONTINUE;
+	}
+	switch (in->kind) {
+	case INSN_MFC0: mfc0(v, f, in, false); break;
+	case INSN_DMFC0: mfc0(v, f, in, true); break;
+	case INSN_MTC0: mtc0(v, f, in, false); break;
+	case INSN_DMTC0: mtc0(v, f, in, true); break;
+	case INSN_TLBR: vtlb_read(&v->tlb, c); break;
+	case INSN_TLBWI: tlb_write(v, (unsigned int)(c->index & 0x3f)); break;
+	case INSN_TLBWR: tlb_write(v, cp0_random(c)); break;
+	case INSN_TLBP: vtlb_probe(&v->tlb, c); break;
+	case INSN_ERET: return eret(v, f);
+	case INSN_DI:
+	case INSN_EI:
+		old = c->status;
+		if (in->kind == INSN_DI)
+			c->status &= ~(uint64_t)CP0_ST_IE;
+		else
+			c->status |= CP0_ST_IE;
+		set_reg(f, in->rt, sign32(old));
+		break;
+	case INSN_WAIT:
+		finish(f, s);
+		v->state = VCPU_WAITING;
+		return VCPU_RESCHEDULE;
+	case INSN_CACHE:
+		break;          /* QEMU models no caches; nothing to keep coherent */
+	case INSN_HYPERCALL:
+		finish(f, s);
+		return vcpu_hypercall(v, f);
+	default:
+		vcpu_deliver(v, f, EXC_RI, s->bd);
+		return VCPU_CONTINUE;
+	}
+	finish(f, s);
+	return VCPU_CONTINUE;
+}
+
+enum vcpu_action vcpu_emulate(struct vcpu *v, struct trap_frame *f, enum emulate_why why)
+{
+	struct slot s = { .pc = f->epc, .bd = f->cause & CAUSE_BD };
+	struct insn branch, in;
+	int64_t word;
+
+	if (s.bd) {
+		word = vcpu_fetch(v, f->epc);
+		if (word < 0)
+			goto unreadable;
+		insn_decode((uint32_t)word, &branch);
+		s.taken = insn_branch_taken(&branch, f->regs);
+		s.target = insn_branch_target(&branch, f->epc, f->regs);
+		s.pc = f->epc + 4;
+	}
+	word = vcpu_fetch(v, s.pc);
+	if (word < 0)
+		goto unreadable;
+	insn_decode((uint32_t)word, &in);
+	v->stats.emulated[in.kind]++;
+	switch (why) {
+	case EMULATE_DEVICE:
+		if (in.kind == INSN_LOAD || in.kind == INSN_STORE)
+			return mmio(v, f, &in, &s);
+		vcpu_deliver(v, f, EXC_IBE, s.bd);      /* fetch from a device */
+		return VCPU_CONTINUE;
+	case EMULATE_RESERVED:
+		if (in.kind == INSN_RDHWR)
+			return rdhwr(v, f, &in, &s);
+		vcpu_deliver(v, f, EXC_RI, s.bd);       /* the guest's own RI */
+		return VCPU_CONTINUE;
+	case EMULATE_PRIVILEGED:
+		break;
+	}
+	return privileged(v, f, &in, &s);
+
+unreadable:
+	vcpu_stop_vm(v, 1, "trapping instruction cannot be read");
+	return VCPU_RESCHEDULE;
+}

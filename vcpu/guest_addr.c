@@ -1,0 +1,72 @@
+/*
+ * Guest address classification (see guest_addr.h).
+ */
+#include "arch/guest.h"
+#include "vcpu/cp0.h"
+#include "vcpu/guest_addr.h"
+
+#define SEGBITS      42
+#define SEG_SIZE     (1ull << SEGBITS)
+#define USEG_END     0x80000000ull
+#define XSSEG_BASE   0x4000000000000000ull
+#define XKPHYS_BASE  0x8000000000000000ull
+#define CKSSEG_BASE  0xffffffffc0000000ull
+#define CKSEG3_BASE  0xffffffffe0000000ull
+
+enum guest_mode guest_mode_of(uint32_t status)
+{
+	if (status & (CP0_ST_EXL | CP0_ST_ERL))
+		return GM_KERNEL;
+	switch (status & CP0_ST_KSU) {
+	case 0: return GM_KERNEL;
+	case 1u << 3: return GM_SUPERVISOR;
+	default: return GM_USER;
+	}
+}
+
+static enum guest_addr_kind xsseg(uint64_t va, enum guest_mode mode,
+				  uint32_t status, uint64_t *gpa)
+{
+	if (mode == GM_USER)
+		return GA_ADDRESS_ERROR;
+	/* The windows are the monitor's: open in virtual kernel mode
+	 * whatever the guest's SX (it enters with SX = 0, as on malta). */
+	if (mode == GM_KERNEL && va - GUEST_CACHED_BASE < GUEST_WINDOW_SIZE) {
+		*gpa = va - GUEST_CACHED_BASE;
+		return GA_WINDOW_CACHED;
+	}
+	if (mode == GM_KERNEL && va - GUEST_UNCACHED_BASE < GUEST_WINDOW_SIZE) {
+		*gpa = va - GUEST_UNCACHED_BASE;
+		return GA_WINDOW_UNCACHED;
+	}
+	if (!(status & CP0_ST_SX) || va - XSSEG_BASE >= SEG_SIZE)
+		return GA_ADDRESS_ERROR;
+	return GA_MAPPED;
+}
+
+enum guest_addr_kind guest_addr_classify(uint64_t va, enum guest_mode mode,
+					 uint32_t status, uint64_t *gpa)
+{
+	if (va < USEG_END)
+		return GA_MAPPED;
+	if (va < XSSEG_BASE)            /* xuseg */
+		return (status & CP0_ST_UX) && va < SEG_SIZE ?
+		       GA_MAPPED : GA_ADDRESS_ERROR;
+	if (va < XKPHYS_BASE)
+		return xsseg(va, mode, status, gpa);
+	if (va >= CKSSEG_BASE && va < CKSEG3_BASE)
+		return mode == GM_USER ? GA_ADDRESS_ERROR : GA_MAPPED;
+	/* xkphys, xkseg, kseg0/kseg1, CKSEG3: kernel mode only, and not
+	 * reachable from the real supervisor mode a guest kernel runs in */
+	return mode == GM_KERNEL ? GA_UNAVAILABLE : GA_ADDRESS_ERROR;
+}
+
+bool guest_refill_is_xtlb(uint64_t va, uint32_t status)
+{
+	switch (va >> 62) {
+	case 0: return status & CP0_ST_UX;
+	case 1: return status & CP0_ST_SX;
+	case 3: return status & CP0_ST_KX;
+	default: return false;
+	}
+}

@@ -1,0 +1,39 @@
+/*
+ * What a guest address is, for the vCPU's mode and virtual Status: one of
+ * the monitor's direct-map windows, an address the guest's own TLB maps, an
+ * address error the guest must see, or a segment the guest ABI leaves out
+ * (kseg0/kseg1, xkphys, xkseg: the guest kernel runs in supervisor mode and
+ * cannot reach them; docs/guest-abi.md). The rules for the mapped segments
+ * are QEMU's get_physical_address() for MIPS64R2-generic (SEGBITS 42).
+ * Pure C: unit-tested on the host.
+ */
+#ifndef VCPU_GUEST_ADDR_H
+#define VCPU_GUEST_ADDR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum guest_addr_kind {
+	GA_WINDOW_CACHED,       /* gpa = va - GUEST_CACHED_BASE */
+	GA_WINDOW_UNCACHED,     /* gpa = va - GUEST_UNCACHED_BASE */
+	GA_MAPPED,              /* through the guest's TLB */
+	GA_ADDRESS_ERROR,       /* AdEL/AdES for the guest */
+	GA_UNAVAILABLE,         /* legal on the hardware, not in a VM */
+};
+
+enum guest_mode { GM_KERNEL, GM_SUPERVISOR, GM_USER };
+
+/* The mode a virtual Status means (EXL or ERL: kernel). */
+enum guest_mode guest_mode_of(uint32_t status);
+
+/* Classifies va for an access in mode under virtual Status status; *gpa is
+ * set for the windows. */
+enum guest_addr_kind guest_addr_classify(uint64_t va, enum guest_mode mode,
+					 uint32_t status, uint64_t *gpa);
+
+/* Whether a TLB refill for va goes to the XTLB vector (EBase + 0x080)
+ * rather than the 32-bit one (EBase + 0x000): QEMU's rule, by va's region
+ * and Status.UX/SX/KX. */
+bool guest_refill_is_xtlb(uint64_t va, uint32_t status);
+
+#endif

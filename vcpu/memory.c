@@ -1,0 +1,215 @@
+/*
+ * Guest memory through the real TLB (Disco's software-reloaded TLB, in its
+ * first, correct-before-fast form). A real TLB exception from a guest is
+ * resolved by what the address is (guest_addr.h):
+ *  - a direct-map window: the page pair goes into the real TLB from the
+ *    VM's pmap (device addresses in the uncached window are emulated);
+ *  - a mapped address: looked up in the guest's own TLB; a miss, an invalid
+ *    entry or a clean page stored to is the guest's exception; a hit has its
+ *    guest-physical frame translated through the pmap and entered into the
+ *    real TLB under the guest's ASID. A frame outside the VM's memory and
+ *    devices is a bus error for the guest, never another page.
+ */
+#include "arch/guest.h"
+#include "arch/vcpu.h"
+#include "devices/mmio.h"
+#include "mmu/pmap.h"
+#include "vcpu/vcpu.h"
+
+#define CCA_UNCACHED 2
+#define CCA_CACHED   3
+#define ASID_MASK    0xffu
+#define PAIR_MASK    0x1fffull
+
+static uint8_t guest_asid(const struct vcpu *v)
+{
+	return (uint8_t)(v->cp0.entryhi & ASID_MASK);
+}
+
+static bool gpa_is_ram(const struct vcpu *v, uint64_t gpa)
+{
+	return pmap_lookup(&v->vm->pmap, gpa) != PA_NONE;
+}
+
+static struct tlb_half ram_half(const struct vcpu *v, uint64_t gpa, bool dirty,
+				unsigned int cca)
+{
+	struct tlb_half h = { pmap_lookup(&v->vm->pmap, gpa), dirty, cca };
+	return h;
+}
+
+/* A guest access to a frame it does not have: bus error, as hardware. */
+static enum vcpu_action bus_error(struct vcpu *v, struct trap_frame *f, uint64_t va)
+{
+	vcpu_deliver(v, f, f->epc == va ? EXC_IBE : EXC_DBE, f->cause & CAUSE_BD);
+	return VCPU_CONTINUE;
+}
+
+static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f,
+				    uint64_t va, uint64_t gpa, unsigned int cca)
+{
+	uint64_t pair = gpa & ~PAIR_MASK;
+	struct tlb_half half[2];
+
+	if (!gpa_is_ram(v, gpa)) {
+		if (cca == CCA_UNCACHED && mmio_covers(v->vm, gpa))
+			return vcpu_emulate(v, f, EMULATE_DEVICE);
+		return bus_error(v, f, va);
+	}
+	half[0] = ram_half(v, pair, true, cca);
+	half[1] = ram_half(v, pair + PAGE_SIZE, true, cca);
+	arch_tlb_insert(va, half, 0, true);
+	v->stats.window_fills++;
+	return VCPU_CONTINUE;
+}
+
+/* One 4 KiB half of a real pair from the guest's TLB (invalid if the
+ * guest has it invalid or outside its RAM: touching it traps again). */
+static struct tlb_half mapped_half(const struct vcpu *v, uint64_t va, bool *global)
+{
+	struct tlb_half h = { PA_NONE, false, CCA_CACHED };
+	struct vtlb_map m;
+
+	if (vtlb_translate(&v->tlb, va, guest_asid(v), false, &m) != VTLB_HIT ||
+	    !gpa_is_ram(v, m.pa))
+		return h;
+	*global = v->tlb.e[m.index].g;
+	return ram_half(v, m.pa, m.dirty, m.cca == CCA_UNCACHED ? CCA_UNCACHED : CCA_CACHED);
+}
+
+static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
+				    uint64_t va, bool store)
+{
+	bool bd = f->cause & CAUSE_BD, global = false;
+	struct tlb_half half[2];
+	struct vtlb_map m;
+
+	switch (vtlb_translate(&v->tlb, va, guest_asid(v), store, &m)) {
+	case VTLB_REFILL:
+		vcpu_deliver_tlb(v, f, store ? EXC_TLBS : EXC_TLBL, va, true, bd);
+		return VCPU_CONTINUE;
+	case VTLB_INVALID:
+		vcpu_deliver_tlb(v, f, store ? EXC_TLBS : EXC_TLBL, va, false, bd);
+		return VCPU_CONTINUE;
+	case VTLB_MODIFIED:
+		vcpu_deliver_tlb(v, f, EXC_MOD, va, false, bd);
+		return VCPU_CONTINUE;
+	case VTLB_HIT:
+		break;
+	}
+	if (!gpa_is_ram(v, m.pa)) {
+		if (mmio_covers(v->vm, m.pa))
+			return vcpu_emulate(v, f, EMULATE_DEVICE);
+		return bus_error(v, f, va);
+	}
+	half[0] = mapped_half(v, va & ~PAIR_MASK, &global);
+	half[1] = mapped_half(v, (va & ~PAIR_MASK) + PAGE_SIZE, &global);
+	arch_tlb_insert(va, half, guest_asid(v), global);
+	v->stats.mapped_fills++;
+	return VCPU_CONTINUE;
+}
+
+enum vcpu_action vcpu_tlb_fault(struct vcpu *v, struct trap_frame *f, unsigned int code)
+{
+	uint64_t va = f->badvaddr, gpa = 0;
+	uint32_t status = (uint32_t)v->cp0.status;
+	bool store = code != EXC_TLBL;
+
+	switch (guest_addr_classify(va, guest_mode_of(status), status, &gpa)) {
+	case GA_WINDOW_CACHED:
+		return fill_window(v, f, va, gpa, CCA_CACHED);
+	case GA_WINDOW_UNCACHED:
+		return fill_window(v, f, va, gpa, CCA_UNCACHED);
+	case GA_MAPPED:
+		return fill_mapped(v, f, va, store);
+	case GA_ADDRESS_ERROR:
+		vcpu_deliver_address_error(v, f, store ? EXC_ADES : EXC_ADEL, va,
+					   f->cause & CAUSE_BD);
+		return VCPU_CONTINUE;
+	case GA_UNAVAILABLE:
+		break;
+	}
+	vcpu_stop_vm(v, 1, "access to a segment a VM does not have (kseg0/kseg1/xkphys/xkseg)");
+	return VCPU_RESCHEDULE;
+}
+
+enum vcpu_action vcpu_address_error(struct vcpu *v, struct trap_frame *f, unsigned int code)
+{
+	uint64_t va = f->badvaddr, gpa;
+	uint32_t status = (uint32_t)v->cp0.status;
+	enum guest_mode mode = guest_mode_of(status);
+
+	if (mode == GM_KERNEL &&
+	    guest_addr_classify(va, mode, status, &gpa) == GA_UNAVAILABLE) {
+		vcpu_stop_vm(v, 1, "access to a segment a VM does not have (kseg0/kseg1/xkphys/xkseg)");
+		return VCPU_RESCHEDULE;
+	}
+	vcpu_deliver_address_error(v, f, code, va, f->cause & CAUSE_BD);
+	return VCPU_CONTINUE;
+}
+
+int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va)
+{
+	uint32_t status = (uint32_t)v->cp0.status;
+	uint64_t gpa = 0;
+	struct vtlb_map m;
+
+	switch (guest_addr_classify(va, guest_mode_of(status), status, &gpa)) {
+	case GA_WINDOW_CACHED:
+	case GA_WINDOW_UNCACHED:
+		break;
+	case GA_MAPPED:
+		if (vtlb_translate(&v->tlb, va, guest_asid(v), false, &m) != VTLB_HIT)
+			return -1;
+		gpa = m.pa;
+		break;
+	default:
+		return -1;
+	}
+	return (int64_t)gpa;
+}
+
+/* The guest-physical address of guest-virtual va for the monitor's own
+ * reads (no exception: -1 if unmapped or not RAM). */
+static int64_t virtual_to_gpa(struct vcpu *v, uint64_t va)
+{
+	int64_t gpa = vcpu_device_gpa(v, va);
+
+	return gpa >= 0 && gpa_is_ram(v, (uint64_t)gpa) ? gpa : -1;
+}
+
+int vcpu_read_virtual(struct vcpu *v, uint64_t va, void *buf, uint64_t len)
+{
+	char *out = buf;
+
+	while (len) {
+		uint64_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		int64_t gpa = virtual_to_gpa(v, va);
+
+		if (chunk > len)
+			chunk = len;
+		if (gpa < 0 || pmap_read(&v->vm->pmap, (uint64_t)gpa, out, chunk))
+			return -1;
+		va += chunk;
+		out += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int64_t vcpu_fetch(struct vcpu *v, uint64_t va)
+{
+	uint32_t word;
+
+	if ((va & 3) || vcpu_read_virtual(v, va, &word, sizeof(word)))
+		return -1;
+	return word;
+}
+
+void vcpu_tlb_forget(const struct vtlb_entry *e)
+{
+	uint64_t start = e->vpn2 & ~(e->mask | PAIR_MASK);
+	uint64_t size = (e->mask | PAIR_MASK) + 1;
+
+	arch_tlb_flush_range(start, start + size);
+}

@@ -1,0 +1,314 @@
+/*
+ * The vCPU scheduler (see sched.h) and VM stop.
+ *
+ * A running vCPU's registers live in the frame at the top of its CPU's
+ * monitor stack (vectors.S); switching vCPUs is copying that frame out to
+ * the old vCPU and the new one's registers in, then returning as usual.
+ * The real TLB holds one vCPU's translations at a time: it is flushed on
+ * every switch.
+ */
+#include "arch/atomic.h"
+#include "arch/cpu.h"
+#include "arch/guest.h"
+#include "arch/timer.h"
+#include "arch/vcpu.h"
+#include "mmu/machmem.h"
+#include "monitor/console.h"
+#include "monitor/monitor.h"
+#include "monitor/percpu.h"
+#include "monitor/smp.h"
+#include "monitor/string.h"
+#include "monitor/xcall.h"
+#include "vcpu/sched.h"
+
+#define RUNQ_MAX (VM_MAX * VM_MAX_VCPUS)
+
+struct runq {
+	struct vcpu *vcpu[RUNQ_MAX];    /* placed on this CPU */
+	unsigned int n;
+	struct vcpu *current;           /* on the CPU (its registers in the frame) */
+	unsigned int next;              /* round-robin position */
+	uint64_t slice_start;           /* this CPU's tick count then */
+};
+
+static struct runq runqs[MAX_CPUS];
+static volatile uint32_t active;
+static volatile uint32_t vms_running;
+static volatile uint32_t machine_status;
+static struct cp0_identity identity;
+
+struct vcpu *vcpu_current(void)
+{
+	return runqs[arch_cpu_id()].current;
+}
+
+bool sched_active(void)
+{
+	return active;
+}
+
+/* ---- placement ---- */
+
+static unsigned int least_loaded(uint32_t allowed)
+{
+	unsigned int best = 0, best_n = UINT32_MAX;
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if ((allowed & (1u << c)) && runqs[c].n < best_n) {
+			best = c;
+			best_n = runqs[c].n;
+		}
+	return best;
+}
+
+static struct vcpu *new_vcpu(struct vm *vm, unsigned int id)
+{
+	unsigned int order = 0;
+	struct vcpu *v;
+
+	while ((PAGE_SIZE << order) < sizeof(struct vcpu))
+		order++;
+	v = mem_alloc_pages(order, vm->node);
+	if (!v)
+		panic("no memory for vm %s vcpu %u", vm->cfg.name, id);
+	vcpu_init(v, vm, id);
+	cp0_reset(&v->cp0, &identity, id, arch_timer_count());
+	return v;
+}
+
+static void read_identity(void)
+{
+	identity.prid = read_c0_prid();
+	identity.config[0] = read_c0_config();
+	identity.config[1] = read_c0_config1();
+	identity.config[2] = __read_c0_32(16, 2);
+	identity.config[3] = __read_c0_32(16, 3);
+	identity.tlb_entries = cpu_tlb_entries();
+}
+
+void sched_setup(void)
+{
+	uint32_t online = smp_online_mask();
+
+	read_identity();
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		uint32_t allowed = vm->cfg.cpus ? vm->cfg.cpus & online : online;
+
+		if (vm->state != VM_LOADED)
+			continue;
+		for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
+			struct vcpu *v = new_vcpu(vm, id);
+			struct runq *q = &runqs[least_loaded(allowed)];
+
+			v->cpu = (unsigned int)(q - runqs);
+			q->vcpu[q->n++] = v;
+			vm->vcpu[id] = v;
+			con_printf("disco: vm %s: vcpu %u on cpu %u\n", vm->cfg.name, id, v->cpu);
+		}
+		vm->vcpus_live = vm->cfg.vcpus;
+		vm->state = VM_RUNNING;
+		vms_running++;
+	}
+	smp_mb();
+	active = vms_running != 0;
+}
+
+/* ---- stopping ---- */
+
+static void report(struct vm *vm)
+{
+	struct vcpu_stats sum;
+
+	memset(&sum, 0, sizeof(sum));
+	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
+		const struct vcpu_stats *s = &vm->vcpu[id]->stats;
+		for (unsigned int k = 0; k < 32; k++) {
+			sum.exc[k] += s->exc[k];
+			sum.reflected[k] += s->reflected[k];
+		}
+		for (unsigned int k = 0; k < INSN_KIND_COUNT; k++)
+			sum.emulated[k] += s->emulated[k];
+		sum.hypercalls += s->hypercalls;
+		sum.window_fills += s->window_fills;
+		sum.mapped_fills += s->mapped_fills;
+		sum.mmio += s->mmio;
+	}
+	con_printf("disco: vm %s: %s (exit status %d)\n", vm->cfg.name,
+		   vm->exit_why, vm->exit_status);
+	vcpu_print_stats(vm->cfg.name, &sum);
+}
+
+static void vm_ended(struct vm *vm)
+{
+	vm_console_flush(vm);
+	report(vm);
+	vm->state = VM_ENDED;
+	if (vm->exit_status)
+		atomic_cmpxchg(&machine_status, 0, 1);
+	if (atomic_add_return(&vms_running, (uint32_t)-1) == 0) {
+		con_printf("disco: all VMs have ended; power off (status %u)\n",
+			   machine_status);
+		monitor_halt((int)machine_status);
+	}
+}
+
+/* Takes v off its CPU for good (on that CPU). */
+static void stop_vcpu(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	v->state = VCPU_STOPPED;
+	if (runqs[arch_cpu_id()].current == v)
+		arch_tlb_flush_all();
+	if (atomic_add_return(&vm->vcpus_live, (uint32_t)-1) == 0)
+		vm_ended(vm);
+}
+
+void vcpu_stop_vm(struct vcpu *v, int status, const char *why)
+{
+	struct vm *vm = v->vm;
+	unsigned long flags = spin_lock_irqsave(&vm->lock);
+
+	if (vm->state == VM_RUNNING) {
+		vm->state = VM_STOPPING;
+		vm->exit_status = status;
+		vm->exit_why = why;
+	}
+	spin_unlock_irqrestore(&vm->lock, flags);
+	if (v->state != VCPU_STOPPED)
+		stop_vcpu(v);
+}
+
+/* ---- choosing ---- */
+
+static bool can_run(struct vcpu *v, uint32_t now)
+{
+	if (v->state == VCPU_STOPPED)
+		return false;
+	if (v->vm->state != VM_RUNNING) {
+		stop_vcpu(v);           /* its VM was stopped from another CPU */
+		return false;
+	}
+	if (v->state == VCPU_WAITING) {
+		cp0_timer_update(&v->cp0, now);
+		if (!vcpu_interrupt_deliverable(v))
+			return false;
+		v->state = VCPU_RUNNABLE;
+	}
+	return true;
+}
+
+/* The next vCPU to run after the current one, round-robin; NULL if none. */
+static struct vcpu *pick(struct runq *q)
+{
+	uint32_t now = arch_timer_count();
+
+	for (unsigned int i = 0; i < q->n; i++) {
+		unsigned int k = (q->next + i) % q->n;
+		if (can_run(q->vcpu[k], now)) {
+			q->next = (k + 1) % q->n;
+			return q->vcpu[k];
+		}
+	}
+	return NULL;
+}
+
+/* Sleeps until a tick or the earliest virtual timer of a waiting vCPU. */
+static void idle(struct runq *q)
+{
+	uint32_t now = arch_timer_count();
+	uint64_t soonest = UINT64_MAX;
+
+	for (unsigned int i = 0; i < q->n; i++) {
+		struct vcpu *v = q->vcpu[i];
+		if (v->state == VCPU_WAITING) {
+			uint64_t t = cp0_ticks_to_compare(&v->cp0, now);
+			if (t < soonest)
+				soonest = t;
+		}
+	}
+	if (soonest < this_cpu()->tick_period)
+		arch_timer_deadline(now + (uint32_t)soonest);
+	smp_idle_once();
+	arch_irq_disable();
+}
+
+/* The next vCPU to run; sleeps until there is one. Never returns if this
+ * CPU has no vCPU left (the last VM's end powers the machine off). */
+static struct vcpu *pick_or_idle(struct runq *q)
+{
+	struct vcpu *v;
+
+	while (!(v = pick(q)))
+		idle(q);
+	return v;
+}
+
+/* ---- running ---- */
+
+/* Readies the frame f for v's return to the guest. */
+static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
+{
+	uint32_t now;
+	uint64_t t;
+
+	vcpu_check_interrupts(v, f);
+	f->status = arch_guest_status((uint32_t)v->cp0.status);
+	arch_set_asid((uint8_t)(v->cp0.entryhi & 0xff));
+	now = arch_timer_count();
+	t = cp0_ticks_to_compare(&v->cp0, now);
+	if (t < this_cpu()->tick_period)
+		arch_timer_deadline(now + (uint32_t)t);
+	(void)q;
+}
+
+static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
+{
+	struct vcpu *prev = q->current;
+
+	if (prev == next)
+		return;
+	if (prev && prev->state != VCPU_STOPPED)
+		prev->regs = *f;
+	*f = next->regs;
+	arch_tlb_flush_all();
+	q->current = next;
+	q->slice_start = this_cpu()->ticks;
+}
+
+void sched_enter(void)
+{
+	/* Not on the stack: arch_guest_enter copies the frame to the top of
+	 * this CPU's stack, which a local variable here may overlap. */
+	static struct trap_frame first[MAX_CPUS];
+	struct runq *q = &runqs[arch_cpu_id()];
+	struct trap_frame *f = &first[arch_cpu_id()];
+	struct vcpu *v;
+
+	if (!q->n)
+		return;
+	arch_irq_disable();
+	v = pick_or_idle(q);
+	switch_to(q, v, f);
+	prepare(q, v, f);
+	arch_guest_enter(f);
+}
+
+void sched_return(struct trap_frame *f, enum vcpu_action action)
+{
+	struct runq *q = &runqs[arch_cpu_id()];
+	struct vcpu *v = q->current;
+	bool expired = this_cpu()->ticks - q->slice_start >= SCHED_SLICE_TICKS;
+
+	if (v->state != VCPU_STOPPED && v->vm->state != VM_RUNNING)
+		stop_vcpu(v);
+	if (action == VCPU_RESCHEDULE || expired || v->state != VCPU_RUNNABLE) {
+		if (v->state == VCPU_RUNNABLE)
+			v->regs = *f;   /* it may be picked again at once */
+		v = pick_or_idle(q);
+		switch_to(q, v, f);
+		q->slice_start = this_cpu()->ticks;
+	}
+	prepare(q, v, f);
+}

@@ -1,0 +1,32 @@
+/*
+ * The vCPU scheduler: every vCPU of every VM is placed on one physical CPU
+ * (its config's cpus= if given, else the least loaded), and each CPU
+ * time-shares its vCPUs round-robin: a slice of SCHED_SLICE_TICKS monitor
+ * ticks, cut short when a vCPU waits (`wait`), yields or stops. A vCPU that
+ * spins with its interrupts masked is still preempted: the monitor's tick
+ * does not depend on the guest's Status. A CPU with nothing to run sleeps
+ * until a tick or a waiting vCPU's virtual timer.
+ */
+#ifndef VCPU_SCHED_H
+#define VCPU_SCHED_H
+
+#include <stdbool.h>
+#include "arch/frame.h"
+#include "vcpu/vcpu.h"
+
+#define SCHED_SLICE_TICKS 10
+
+/* Creates the vCPUs of every loaded VM and places them (CPU 0, once). */
+void sched_setup(void);
+
+/* True once sched_setup has placed vCPUs: every CPU should sched_enter. */
+bool sched_active(void);
+
+/* Runs this CPU's vCPUs; returns only if it has none. */
+void sched_enter(void);
+
+/* On the way back to the guest after a trap: switch vCPUs if needed, take
+ * pending virtual interrupts, set the real Status and ASID. */
+void sched_return(struct trap_frame *f, enum vcpu_action action);
+
+#endif
