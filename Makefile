@@ -98,16 +98,17 @@ run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES))
 # ---- tests ----
 
 HOST_TEST_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -I. \
+	-Iarch/mips64/include \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 # The pure modules each host test links with.
 HOST_MODULES := $(wildcard monitor/format.c monitor/parse.c monitor/cmdline.c \
 	numa/topology.c mmu/page_alloc.c monitor/cpio.c monitor/vm_config.c monitor/elf.c \
-	vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c)
+	vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c vcpu/guest_addr.c devices/uart16550.c)
 
 $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \
-		$(wildcard monitor/*.h mmu/*.h numa/*.h vcpu/*.h)
+		$(wildcard monitor/*.h mmu/*.h numa/*.h vcpu/*.h devices/*.h)
 	@mkdir -p $(dir $@)
 	$(say) "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(HOST_MODULES) -lcmocka
