@@ -1,0 +1,2 @@
+#include "unit.h"
+void tests_user(void) {}
