@@ -90,7 +90,7 @@ include $(sort $(wildcard guest-images/*/Makefile.inc))
 # names (looked up next to it, then in build/guest-images) for -initrd.
 VMS ?=
 RUN_INITRD = $(if $(VMS),-initrd $(BUILD)/run-bundle.cpio)
-run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES))
+run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES) $(MKDTS))
 	$(if $(VMS),tools/mkbundle.sh $(VMS) $(BUILD)/run-bundle.cpio $(dir $(VMS)) $(BUILD)/guest-images)
 	$(QEMU) $(QEMU_MACHINE) -semihosting -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
 		$(RUN_INITRD) -append "$(APPEND) semihosting"
@@ -115,7 +115,15 @@ $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \
 
 host-tests: $(HOST_TEST_BINS)
 
-test: deps $(BUILD)/disco.elf host-tests $(PLUGIN) $(GUEST_IMAGES)
+# The boot-bundle tool that writes each VM's device-tree source (for dtc).
+MKDTS := $(BUILD)/host/mkdts
+$(MKDTS): tools/mkdts.c $(HOST_MODULES) $(wildcard monitor/*.h devices/*.h)
+	@mkdir -p $(dir $@)
+	$(say) "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -O1 -g -std=gnu11 -Wall -Wextra -Werror -I. -Iarch/mips64/include \
+		-o $@ $< monitor/vm_config.c monitor/parse.c monitor/format.c
+
+test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(GUEST_IMAGES)
 	tests/run.sh
 
 # ---- measurement ----

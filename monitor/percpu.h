@@ -27,6 +27,7 @@ struct percpu {
 	bool has_deadline;
 	uint64_t ticks;             /* timer interrupts taken */
 	uint64_t exceptions[32];    /* exceptions taken, by ExcCode */
+	uint64_t guest_lladdr;      /* LLAddr as the last trap from a guest found it */
 };
 
 extern struct percpu percpu[MAX_CPUS];

@@ -9,6 +9,7 @@
 #include "monitor/monitor.h"
 #include "monitor/cpio.h"
 #include "monitor/elf.h"
+#include "monitor/format.h"
 #include "monitor/smp.h"
 #include "monitor/vm.h"
 #include "numa/topology.h"
@@ -112,6 +113,39 @@ static void uart_output(void *vm, char c)
 	vm_console_put(vm, c);
 }
 
+#define FDT_MAGIC 0xd00dfeedu
+
+static uint32_t be32(const void *p)
+{
+	const uint8_t *b = p;
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* Puts the VM's device tree (NAME.dtb, compiled by dtc in mkbundle.sh)
+ * in the last pages of its memory. */
+static int load_dtb(struct vm *vm, const void *bundle, size_t size)
+{
+	struct vm_config *c = &vm->cfg;
+	struct cpio_entry file;
+	char path[VM_NAME_MAX + 8];
+	uint64_t room;
+
+	fmt_snprintf(path, sizeof(path), "%s.dtb", c->name);
+	if (cpio_find(bundle, size, path, &file)) {
+		vm_config_reject(c, c->line, "device tree '%s' not in the boot bundle (tools/mkbundle.sh makes it)",
+				 path);
+		return -1;
+	}
+	if (file.size < 40 || be32(file.data) != FDT_MAGIC || be32((const char *)file.data + 4) != file.size) {
+		vm_config_reject(c, c->line, "device tree '%s': not a flattened device tree", path);
+		return -1;
+	}
+	room = (file.size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	vm->dtb_gpa = c->memory - room;
+	return pmap_write(&vm->pmap, vm->dtb_gpa, file.data, file.size);
+}
+
 static void load(struct vm *vm, const void *bundle, size_t size, unsigned int index)
 {
 	struct vm_config *c = &vm->cfg;
@@ -137,6 +171,10 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 		uint64_t gpa = (uint64_t)guest_window_to_gpa(s->vaddr);
 		pmap_write(&vm->pmap, gpa, (const char *)file.data + s->offset, s->filesz);
 	}
+	if (load_dtb(vm, bundle, size)) {
+		pmap_destroy(&vm->pmap);
+		return;
+	}
 	vm->entry = img.entry;
 	uart_init(&vm->uart, uart_output, vm);
 	vm->state = VM_LOADED;
@@ -152,11 +190,11 @@ static void report(const struct vm *vm)
 		return;
 	}
 	pmap_node_usage(&vm->pmap, per_node, monitor_topology.nnodes);
-	con_printf("disco: vm %s: %u vCPU%s, %lu MiB (node %u: %lu pages), kernel %s entry %lx, cmdline \"%s\"\n",
+	con_printf("disco: vm %s: %u vCPU%s, %lu MiB (node %u: %lu pages), kernel %s entry %lx, dtb at %lx, cmdline \"%s\"\n",
 		   c->name, c->vcpus, c->vcpus == 1 ? "" : "s",
 		   (unsigned long)(c->memory >> 20), vm->node,
 		   (unsigned long)per_node[vm->node], c->kernel,
-		   (unsigned long)vm->entry, c->cmdline);
+		   (unsigned long)vm->entry, (unsigned long)vm->dtb_gpa, c->cmdline);
 }
 
 unsigned int vm_load_bundle(const void *bundle, size_t size)

@@ -147,7 +147,7 @@ qemu_test unknown-test 1 128M "test=nonesuch poweroff" 0 60 \
 tools/mkbundle.sh tests/qemu/bundles/good.conf "$LOGS/good.cpio" build/guest-images
 tools/mkbundle.sh tests/qemu/bundles/bad.conf "$LOGS/bad.cpio" build/guest-images
 BUNDLE=$LOGS/good.cpio qemu_test bundle-good 2 256M "test=boot numa=2" 0 60 \
-	'vm alpha: 2 vCPUs, 16 MiB \(node 1: 4096 pages\), kernel hello.elf entry 4000000000100000, cmdline "console=ttyS0 quiet"' \
+	'vm alpha: 2 vCPUs, 16 MiB \(node 1: 4096 pages\), kernel hello.elf entry 4000000000100000, dtb at fff000, cmdline "console=ttyS0 quiet"' \
 	'vm beta: 1 vCPU, 8 MiB \(node 0: 2048 pages\)' "2 of 2 VMs loaded" "selftest boot: PASS"
 BUNDLE=$LOGS/bad.cpio qemu_test bundle-bad 2 256M "test=boot" 0 60 \
 	"error: vm typo, line 4: unknown key 'colour'; not started" \

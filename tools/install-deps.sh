@@ -14,6 +14,7 @@ needs=(
 	"dpkg-dev:/usr/bin/dpkg-source"
 	"xz-utils:/usr/bin/xz"
 	"cpio:/usr/bin/cpio"
+	"device-tree-compiler:/usr/bin/dtc"
 )
 
 missing=()

@@ -349,8 +349,11 @@ static void write_index(struct cp0 *c, uint64_t val, uint32_t now)
 		c->index = (c->index & CP0_INDEX_P) | index;
 }
 
-/* Mask bits 28:13 must be ones from bit 13 up, then zeros (any count, so
- * 8K, 32K, ... pairs too); anything else gives 4K (update_pagemask). */
+/* Mask bits 28:13 must be ones from bit 13 up, then zeros; anything else
+ * gives 4K (update_pagemask). A single one (0x2000, 8K pages) is refused
+ * too: the bare machine reads back 0 for it (the unit guest's
+ * cp0-pagemask), which update_pagemask's "smaller than the target page"
+ * check gives when QEMU's variable TARGET_PAGE_BITS is 14. */
 static void write_pagemask(struct cp0 *c, uint64_t val, uint32_t now)
 {
 	uint32_t mask = ((uint32_t)val >> 13) & 0xffff;
@@ -358,7 +361,7 @@ static void write_pagemask(struct cp0 *c, uint64_t val, uint32_t now)
 
 	while (ones < 16 && (mask >> ones & 1))
 		ones++;
-	c->pagemask = mask >> ones ? 0 : (uint64_t)mask << 13;
+	c->pagemask = (mask >> ones || ones == 1) ? 0 : (uint64_t)mask << 13;
 }
 
 static void write_wired(struct cp0 *c, uint64_t val, uint32_t now)

@@ -52,15 +52,18 @@ static void finish(struct trap_frame *f, const struct slot *s)
 	f->cause &= ~CAUSE_BD;
 }
 
-static enum vcpu_action mfc0(struct vcpu *v, struct trap_frame *f,
-			     const struct insn *in, bool is64)
+/* mfc0/dmfc0: a register this CPU lacks reads as all ones (cp0_read
+ * says so); to $0 it is a nop, as in QEMU, which leaves Random alone. */
+static void mfc0(struct vcpu *v, struct trap_frame *f, const struct insn *in, bool is64)
 {
 	uint64_t value;
 
-	cp0_timer_update(&v->cp0, arch_timer_count());
+	if (in->rt == 0)
+		return;
+	if (in->rd == CP0_REG_LLADDR)
+		v->cp0.lladdr = vcpu_guest_lladdr(v);
 	cp0_read(&v->cp0, in->rd, in->sel, is64, arch_timer_count(), &value);
 	set_reg(f, in->rt, value);
-	return VCPU_CONTINUE;
 }
 
 static void mtc0(struct vcpu *v, struct trap_frame *f, const struct insn *in, bool is64)
@@ -68,13 +71,48 @@ static void mtc0(struct vcpu *v, struct trap_frame *f, const struct insn *in, bo
 	cp0_write(&v->cp0, in->rd, in->sel, is64, arch_timer_count(), f->regs[in->rt]);
 }
 
-static void tlb_write(struct vcpu *v, unsigned int index)
+/*
+ * A TLB instruction: the real TLB must lose whatever the guest entries it
+ * replaces or discards produced (the entry written, and QEMU's shadow
+ * entries that tlbp/tlbr/tlbw* drop: vtlb.h); they refill from the virtual
+ * TLB on the next access.
+ */
+static void tlb_op(struct vcpu *v, enum insn_kind kind)
 {
-	if (index >= v->tlb.size)
-		return;
-	vcpu_tlb_forget(&v->tlb.e[index]);
-	vtlb_write(&v->tlb, &v->cp0, index);
-	vcpu_tlb_forget(&v->tlb.e[index]);
+	struct vtlb *t = &v->tlb;
+	unsigned int shadows = t->nr_shadow, index;
+	struct vtlb_entry old;
+
+	switch (kind) {
+	case INSN_TLBP:
+		vtlb_probe(t, &v->cp0);
+		break;
+	case INSN_TLBR:
+		vtlb_read(t, &v->cp0);
+		break;
+	case INSN_TLBWI:
+		index = (unsigned int)((v->cp0.index & 0x7fffffffu) % t->size);
+		vcpu_tlb_forget(&t->e[index]);
+		vtlb_write(t, &v->cp0, index);
+		break;
+	default:                /* tlbwr: the old entry may live on as a shadow */
+		vtlb_write_random(t, &v->cp0, &old);
+		if (t->nr_shadow > shadows)
+			shadows = t->nr_shadow;
+		else
+			vcpu_tlb_forget(&old);
+		break;
+	}
+	for (unsigned int k = t->nr_shadow; k < shadows; k++)
+		vcpu_tlb_forget(&t->shadow[k]);
+}
+
+/* Whether the guest may execute COP0 instructions: virtual kernel mode, or
+ * Status.CU0 set. */
+static bool cop0_usable(const struct vcpu *v)
+{
+	return guest_mode_of((uint32_t)v->cp0.status) == GM_KERNEL ||
+	       (v->cp0.status & (1u << 28));
 }
 
 static uint64_t rdhwr_value(struct vcpu *v, unsigned int reg, bool *ok)
@@ -85,19 +123,19 @@ static uint64_t rdhwr_value(struct vcpu *v, unsigned int reg, bool *ok)
 	case HWRENA_SYNCI: return SYNCI_STEP;
 	case HWRENA_CC: return sign32(cp0_count(&v->cp0, arch_timer_count()));
 	case HWRENA_CCRES: return CC_RES;
+	case HWRENA_ULR: return 0;      /* UserLocal: none, reads 0 (QEMU) */
 	}
-	*ok = false;            /* ULR: this CPU has no UserLocal (Config3.ULRI = 0) */
+	*ok = false;
 	return 0;
 }
 
-/* rdhwr: allowed in kernel mode or by HWREna, else (and for registers the
- * CPU lacks) Reserved Instruction, as the hardware does. */
+/* rdhwr: allowed with COP0 usable or by HWREna (whose bit 29 cannot be set
+ * on this CPU), else, and for registers the CPU lacks, Reserved
+ * Instruction: QEMU's gen_rdhwr and check_hwrena. */
 static enum vcpu_action rdhwr(struct vcpu *v, struct trap_frame *f,
 			      const struct insn *in, const struct slot *s)
 {
-	bool kernel = guest_mode_of((uint32_t)v->cp0.status) == GM_KERNEL;
-	bool allowed = kernel || (v->cp0.status & (1u << 28)) ||
-		       (v->cp0.hwrena & (1ull << in->rd));
+	bool allowed = cop0_usable(v) || (v->cp0.hwrena & (1ull << in->rd));
 	bool ok;
 	uint64_t value = rdhwr_value(v, in->rd, &ok);
 
@@ -110,18 +148,12 @@ static enum vcpu_action rdhwr(struct vcpu *v, struct trap_frame *f,
 	return VCPU_CONTINUE;
 }
 
+/* eret: to ErrorEPC or EPC; the LL link breaks (QEMU sets LLAddr to 1; the
+ * monitor's own eret back to the guest breaks the real one). */
 static enum vcpu_action eret(struct vcpu *v, struct trap_frame *f)
 {
-	struct cp0 *c = &v->cp0;
-
-	if (c->status & CP0_ST_ERL) {
-		f->epc = c->errorepc;
-		c->status &= ~(uint64_t)CP0_ST_ERL;
-	} else {
-		f->epc = c->epc;
-		c->status &= ~(uint64_t)CP0_ST_EXL;
-	}
-	c->llbit = false;       /* the monitor's own eret clears the real one */
+	f->epc = cp0_eret(&v->cp0);
+	v->ll_fresh = false;
 	f->cause &= ~CAUSE_BD;
 	return VCPU_CONTINUE;
 }
@@ -154,14 +186,6 @@ static enum vcpu_action mmio(struct vcpu *v, struct trap_frame *f,
 	return VCPU_CONTINUE;
 }
 
-/* Whether the guest may execute COP0 instructions: virtual kernel mode, or
- * Status.CU0 set. */
-static bool cop0_usable(const struct vcpu *v)
-{
-	return guest_mode_of((uint32_t)v->cp0.status) == GM_KERNEL ||
-	       (v->cp0.status & (1u << 28));
-}
-
 static enum vcpu_action privileged(struct vcpu *v, struct trap_frame *f,
 				   const struct insn *in, const struct slot *s)
 {
@@ -172,15 +196,22 @@ static enum vcpu_action privileged(struct vcpu *v, struct trap_frame *f,
 		vcpu_deliver_cpu(v, f, 0, s->bd);
 		return VCPU_CONTINUE;
 	}
+	if ((in->kind == INSN_MFC0 || in->kind == INSN_DMFC0 || in->kind == INSN_MTC0 ||
+	     in->kind == INSN_DMTC0) && cp0_raises_ri(in->rd, in->sel)) {
+		vcpu_deliver(v, f, EXC_RI, s->bd);
+		return VCPU_CONTINUE;
+	}
 	switch (in->kind) {
 	case INSN_MFC0: mfc0(v, f, in, false); break;
 	case INSN_DMFC0: mfc0(v, f, in, true); break;
 	case INSN_MTC0: mtc0(v, f, in, false); break;
 	case INSN_DMTC0: mtc0(v, f, in, true); break;
-	case INSN_TLBR: vtlb_read(&v->tlb, c); break;
-	case INSN_TLBWI: tlb_write(v, (unsigned int)(c->index & 0x3f)); break;
-	case INSN_TLBWR: tlb_write(v, cp0_random(c)); break;
-	case INSN_TLBP: vtlb_probe(&v->tlb, c); break;
+	case INSN_TLBR:
+	case INSN_TLBWI:
+	case INSN_TLBWR:
+	case INSN_TLBP:
+		tlb_op(v, in->kind);
+		break;
 	case INSN_ERET: return eret(v, f);
 	case INSN_DI:
 	case INSN_EI:

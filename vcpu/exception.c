@@ -64,9 +64,14 @@ void vcpu_deliver_cpu(struct vcpu *v, struct trap_frame *f, unsigned int ce, boo
 }
 
 void vcpu_deliver_address_error(struct vcpu *v, struct trap_frame *f,
-				unsigned int code, uint64_t badvaddr, bool bd)
+				unsigned int code, uint64_t badvaddr, bool segment, bool bd)
 {
-	v->cp0.badvaddr = badvaddr;
+	/* QEMU's raise_mmu_exception sets Context/XContext/EntryHi for a
+	 * segment violation too; an unaligned access sets BadVAddr only. */
+	if (segment)
+		cp0_set_tlb_fault(&v->cp0, badvaddr);
+	else
+		v->cp0.badvaddr = badvaddr;
 	enter_vector(v, f, code, 0, bd, VEC_OFF_GENERAL);
 }
 

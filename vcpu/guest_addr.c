@@ -61,12 +61,12 @@ enum guest_addr_kind guest_addr_classify(uint64_t va, enum guest_mode mode,
 	return mode == GM_KERNEL ? GA_UNAVAILABLE : GA_ADDRESS_ERROR;
 }
 
+/* mips_cpu_do_interrupt: XTLB iff (R != 0 || UX) && (R != 3 || KX), with
+ * R = va[63:62]; SX is not consulted (an xsseg access with SX = 0 is an
+ * address error before any refill). */
 bool guest_refill_is_xtlb(uint64_t va, uint32_t status)
 {
-	switch (va >> 62) {
-	case 0: return status & CP0_ST_UX;
-	case 1: return status & CP0_ST_SX;
-	case 3: return status & CP0_ST_KX;
-	default: return false;
-	}
+	unsigned int r = (unsigned int)(va >> 62);
+
+	return (r != 0 || (status & CP0_ST_UX)) && (r != 3 || (status & CP0_ST_KX));
 }

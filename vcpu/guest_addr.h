@@ -33,7 +33,7 @@ enum guest_addr_kind guest_addr_classify(uint64_t va, enum guest_mode mode,
 
 /* Whether a TLB refill for va goes to the XTLB vector (EBase + 0x080)
  * rather than the 32-bit one (EBase + 0x000): QEMU's rule, by va's region
- * and Status.UX/SX/KX. */
+ * and Status.UX/KX. */
 bool guest_refill_is_xtlb(uint64_t va, uint32_t status);
 
 #endif

@@ -10,7 +10,9 @@
  *    real TLB under the guest's ASID. A frame outside the VM's memory and
  *    devices is a bus error for the guest, never another page.
  */
+#include "arch/board.h"
 #include "arch/guest.h"
+#include "monitor/percpu.h"
 #include "arch/vcpu.h"
 #include "devices/mmio.h"
 #include "mmu/pmap.h"
@@ -73,7 +75,7 @@ static struct tlb_half mapped_half(const struct vcpu *v, uint64_t va, bool *glob
 	if (vtlb_translate(&v->tlb, va, guest_asid(v), false, &m) != VTLB_HIT ||
 	    !gpa_is_ram(v, m.pa))
 		return h;
-	*global = v->tlb.e[m.index].g;
+	*global = vtlb_entry_at(&v->tlb, m.index)->g;
 	return ram_half(v, m.pa, m.dirty, m.cca == CCA_UNCACHED ? CCA_UNCACHED : CCA_CACHED);
 }
 
@@ -124,7 +126,7 @@ enum vcpu_action vcpu_tlb_fault(struct vcpu *v, struct trap_frame *f, unsigned i
 		return fill_mapped(v, f, va, store);
 	case GA_ADDRESS_ERROR:
 		vcpu_deliver_address_error(v, f, store ? EXC_ADES : EXC_ADEL, va,
-					   f->cause & CAUSE_BD);
+					   true, f->cause & CAUSE_BD);
 		return VCPU_CONTINUE;
 	case GA_UNAVAILABLE:
 		break;
@@ -139,12 +141,15 @@ enum vcpu_action vcpu_address_error(struct vcpu *v, struct trap_frame *f, unsign
 	uint32_t status = (uint32_t)v->cp0.status;
 	enum guest_mode mode = guest_mode_of(status);
 
-	if (mode == GM_KERNEL &&
-	    guest_addr_classify(va, mode, status, &gpa) == GA_UNAVAILABLE) {
+	enum guest_addr_kind kind = guest_addr_classify(va, mode, status, &gpa);
+
+	if (kind == GA_UNAVAILABLE) {
 		vcpu_stop_vm(v, 1, "access to a segment a VM does not have (kseg0/kseg1/xkphys/xkseg)");
 		return VCPU_RESCHEDULE;
 	}
-	vcpu_deliver_address_error(v, f, code, va, f->cause & CAUSE_BD);
+	/* an address the guest may use: the fault was its alignment */
+	vcpu_deliver_address_error(v, f, code, va, kind == GA_ADDRESS_ERROR,
+				   f->cause & CAUSE_BD);
 	return VCPU_CONTINUE;
 }
 
@@ -204,6 +209,24 @@ int64_t vcpu_fetch(struct vcpu *v, uint64_t va)
 	if ((va & 3) || vcpu_read_virtual(v, va, &word, sizeof(word)))
 		return -1;
 	return word;
+}
+
+uint64_t vcpu_guest_lladdr(struct vcpu *v)
+{
+	uint64_t pa = v->ll_machine, ram = arch_ram_base();
+	const struct pmap *pm = &v->vm->pmap;
+	uint32_t frame;
+
+	if (!v->ll_fresh)
+		return v->cp0.lladdr;
+	v->ll_fresh = false;
+	if (pa < ram)
+		return 1;
+	frame = (uint32_t)((pa - ram) >> PAGE_SHIFT);
+	for (uint32_t page = 0; page < pm->npages; page++)
+		if (pm->frame[page] == frame)
+			return (uint64_t)page << PAGE_SHIFT | (pa & (PAGE_SIZE - 1));
+	return 1;
 }
 
 void vcpu_tlb_forget(const struct vtlb_entry *e)

@@ -6,6 +6,7 @@
 #include "arch/guest.h"
 #include "arch/vcpu.h"
 #include "monitor/console.h"
+#include "monitor/percpu.h"
 #include "monitor/string.h"
 #include "vcpu/sched.h"
 #include "vcpu/vcpu.h"
@@ -42,6 +43,10 @@ void vcpu_trap(struct trap_frame *f)
 	enum vcpu_action action = VCPU_CONTINUE;
 
 	v->stats.exc[code]++;
+	if (this_cpu()->guest_lladdr != 1) {
+		v->ll_machine = this_cpu()->guest_lladdr;
+		v->ll_fresh = true;
+	}
 	switch (code) {
 	case EXC_INT:
 		break;          /* the monitor's timer: already handled */

@@ -48,6 +48,11 @@ struct vcpu {
 	struct cp0 cp0;
 	struct vtlb tlb;
 	struct vcpu_stats stats;
+	/* The guest's ll runs natively: the real LLAddr names its machine
+	 * address until the monitor's next eret sets it to 1; a trap that
+	 * finds it not 1 means a new ll (see vcpu_guest_lladdr). */
+	uint64_t ll_machine;
+	bool ll_fresh;
 };
 
 /* What a trap handler leaves for the return path. */
@@ -74,7 +79,7 @@ void vcpu_deliver_cpu(struct vcpu *v, struct trap_frame *f, unsigned int ce, boo
 void vcpu_deliver_tlb(struct vcpu *v, struct trap_frame *f, unsigned int code,
 		      uint64_t badvaddr, bool refill, bool bd);
 void vcpu_deliver_address_error(struct vcpu *v, struct trap_frame *f,
-				unsigned int code, uint64_t badvaddr, bool bd);
+				unsigned int code, uint64_t badvaddr, bool segment, bool bd);
 
 /* Takes a pending virtual interrupt if the guest can (exception.c). */
 void vcpu_check_interrupts(struct vcpu *v, struct trap_frame *f);
@@ -92,6 +97,9 @@ int64_t vcpu_fetch(struct vcpu *v, uint64_t va);
 int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va);
 /* Copies len bytes from guest-virtual va; 0, or -1 if any is unreachable. */
 int vcpu_read_virtual(struct vcpu *v, uint64_t va, void *buf, uint64_t len);
+/* LLAddr for the guest: the real one, as its last trap found it, in
+ * guest-physical terms (the guest's ll ran natively). */
+uint64_t vcpu_guest_lladdr(struct vcpu *v);
 /* Drops the real TLB entries a guest TLB entry may have produced. */
 void vcpu_tlb_forget(const struct vtlb_entry *e);
 

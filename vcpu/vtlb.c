@@ -127,11 +127,13 @@ void vtlb_write(struct vtlb *t, const struct cp0 *c, unsigned int index)
 	*e = new;
 }
 
-unsigned int vtlb_write_random(struct vtlb *t, struct cp0 *c)
+unsigned int vtlb_write_random(struct vtlb *t, struct cp0 *c, struct vtlb_entry *old)
 {
 	unsigned int r = cp0_random(c) % t->size;
 	struct vtlb_entry *e = &t->e[r];
 
+	if (old)
+		*old = *e;
 	if ((e->g || e->asid == current_asid(c)) && t->nr_shadow < shadow_room(t))
 		t->shadow[t->nr_shadow++] = *e;
 	*e = entry_of(c);

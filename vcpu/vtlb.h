@@ -58,8 +58,9 @@ void vtlb_read(struct vtlb *t, struct cp0 *c);
 /* tlbwi: entry (index & ~P) % size, index being the Index register. */
 void vtlb_write(struct vtlb *t, const struct cp0 *c, unsigned int index);
 /* tlbwr: the entry cp0_random() picks, the old one becoming a shadow if it
- * is global or of the current ASID (and there is room). Returns the index. */
-unsigned int vtlb_write_random(struct vtlb *t, struct cp0 *c);
+ * is global or of the current ASID (and there is room). Returns the index;
+ * *old (if not NULL) gets the entry it replaced. */
+unsigned int vtlb_write_random(struct vtlb *t, struct cp0 *c, struct vtlb_entry *old);
 
 enum vtlb_result {
 	VTLB_HIT,
@@ -81,6 +82,12 @@ struct vtlb_map {
  * matching entry in index order, then the shadows (r4k_map_address). */
 enum vtlb_result vtlb_translate(const struct vtlb *t, uint64_t va, uint8_t asid,
 				bool store, struct vtlb_map *out);
+
+/* The entry a vtlb_map index names (an entry, or shadow index - size). */
+static inline const struct vtlb_entry *vtlb_entry_at(const struct vtlb *t, int index)
+{
+	return (unsigned int)index < t->size ? &t->e[index] : &t->shadow[index - (int)t->size];
+}
 
 /* Whether any entry (valid or not) covers va's page pair under asid: used to
  * keep the real TLB's entries for this vCPU consistent after tlbw*. */

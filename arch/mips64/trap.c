@@ -119,6 +119,7 @@ void trap_entry(struct trap_frame *f)
 		 * (served on guest entries, not on the monitor's own faults,
 		 * which may come in the middle of xcall code or with a lock
 		 * held), then the vCPU's business. */
+		this_cpu()->guest_lladdr = __read_c0_64(17, 0);  /* before any ll */
 		if (code == EXC_INT)
 			interrupt(f);
 		monitor_entry_poll();
