@@ -110,6 +110,18 @@ void t_begin(const char *name)
 	put_c(':');
 }
 
+void t_begin2(const char *name, const char *suffix)
+{
+	test_no++;
+	test_checks = 0;
+	test_bad = 0;
+	put_udec(test_no, 3);
+	put_c(' ');
+	put_s(name);
+	put_s(suffix);
+	put_c(':');
+}
+
 void t_hex(const char *key, u64 v)
 {
 	t_printf(" %s=%lx", key, v);

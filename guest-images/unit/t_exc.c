@@ -52,7 +52,7 @@ UNIT_ASM_FN(v_exl_ksu,
 
 #define VA_PROBE	0x0000000000580000UL	/* mapped by some tests */
 
-/* One refill test: VA at the given Status, ASID 0x5a. */
+/* One refill test: VA at the given Status, ASID 0x5a; two lines */
 static void refill(const char *name, const void *fn, u64 va, u64 status, u64 want_vec, u64 want_exc)
 {
 	set_asid(0x5a);
@@ -62,15 +62,23 @@ static void refill(const char *name, const void *fn, u64 va, u64 status, u64 wan
 	t_hex("vec", trap.vec);
 	t_dec("exc", CA_EXC(trap.cause));
 	t_rel("epc", trap.epc, fn, fn == v_ld ? "v_ld" : fn == v_sd ? "v_sd" : "v_ld_st");
-	t_trap_tlb();
+	t_hex("bva", trap.badvaddr);
+	t_hex("ehi", trap.entryhi);
 	/* BD=0 and EXL=1 checked, not printed (line length) */
 	t_check(trap.badvaddr == va && (trap.status & ST_EXL) && !CA_BD(trap.cause));
 	t_check(trap.entryhi == ((va & ~0x1fffUL & 0xc00003ffffffffffUL) | 0x5a));
-	t_check((trap.context & 0x7fffff) == ((va >> 9) & 0x7ffff0));
 	if (want_vec != ~0UL)
 		t_trap_is(want_vec, want_exc);
 	else
 		t_check(trap_count == 1 && CA_EXC(trap.cause) == want_exc);
+	t_end();
+
+	/* Context.BadVPN2 = VA[31:13]; XContext: R = VA[63:62], BadVPN2 = VA[41:13] */
+	t_begin2(name, "-ctx");
+	t_hex("ctx", trap.context);
+	t_hex("xctx", trap.xcontext);
+	t_check(trap.context == ((va >> 9) & 0x7ffff0));
+	t_check(trap.xcontext == ((va >> 62) << 33 | ((va >> 13) & 0x1fffffff) << 4));
 	t_end();
 }
 

@@ -30,6 +30,7 @@
 
 /* ---- one line per test ---- */
 void t_begin(const char *name);
+void t_begin2(const char *name, const char *suffix);	/* name + suffix */
 void t_hex(const char *key, u64 v);
 void t_dec(const char *key, long v);
 void t_str(const char *key, const char *s);
