@@ -221,6 +221,53 @@ echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
 	"error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"
 
+# ---- equivalence: the same guest program on the bare machine and in VMs ----
+# equivalence NAME BARE_ELF BARE_CPUS CONFIG CPUS MEM VM...: runs BARE_ELF
+# on the bare machine (the oracle), then the monitor with CONFIG's bundle;
+# every VM named must print exactly the oracle's lines, in order.
+equivalence() {
+	local name=$1 bare=$2 bare_cpus=$3 config=$4 cpus=$5 mem=$6
+	shift 6
+	local oracle=$LOGS/$name.bare.txt log=$LOGS/$name.log vm rc
+	tests/unit-bare.sh "$bare" "$bare_cpus" -icount shift=0,sleep=off > "$oracle" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ] || [ ! -s "$oracle" ]; then
+		fail "$name" "the bare-machine run failed (status $rc), see $oracle"
+		return
+	fi
+	tools/mkbundle.sh "$config" "$LOGS/$name.cpio" build/guest-images
+	timeout -s KILL 300 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
+		-semihosting -icount shift=0,sleep=off -smp "$cpus" -m "$mem" -kernel "$ELF" \
+		-initrd "$LOGS/$name.cpio" -append "semihosting" < /dev/null 2>&1 |
+		tr -d '\r' > "$log"
+	for vm in "$@"; do
+		sed -n "s/^\\[$vm\\] //p" "$log" > "$LOGS/$name.$vm.txt"
+		if ! diff -u "$oracle" "$LOGS/$name.$vm.txt" > "$LOGS/$name.$vm.diff"; then
+			fail "$name" "vm $vm differs from the bare machine: $(grep -c '^[-+][^-+]' "$LOGS/$name.$vm.diff") lines, see $LOGS/$name.$vm.diff"
+			return
+		fi
+	done
+	if ! grep -q "all VMs have ended; power off" "$log"; then
+		fail "$name" "the VMs did not all end, see $log"
+		return
+	fi
+	pass "$name ($(wc -l < "$oracle") lines identical in $# VM(s))"
+}
+unit_vms() {        # COUNT [extra lines]: a config with COUNT unit-guest VMs
+	for ((i = 1; i <= $1; i++)); do
+		printf '[vm unit%d]\nkernel = unit.elf\nmemory = 64M\n%s\n' "$i" "${2:-}"
+	done
+}
+unit_vms 1 > "$LOGS/unit1.conf"
+equivalence unit-equivalence build/guest-images/unit-bare.elf 1 "$LOGS/unit1.conf" 1 256M unit1
+tests=$(sed -n 's/^unit: \([0-9]*\) tests$/\1/p' "$LOGS/unit-equivalence.bare.txt")
+if [ "${tests:-0}" -ge 80 ]; then pass "unit-count ($tests tests)"; else fail unit-count "only ${tests:-0} unit tests"; fi
+unit_vms 4 > "$LOGS/unit4.conf"
+equivalence unit-4vms-2cpus build/guest-images/unit-bare.elf 1 "$LOGS/unit4.conf" 2 512M \
+	unit1 unit2 unit3 unit4
+printf '[vm smp]\nkernel = smp.elf\nvcpus = 4\nmemory = 16M\n' > "$LOGS/smp.conf"
+equivalence smp-4vcpus-2cpus build/guest-images/smp-bare.elf 4 "$LOGS/smp.conf" 2 256M smp
+
 # ---- the measurement tool ----
 # Under -icount two identical runs must agree within 0.5% (QEMU's I/O
 # thread can shift a timer by a few instructions; most runs are identical);
