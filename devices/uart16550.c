@@ -42,6 +42,13 @@ static uint8_t pop(struct uart16550 *u)
 	return b;
 }
 
+/* In loopback the modem inputs are the outputs: DTR to DSR, RTS to CTS,
+ * OUT1 to RI, OUT2 to DCD (Linux's autoconfig loop test relies on it). */
+static uint8_t loop_msr(uint8_t mcr)
+{
+	return ((mcr & 0x01) << 5) | ((mcr & 0x02) << 3) | ((mcr & 0x0c) << 4);
+}
+
 static uint8_t iir(struct uart16550 *u)
 {
 	uint8_t fifo = (u->fcr & FCR_ENABLE) ? IIR_FIFO : 0;
@@ -66,7 +73,7 @@ uint8_t uart_read(struct uart16550 *u, unsigned int reg)
 	case LCR: return u->lcr;
 	case MCR: return u->mcr;
 	case LSR: return LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0);
-	case MSR: return (u->mcr & MCR_LOOP) ? 0 : MSR_IDLE;
+	case MSR: return (u->mcr & MCR_LOOP) ? loop_msr(u->mcr) : MSR_IDLE;
 	default: return u->scr;
 	}
 }
