@@ -117,10 +117,18 @@ exc_common:
 	eret
 	.set	at
 
-/* Entry: clear .bss, take the stack, run the tests (unit_main exits). */
+/*
+ * Entry: CPUs other than 0 park before touching memory (the unit guest is
+ * uniprocessor); CPU 0 clears .bss, takes the stack, runs the tests
+ * (unit_main exits).
+ */
 	.section .text.start, "ax", @progbits
 	.globl	_start
 _start:
+	mfc0	$t0, $15, 1		/* EBase.CPUNum */
+	andi	$t0, $t0, 0x3ff
+	bnez	$t0, 3f
+	 nop
 	dla	$t0, __bss_start
 	dla	$t1, _end
 1:	sd	$zero, 0($t0)
@@ -132,6 +140,9 @@ _start:
 	jal	unit_main
 	 nop
 2:	b	2b
+	 nop
+3:	wait
+	b	3b
 	 nop
 
 /*

@@ -22,6 +22,24 @@ static void spin_past(u32 compare)
 		;
 }
 
+/*
+ * Compare = Count + delta, armed again with a larger delta while Count has
+ * already passed it when the write lands (QEMU without -icount follows host
+ * time: translating new code can take longer than a small delta).
+ */
+static u32 arm_timer(u32 delta)
+{
+	u32 cmp = 0;
+
+	for (int i = 0; i < 10; i++, delta *= 2) {
+		cmp = read_c0_count() + delta;
+		write_c0_compare(cmp);
+		if (!count_passed(cmp))
+			break;
+	}
+	return cmp;
+}
+
 static void quiet_timer(void)
 {
 	write_c0_compare(read_c0_count() - 1);
@@ -41,9 +59,7 @@ static void test_count(void)
 
 static void test_compare_match(void)
 {
-	u32 cmp = read_c0_count() + 3000;
-
-	write_c0_compare(cmp);
+	u32 cmp = arm_timer(30000);
 	u64 before = read_c0_cause();
 	spin_past(cmp);
 	u64 after = read_c0_cause();
@@ -70,9 +86,8 @@ static void test_compare_match(void)
  */
 static void timer_victim(u64 during, u64 after)
 {
-	u32 cmp = read_c0_count() + 3000;
+	u32 cmp = arm_timer(30000);
 
-	write_c0_compare(cmp);
 	write_c0_status(during);
 	spin_past(cmp);
 	res[0] = trap_count;
@@ -130,7 +145,7 @@ UNIT_ASM_FN(v_wait, "mtc0 $a0, $12\n ehb\n wait\n nop\n nop\n jr $ra\n nop");
 
 static void test_wait(void)
 {
-	write_c0_compare(read_c0_count() + 200000);
+	arm_timer(200000);
 	trap_mode = TRAP_SKIP;
 	t_call(v_wait, ST_BASE | ST_IM(7) | ST_IE, 0);
 	write_c0_status(ST_BASE);
