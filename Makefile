@@ -86,15 +86,15 @@ GUEST_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=4096
 GUEST_IMAGES :=
 include $(sort $(wildcard guest-images/*/Makefile.inc))
 
-# -semihosting lets a panic end QEMU with a failure status (see docs/boot.md).
 # VMS=path/to/vms.conf makes a boot bundle of it and the guest images it
 # names (looked up next to it, then in build/guest-images) for -initrd.
+# No -semihosting: a guest could use it to end QEMU (docs/guest-abi.md).
 VMS ?=
 RUN_INITRD = $(if $(VMS),-initrd $(BUILD)/run-bundle.cpio)
 run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES) $(MKDTS))
 	$(if $(VMS),tools/mkbundle.sh $(VMS) $(BUILD)/run-bundle.cpio $(dir $(VMS)) $(BUILD)/guest-images)
-	$(QEMU) $(QEMU_MACHINE) -semihosting -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
-		$(RUN_INITRD) -append "$(APPEND) semihosting"
+	$(QEMU) $(QEMU_MACHINE) -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
+		$(RUN_INITRD) -append "$(APPEND)"
 
 # ---- tests ----
 

@@ -31,9 +31,9 @@ timeout -s KILL 120 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot
 	{ echo "bench-traps: the native run failed" >&2; cat "$tmp/native.log" >&2; exit 1; }
 printf '[vm trapbench]\nkernel = trapbench.elf\nmemory = 16M\n' > "$tmp/vms.conf"
 tools/mkbundle.sh "$tmp/vms.conf" "$tmp/bundle.cpio" build/guest-images
-timeout -s KILL 300 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -semihosting \
+timeout -s KILL 300 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
 	-icount shift=0,sleep=off -smp 1 -m 128M -kernel build/disco.elf -initrd "$tmp/bundle.cpio" \
-	-append "semihosting" -plugin "$PLUGIN,out=$tmp/virt.txt,mark=$(mark_of "$guest")" \
+	-plugin "$PLUGIN,out=$tmp/virt.txt,mark=$(mark_of "$guest")" \
 	< /dev/null > "$tmp/virt.log" 2>&1 ||
 	{ echo "bench-traps: the virtualized run failed" >&2; cat "$tmp/virt.log" >&2; exit 1; }
 grep -q "vm trapbench: powered off (exit status 0)" "$tmp/virt.log" ||

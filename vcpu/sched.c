@@ -8,6 +8,7 @@
  * every switch.
  */
 #include "arch/atomic.h"
+#include "arch/board.h"
 #include "arch/cpu.h"
 #include "arch/guest.h"
 #include "arch/timer.h"
@@ -311,4 +312,27 @@ void sched_return(struct trap_frame *f, enum vcpu_action action)
 		q->slice_start = this_cpu()->ticks;
 	}
 	prepare(q, v, f);
+}
+
+/*
+ * A guest's sdbbp came back through the boot ROM (start.S): its registers
+ * are gone, so its VM stops; this CPU goes on with its other vCPUs. An
+ * sdbbp in the monitor itself (semihosting asked for on the command line
+ * but QEMU run without -semihosting) just ends the machine.
+ */
+void sched_debug_breakpoint(uint64_t depc)
+{
+	struct runq *q = &runqs[arch_cpu_id()];
+	struct vcpu *v = q->current;
+
+	if (!v || depc >= 0xffffffff80000000ull) {
+		con_printf("disco: sdbbp in the monitor at %lx; power off\n", (unsigned long)depc);
+		arch_power_off();
+	}
+	con_printf("disco: vm %s: vcpu %u: sdbbp at %lx (EJTAG debug mode is not available in a VM)\n",
+		   v->vm->cfg.name, v->id, (unsigned long)depc);
+	vcpu_stop_vm(v, 1, "debug breakpoint (sdbbp)");
+	sched_enter();
+	for (;;)
+		smp_idle_once();
 }

@@ -29,4 +29,7 @@ void sched_enter(void);
  * pending virtual interrupts, set the real Status and ASID. */
 void sched_return(struct trap_frame *f, enum vcpu_action action);
 
+/* A guest's sdbbp, back through the boot ROM (arch/mips64/start.S). */
+void sched_debug_breakpoint(uint64_t depc) __attribute__((noreturn));
+
 #endif

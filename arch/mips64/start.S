@@ -15,6 +15,12 @@
 	.section .text.start, "ax"
 	.globl	_start
 _start:
+	/* Back from the boot ROM in EJTAG debug mode? (see debug_reentry) */
+	mfc0	$k0, $23		/* Debug */
+	srl	$k0, $k0, 30		/* DM */
+	andi	$k0, $k0, 1
+	bnez	$k0, debug_reentry
+	 nop
 	li	$t0, ST0_KX | ST0_BEV	/* kernel mode, interrupts off */
 	mtc0	$t0, $12
 	ehb
@@ -95,5 +101,41 @@ secondary:
 
 park:
 	wait
+	b	park
+	 nop
+
+/*
+ * An sdbbp (EJTAG software breakpoint) executed by a guest -- it is not a
+ * privileged instruction -- raises a debug exception, whose vector is in
+ * the boot ROM at 0xbfc00480. On QEMU's malta the ROM there runs through
+ * data words (cache instructions, whose address QEMU translates with the
+ * guest's s8: they may fault into the monitor's vectors, still in debug
+ * mode: trap_entry comes here then) into its boot stub, which re-enters
+ * _start with Debug.DM = 1. Either way DEPC = the sdbbp, and the guest's
+ * registers are partly gone, so it cannot continue: leave debug mode
+ * (deret, with EXL set so we land in kernel mode) into
+ * sched_debug_breakpoint on a fresh stack, which stops that VM.
+ */
+	.globl	debug_reentry
+debug_reentry:
+	dmfc0	$s0, $24		/* DEPC: where the sdbbp was */
+	li	$k0, ST0_KX | ST0_EXL
+	mtc0	$k0, $12
+	dla	$k0, 1f
+	dmtc0	$k0, $24
+	ehb
+	deret
+1:	li	$t0, ST0_KX		/* kernel mode, interrupts off */
+	mtc0	$t0, $12
+	ehb
+	mfc0	$t0, $15, 1
+	andi	$t0, $t0, EBASE_CPUNUM
+	daddiu	$t1, $t0, 1
+	dsll	$t1, $t1, PERCPU_STACK_SHIFT
+	dla	$sp, monitor_stacks
+	daddu	$sp, $sp, $t1
+	move	$a0, $s0
+	jal	sched_debug_breakpoint
+	 nop
 	b	park
 	 nop

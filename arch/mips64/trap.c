@@ -106,11 +106,15 @@ static const trap_handler handlers[32] = {
 	[EXC_INT] = interrupt,
 };
 
+void debug_reentry(void) __attribute__((noreturn));
+
 void trap_entry(struct trap_frame *f)
 {
 	unsigned int code = exc_code(f);
 	trap_handler h = handlers[code] ? handlers[code] : unexpected;
 
+	if (__read_c0_32(23, 0) & DEBUG_DM)
+		debug_reentry();        /* a fault in the ROM after a guest's sdbbp */
 	this_cpu()->exceptions[code]++;
 	if (f->vector == VEC_CACHE_ERROR) {
 		unexpected(f);

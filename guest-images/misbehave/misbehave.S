@@ -6,6 +6,8 @@
  *   -DWILD_MEMORY     reads far past its memory (a bus error)
  *   -DMONITOR_MEMORY  reads the monitor's image in kseg0 (not in a VM)
  *   -DGARBAGE         executes a reserved instruction
+ *   -DSDBBP           asks QEMU's semihosting to end the machine (UHI exit
+ *                     from supervisor mode): an EJTAG debug breakpoint
  *   -DSPIN            spins with interrupts masked for a long while, then
  *                     powers off with status 0: others must not starve
  *   -DKREGS           checks that the monitor's ticks leave k0/k1 alone
@@ -25,6 +27,10 @@ _start:
 	ld	$t1, 0($t0)
 #elif defined(GARBAGE)
 	.word	0x00000028		/* SPECIAL function 0x28: reserved on MIPS64 R2 */
+#elif defined(SDBBP)
+	li	$a0, 0
+	li	$t9, 1			/* UHI exit */
+	sdbbp	1
 #elif defined(SPIN)
 	di
 	li	$t0, 20000000		/* 40M instructions, interrupts masked */

@@ -36,6 +36,9 @@
 #define CAUSE_CE_SHIFT      28          /* coprocessor number for CpU */
 #define CAUSE_BD            0x80000000 /* exception in a branch delay slot */
 
+/* Debug (CP0 register 23): DM, the CPU is in EJTAG debug mode. */
+#define DEBUG_DM    (1 << 30)
+
 /* EBase (CP0 register 15, select 1). */
 #define EBASE_CPUNUM 0x3ff          /* this CPU's index, read-only */
 
