@@ -47,8 +47,12 @@ static enum guest_addr_kind xsseg(uint64_t va, enum guest_mode mode,
 enum guest_addr_kind guest_addr_classify(uint64_t va, enum guest_mode mode,
 					 uint32_t status, uint64_t *gpa)
 {
-	if (va < USEG_END)
-		return GA_MAPPED;
+	if (va < USEG_END) {
+		if (!(status & CP0_ST_ERL))
+			return GA_MAPPED;
+		*gpa = va;              /* ERL: kuseg is unmapped and uncached */
+		return GA_WINDOW_UNCACHED;
+	}
 	if (va < XSSEG_BASE)            /* xuseg */
 		return (status & CP0_ST_UX) && va < SEG_SIZE ?
 		       GA_MAPPED : GA_ADDRESS_ERROR;

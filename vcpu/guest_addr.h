@@ -15,7 +15,8 @@
 
 enum guest_addr_kind {
 	GA_WINDOW_CACHED,       /* gpa = va - GUEST_CACHED_BASE */
-	GA_WINDOW_UNCACHED,     /* gpa = va - GUEST_UNCACHED_BASE */
+	GA_WINDOW_UNCACHED,     /* gpa = va - GUEST_UNCACHED_BASE, or with
+				   Status.ERL kuseg: gpa = va (unmapped) */
 	GA_MAPPED,              /* through the guest's TLB */
 	GA_ADDRESS_ERROR,       /* AdEL/AdES for the guest */
 	GA_UNAVAILABLE,         /* legal on the hardware, not in a VM */

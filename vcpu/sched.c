@@ -255,6 +255,11 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 	uint64_t t;
 
 	vcpu_check_interrupts(v, f);
+	/* ERL changes what kuseg is (unmapped with ERL): the real TLB's
+	 * entries for it are stale either way */
+	if ((v->cp0.status ^ v->last_status) & CP0_ST_ERL)
+		arch_tlb_flush_all();
+	v->last_status = (uint32_t)v->cp0.status;
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
 	arch_set_asid((uint8_t)(v->cp0.entryhi & 0xff));
 	now = arch_timer_count();
@@ -274,6 +279,7 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 		prev->regs = *f;
 	*f = next->regs;
 	arch_tlb_flush_all();
+	next->last_status = (uint32_t)next->cp0.status;
 	q->current = next;
 	q->slice_start = this_cpu()->ticks;
 }

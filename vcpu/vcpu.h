@@ -53,6 +53,7 @@ struct vcpu {
 	 * finds it not 1 means a new ll (see vcpu_guest_lladdr). */
 	uint64_t ll_machine;
 	bool ll_fresh;
+	uint32_t last_status;   /* Status when the real TLB was last valid */
 };
 
 /* What a trap handler leaves for the return path. */

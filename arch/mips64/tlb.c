@@ -18,7 +18,7 @@
 #define ENTRYLO_V   (1u << 1)
 #define ENTRYLO_D   (1u << 2)
 #define ENTRYLO_CCA_SHIFT 3
-#define ENTRYHI_VPN2_MASK 0xc00000ffffffe000ul   /* R and VPN2 (SEGBITS 42) */
+#define ENTRYHI_VPN2_MASK 0xc00003ffffffe000ul   /* R and VPN2 (SEGBITS 42) */
 #define PAIR_SIZE   0x2000ul
 #define TLB_MAX     64
 

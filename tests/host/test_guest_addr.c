@@ -137,6 +137,17 @@ static void test_useg(void **state)
 	}
 }
 
+/* With ERL, kuseg is unmapped and uncached (QEMU's segment control for
+ * MMU index 3): gpa = va. xuseg stays mapped. */
+static void test_useg_unmapped_with_erl(void **state)
+{
+	CHECK_GPA(0, GM_KERNEL, CP0_ST_ERL, GA_WINDOW_UNCACHED, 0);
+	CHECK_GPA(0x00400008, GM_KERNEL, CP0_ST_ERL | UX, GA_WINDOW_UNCACHED, 0x00400008);
+	CHECK_GPA(0x7fffffff, GM_KERNEL, CP0_ST_ERL, GA_WINDOW_UNCACHED, 0x7fffffff);
+	CHECK(0x80000000, GM_KERNEL, CP0_ST_ERL | UX, GA_MAPPED);
+	CHECK(0x00400008, GM_KERNEL, CP0_ST_EXL, GA_MAPPED);
+}
+
 /* xuseg needs UX, in every mode; SX and KX do not open it. */
 static void test_xuseg_needs_ux(void **state)
 {
@@ -569,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_mode_of_ksu),
 		cmocka_unit_test(test_mode_of_exl_erl),
 		cmocka_unit_test(test_useg),
+		cmocka_unit_test(test_useg_unmapped_with_erl),
 		cmocka_unit_test(test_xuseg_needs_ux),
 		cmocka_unit_test(test_xuseg_segbits),
 		cmocka_unit_test(test_window_cached),
