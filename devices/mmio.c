@@ -12,12 +12,24 @@ bool mmio_covers(const struct vm *vm, uint64_t gpa)
 	return gpa - GUEST_UART_GPA < GUEST_UART_SIZE;
 }
 
+/* The UART's interrupt output onto its line (Cause.IP2 of vCPU 0). */
+static void update_lines(struct vm *vm)
+{
+	uint32_t bit = 1u << (8 + GUEST_UART_IP);
+
+	if (uart_irq(&vm->uart))
+		vm->irq_lines |= bit;
+	else
+		vm->irq_lines &= ~bit;
+}
+
 bool mmio_read(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value)
 {
 	if (!mmio_covers(vm, gpa))
 		return false;
 	(void)size;
 	*value = uart_read(&vm->uart, (unsigned int)(gpa - GUEST_UART_GPA));
+	update_lines(vm);
 	return true;
 }
 
@@ -27,5 +39,6 @@ bool mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t value)
 		return false;
 	(void)size;
 	uart_write(&vm->uart, (unsigned int)(gpa - GUEST_UART_GPA), (uint8_t)value);
+	update_lines(vm);
 	return true;
 }

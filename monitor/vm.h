@@ -32,6 +32,7 @@ struct vm {
 	volatile unsigned int vcpus_live;       /* not yet stopped */
 	int exit_status;        /* set by the first stop */
 	const char *exit_why;
+	volatile uint32_t irq_lines;    /* device lines as Cause.IP bits (vCPU 0) */
 	spinlock_t lock;        /* the fields below, and the stop */
 	struct uart16550 uart;
 	char line[VM_CONSOLE_LINE];     /* console output not yet printed */

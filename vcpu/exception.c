@@ -19,6 +19,7 @@
 #define CAUSE_IV_BIT       (1u << 23)
 #define CAUSE_IP_MASK      (0xffu << 8)
 #define EBASE_BASE_MASK    0x1ffff000u      /* physical part of EBase */
+#define DEVICE_LINES       (0x1fu << 10)    /* IP2..IP6 */
 
 enum { VEC_OFF_REFILL = 0x000, VEC_OFF_XREFILL = 0x080, VEC_OFF_GENERAL = 0x180,
        VEC_OFF_INTERRUPT = 0x200 };
@@ -95,8 +96,16 @@ bool vcpu_interrupt_deliverable(struct vcpu *v)
 	return pending && (c->status & (CP0_ST_IE | CP0_ST_EXL | CP0_ST_ERL)) == CP0_ST_IE;
 }
 
+void vcpu_sync_lines(struct vcpu *v)
+{
+	if (v->id == 0)
+		v->cp0.cause = (v->cp0.cause & ~(uint64_t)DEVICE_LINES) |
+			       (v->vm->irq_lines & DEVICE_LINES);
+}
+
 void vcpu_check_interrupts(struct vcpu *v, struct trap_frame *f)
 {
+	vcpu_sync_lines(v);
 	cp0_timer_update(&v->cp0, arch_timer_count());
 	if (vcpu_interrupt_deliverable(v))
 		vcpu_deliver(v, f, EXC_INT, f->cause & CAUSE_BD_BIT);

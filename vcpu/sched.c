@@ -192,6 +192,7 @@ static bool can_run(struct vcpu *v, uint32_t now)
 		return false;
 	}
 	if (v->state == VCPU_WAITING) {
+		vcpu_sync_lines(v);
 		cp0_timer_update(&v->cp0, now);
 		if (!vcpu_interrupt_deliverable(v))
 			return false;

@@ -84,6 +84,8 @@ void vcpu_deliver_address_error(struct vcpu *v, struct trap_frame *f,
 
 /* Takes a pending virtual interrupt if the guest can (exception.c). */
 void vcpu_check_interrupts(struct vcpu *v, struct trap_frame *f);
+/* Copies the VM's device lines into vCPU 0's Cause.IP2..6. */
+void vcpu_sync_lines(struct vcpu *v);
 /* Whether the vCPU has an interrupt it would take now. */
 bool vcpu_interrupt_deliverable(struct vcpu *v);
 

@@ -1,15 +1,15 @@
 /*
  * Platform layer for a disco guest (docs/guest-abi.md): the image runs in the
  * cached direct-map window (0x4000000000000000 + guest-physical), the
- * uncached alias is 0x4000010000000000 + guest-physical, console and exit are
- * hypercalls (.word 0x42000028, number in v0, arguments in a0, a1).
+ * uncached alias is 0x4000010000000000 + guest-physical, exit is a hypercall
+ * (.word 0x42000028, number in v0, arguments in a0). (The console, the
+ * emulated COM1, is common: console.c.)
  */
 #include "platform.h"
 
 #define GUEST_CACHED	0x4000000000000000UL
 #define GUEST_UNCACHED	0x4000010000000000UL
 #define EBASE_KSEG0	0xffffffff80000000UL
-#define HCALL_CONSOLE_WRITE 1
 #define HCALL_EXIT	2
 
 unsigned long plat_virt_to_phys(const void *va)
@@ -40,11 +40,6 @@ static long hypercall(long nr, long arg0, long arg1)
 
 	__asm__ volatile(".word 0x42000028" : "+r"(v0) : "r"(a0), "r"(a1) : "memory");
 	return v0;
-}
-
-void plat_console_write(const char *s, unsigned long len)
-{
-	hypercall(HCALL_CONSOLE_WRITE, (long)s, (long)len);
 }
 
 void plat_exit(int status)
