@@ -89,7 +89,8 @@ include $(sort $(wildcard guest-images/*/Makefile.inc))
 # VMS=path/to/vms.conf makes a boot bundle of it and the guest images it
 # names (looked up next to it, then in build/guest-images) for -initrd.
 # No -semihosting: a guest could use it to end QEMU (docs/guest-abi.md).
-VMS ?=
+# VMS= (empty) boots the monitor alone, to its prompt.
+VMS ?= guest-images/default-vms.conf
 RUN_INITRD = $(if $(VMS),-initrd $(BUILD)/run-bundle.cpio)
 run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES) $(MKDTS))
 	$(if $(VMS),tools/mkbundle.sh $(VMS) $(BUILD)/run-bundle.cpio $(dir $(VMS)) $(BUILD)/guest-images)
