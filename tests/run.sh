@@ -184,6 +184,7 @@ misbehave() {       # NAME IMAGE "REPORT..."
 		"vm $name: .*\\(exit status 1\\)" "$@" "power off \\(status 1\\)" '!only reached if'
 }
 misbehave wild wild-memory.elf "exception 7 at 40000000001000[0-9a-f]+ with Status.BEV = 1"
+misbehave wildtlb wild-tlb.elf "exception 7 at 40000000001000[0-9a-f]+ with Status.BEV = 1"
 misbehave snoop monitor-memory.elf "access to a segment a VM does not have"
 misbehave garbage garbage.elf "exception 10 at 4000000000100000 with Status.BEV = 1"
 misbehave sdbbp sdbbp.elf "sdbbp at 40000000001000[0-9a-f]+ \\(EJTAG debug mode is not available in a VM\\)"

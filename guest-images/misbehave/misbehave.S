@@ -5,6 +5,8 @@
  * ROM in a VM) and stops it.
  *   -DWILD_MEMORY     reads far past its memory (a bus error)
  *   -DMONITOR_MEMORY  reads the monitor's image in kseg0 (not in a VM)
+ *   -DWILD_TLB        maps a page of its own TLB to a frame past its memory
+ *                     and reads it (a bus error, never another page)
  *   -DGARBAGE         executes a reserved instruction
  *   -DSDBBP           asks QEMU's semihosting to end the machine (UHI exit
  *                     from supervisor mode): an EJTAG debug breakpoint
@@ -20,6 +22,18 @@ _start:
 #if defined(WILD_MEMORY)
 	/* 1 GiB into the direct-map window: far past this VM's memory */
 	dli	$t0, 0x4000000040000000
+	ld	$t1, 0($t0)
+#elif defined(WILD_TLB)
+	/* useg page pair 0x10000 -> physical 256 MiB (the VM has less) */
+	li	$t0, 0x10000
+	dmtc0	$t0, $10		/* EntryHi, ASID 0 */
+	mtc0	$zero, $5		/* PageMask: 4K */
+	li	$t0, (0x10000 << 6) | (3 << 3) | 0x7	/* PFN 256 MiB, cached, D V G */
+	dmtc0	$t0, $2
+	dmtc0	$t0, $3
+	mtc0	$zero, $0		/* Index 0 */
+	tlbwi
+	li	$t0, 0x10000
 	ld	$t1, 0($t0)
 #elif defined(MONITOR_MEMORY)
 	/* the monitor's image in kseg0: an address error in supervisor mode */
