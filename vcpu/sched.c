@@ -30,6 +30,7 @@ struct runq {
 	struct vcpu *current;           /* on the CPU (its registers in the frame) */
 	unsigned int next;              /* round-robin position */
 	uint64_t slice_start;           /* this CPU's tick count then */
+	bool fpu_foreign;               /* the FPU may hold another vCPU's values */
 };
 
 static struct runq runqs[MAX_CPUS];
@@ -276,9 +277,23 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 
 	if (prev == next)
 		return;
+	/* FPU registers: saved if prev ever turned the FPU on; next's are
+	 * loaded (zeros if it never used them) whenever the registers may
+	 * hold another vCPU's values, so nothing leaks between VMs. */
+	if (prev && (prev->fpu_live || (prev->cp0.status & CP0_ST_CU1))) {
+		if (prev->state != VCPU_STOPPED) {
+			arch_fpu_save(&prev->fpu);
+			prev->fpu_live = true;
+		}
+		q->fpu_foreign = true;
+	}
 	if (prev && prev->state != VCPU_STOPPED)
 		prev->regs = *f;
 	*f = next->regs;
+	if (q->fpu_foreign || next->fpu_live) {
+		arch_fpu_restore(&next->fpu);
+		q->fpu_foreign = false;
+	}
 	arch_tlb_flush_all();
 	next->last_status = (uint32_t)next->cp0.status;
 	q->current = next;

@@ -10,6 +10,7 @@
 #define VCPU_VCPU_H
 
 #include "arch/frame.h"
+#include "arch/vcpu.h"
 #include "monitor/vm.h"
 #include "vcpu/cp0.h"
 #include "vcpu/decode.h"
@@ -54,6 +55,8 @@ struct vcpu {
 	uint64_t ll_machine;
 	bool ll_fresh;
 	uint32_t last_status;   /* Status when the real TLB was last valid */
+	struct fpu_state fpu;   /* while not on its CPU, if it has used CU1 */
+	bool fpu_live;          /* fpu holds state to restore */
 };
 
 /* What a trap handler leaves for the return path. */

@@ -20,6 +20,16 @@ uint32_t arch_guest_status(uint32_t vstatus);
 /* Loads the frame at the top of this CPU's monitor stack and erets to it. */
 void arch_guest_enter(const struct trap_frame *f) __attribute__((noreturn));
 
+/* A vCPU's floating-point registers (arch/mips64/fpu.S). */
+struct fpu_state {
+	uint64_t fpr[32];
+	uint32_t fcsr;
+};
+_Static_assert(sizeof(((struct fpu_state *)0)->fpr) == 256, "fpu.S offsets");
+
+void arch_fpu_save(struct fpu_state *s);
+void arch_fpu_restore(const struct fpu_state *s);
+
 /* One half of a real TLB entry: a machine frame (RAM offset >> 12) or
  * UINT32_MAX for an invalid half. */
 struct tlb_half {
