@@ -27,9 +27,13 @@ bool mmio_read(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value)
 {
 	if (!mmio_covers(vm, gpa))
 		return false;
+	unsigned long flags;
+
 	(void)size;
+	flags = spin_lock_irqsave(&vm->dev_lock);
 	*value = uart_read(&vm->uart, (unsigned int)(gpa - GUEST_UART_GPA));
 	update_lines(vm);
+	spin_unlock_irqrestore(&vm->dev_lock, flags);
 	return true;
 }
 
@@ -37,8 +41,12 @@ bool mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t value)
 {
 	if (!mmio_covers(vm, gpa))
 		return false;
+	unsigned long flags;
+
 	(void)size;
+	flags = spin_lock_irqsave(&vm->dev_lock);
 	uart_write(&vm->uart, (unsigned int)(gpa - GUEST_UART_GPA), (uint8_t)value);
 	update_lines(vm);
+	spin_unlock_irqrestore(&vm->dev_lock, flags);
 	return true;
 }

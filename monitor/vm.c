@@ -115,6 +115,19 @@ static void uart_output(void *vm, char c)
 
 #define FDT_MAGIC 0xd00dfeedu
 
+/* The first guest-physical byte above the image's segments. */
+static uint64_t image_end(const struct elf_image *img)
+{
+	uint64_t end = 0;
+
+	for (unsigned int i = 0; i < img->nsegs; i++) {
+		uint64_t e = (uint64_t)guest_window_to_gpa(img->seg[i].vaddr) + img->seg[i].memsz;
+		if (e > end)
+			end = e;
+	}
+	return end;
+}
+
 static uint32_t be32(const void *p)
 {
 	const uint8_t *b = p;
@@ -124,7 +137,7 @@ static uint32_t be32(const void *p)
 
 /* Puts the VM's device tree (NAME.dtb, compiled by dtc in mkbundle.sh)
  * in the last pages of its memory. */
-static int load_dtb(struct vm *vm, const void *bundle, size_t size)
+static int load_dtb(struct vm *vm, const void *bundle, size_t size, uint64_t image_end)
 {
 	struct vm_config *c = &vm->cfg;
 	struct cpio_entry file;
@@ -142,6 +155,11 @@ static int load_dtb(struct vm *vm, const void *bundle, size_t size)
 		return -1;
 	}
 	room = (file.size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (room > c->memory || c->memory - room < image_end) {
+		vm_config_reject(c, memory_line(c), "memory: no room for the device tree (%lu bytes) above the image",
+				 (unsigned long)file.size);
+		return -1;
+	}
 	vm->dtb_gpa = c->memory - room;
 	return pmap_write(&vm->pmap, vm->dtb_gpa, file.data, file.size);
 }
@@ -171,7 +189,7 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 		uint64_t gpa = (uint64_t)guest_window_to_gpa(s->vaddr);
 		pmap_write(&vm->pmap, gpa, (const char *)file.data + s->offset, s->filesz);
 	}
-	if (load_dtb(vm, bundle, size)) {
+	if (load_dtb(vm, bundle, size, image_end(&img))) {
 		pmap_destroy(&vm->pmap);
 		return;
 	}

@@ -33,6 +33,7 @@ struct vm {
 	int exit_status;        /* set by the first stop */
 	const char *exit_why;
 	volatile uint32_t irq_lines;    /* device lines as Cause.IP bits (vCPU 0) */
+	spinlock_t dev_lock;    /* the emulated devices (any vCPU may touch them) */
 	spinlock_t lock;        /* the fields below, and the stop */
 	struct uart16550 uart;
 	char line[VM_CONSOLE_LINE];     /* console output not yet printed */

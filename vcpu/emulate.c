@@ -251,6 +251,11 @@ enum vcpu_action vcpu_emulate(struct vcpu *v, struct trap_frame *f, enum emulate
 		if (word < 0)
 			goto unreadable;
 		insn_decode((uint32_t)word, &branch);
+		if (branch.kind != INSN_BRANCH && branch.kind != INSN_JUMP &&
+		    branch.kind != INSN_JUMP_REG) {
+			vcpu_stop_vm(v, 1, "emulated instruction in the delay slot of a coprocessor branch (not supported)");
+			return VCPU_RESCHEDULE;
+		}
 		s.taken = insn_branch_taken(&branch, f->regs);
 		s.target = insn_branch_target(&branch, f->epc, f->regs);
 		s.pc = f->epc + 4;
@@ -276,7 +281,7 @@ enum vcpu_action vcpu_emulate(struct vcpu *v, struct trap_frame *f, enum emulate
 	}
 	return privileged(v, f, &in, &s);
 
-unreadable:
-	vcpu_stop_vm(v, 1, "trapping instruction cannot be read");
-	return VCPU_RESCHEDULE;
+unreadable:                     /* not RAM (a device, or gone): a bus error */
+	vcpu_deliver(v, f, EXC_IBE, s.bd);
+	return VCPU_CONTINUE;
 }

@@ -36,8 +36,9 @@ static void enter_vector(struct vcpu *v, struct trap_frame *f, unsigned int code
 		c->epc = f->epc;
 		c->cause = bd ? (c->cause | CAUSE_BD_BIT) : (c->cause & ~CAUSE_BD_BIT);
 	}
-	c->cause = (c->cause & ~(uint64_t)(CAUSE_EXCCODE_MASK | CAUSE_CE_MASK)) |
-		   code << 2 | (uint64_t)ce << 28;
+	c->cause = (c->cause & ~(uint64_t)CAUSE_EXCCODE_MASK) | code << 2;
+	if (code == EXC_CPU)    /* CE changes only for CpU (QEMU) */
+		c->cause = (c->cause & ~(uint64_t)CAUSE_CE_MASK) | (uint64_t)ce << 28;
 	c->status |= CP0_ST_EXL;
 	v->stats.reflected[code]++;
 	if (c->status & CP0_ST_BEV) {
@@ -50,12 +51,28 @@ static void enter_vector(struct vcpu *v, struct trap_frame *f, unsigned int code
 	f->cause &= ~CAUSE_BD_BIT;
 }
 
+/* The interrupt vector with Cause.IV: 0x200, or with IntCtl.VS spacing
+ * (and BEV = 0) one vector per line, the highest pending enabled line's
+ * (QEMU's mips_cpu_do_interrupt; this CPU has no VEIC). */
+static unsigned int interrupt_offset(const struct cp0 *c)
+{
+	unsigned int spacing = (unsigned int)(c->intctl >> 5) & 0x1f;
+	uint32_t pending = (uint32_t)(c->cause & c->status & CAUSE_IP_MASK) >> 8;
+	unsigned int vector = 0;
+
+	if ((c->status & CP0_ST_BEV) || spacing == 0)
+		return VEC_OFF_INTERRUPT;
+	while (pending >>= 1)
+		vector++;
+	return VEC_OFF_INTERRUPT + vector * (spacing << 5);
+}
+
 void vcpu_deliver(struct vcpu *v, struct trap_frame *f, unsigned int code, bool bd)
 {
 	unsigned int offset = VEC_OFF_GENERAL;
 
 	if (code == EXC_INT && (v->cp0.cause & CAUSE_IV_BIT))
-		offset = VEC_OFF_INTERRUPT;
+		offset = interrupt_offset(&v->cp0);
 	enter_vector(v, f, code, 0, bd, offset);
 }
 

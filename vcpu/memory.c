@@ -43,7 +43,10 @@ static struct tlb_half ram_half(const struct vcpu *v, uint64_t gpa, bool dirty,
 /* A guest access to a frame it does not have: bus error, as hardware. */
 static enum vcpu_action bus_error(struct vcpu *v, struct trap_frame *f, uint64_t va)
 {
-	vcpu_deliver(v, f, f->epc == va ? EXC_IBE : EXC_DBE, f->cause & CAUSE_BD);
+	bool bd = f->cause & CAUSE_BD;
+	bool fetch = f->epc == va || (bd && f->epc + 4 == va);
+
+	vcpu_deliver(v, f, fetch ? EXC_IBE : EXC_DBE, bd);
 	return VCPU_CONTINUE;
 }
 

@@ -250,25 +250,36 @@ static struct vcpu *pick_or_idle(struct runq *q)
 
 /* ---- running ---- */
 
-/* Readies the frame f for v's return to the guest. */
+static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f);
+
+/* Readies the frame f for the return to a guest: v's pending virtual
+ * interrupt (whose delivery may stop its VM: then another vCPU), the real
+ * Status and ASID, and the real timer for its Compare. */
 static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 {
 	uint32_t now;
 	uint64_t t;
 
-	vcpu_check_interrupts(v, f);
+	for (;;) {
+		vcpu_check_interrupts(v, f);
+		if (v->state != VCPU_STOPPED)
+			break;
+		v = pick_or_idle(q);
+		switch_to(q, v, f);
+	}
 	/* ERL changes what kuseg is (unmapped with ERL): the real TLB's
 	 * entries for it are stale either way */
 	if ((v->cp0.status ^ v->last_status) & CP0_ST_ERL)
 		arch_tlb_flush_all();
 	v->last_status = (uint32_t)v->cp0.status;
+	if (v->cp0.status & CP0_ST_CU1)
+		v->fpu_live = true;     /* from now on its FPU state is kept */
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
 	arch_set_asid((uint8_t)(v->cp0.entryhi & 0xff));
 	now = arch_timer_count();
 	t = cp0_ticks_to_compare(&v->cp0, now);
 	if (t < this_cpu()->tick_period)
 		arch_timer_deadline(now + (uint32_t)t);
-	(void)q;
 }
 
 static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
@@ -280,11 +291,9 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 	/* FPU registers: saved if prev ever turned the FPU on; next's are
 	 * loaded (zeros if it never used them) whenever the registers may
 	 * hold another vCPU's values, so nothing leaks between VMs. */
-	if (prev && (prev->fpu_live || (prev->cp0.status & CP0_ST_CU1))) {
-		if (prev->state != VCPU_STOPPED) {
+	if (prev && prev->fpu_live) {
+		if (prev->state != VCPU_STOPPED)
 			arch_fpu_save(&prev->fpu);
-			prev->fpu_live = true;
-		}
 		q->fpu_foreign = true;
 	}
 	if (prev && prev->state != VCPU_STOPPED)

@@ -6,6 +6,7 @@
 #include "arch/guest.h"
 #include "arch/vcpu.h"
 #include "monitor/console.h"
+#include "monitor/format.h"
 #include "monitor/percpu.h"
 #include "monitor/string.h"
 #include "vcpu/sched.h"
@@ -96,24 +97,26 @@ static const char *const insn_short[INSN_KIND_COUNT] = {
 	[INSN_STORE] = "store", [INSN_OTHER] = "other",
 };
 
-static void print_counts(const char *what, const uint64_t *counts, unsigned int n,
-			 const char *const *names)
+/* One report line, printed whole (other CPUs print too). */
+static void print_counts(const char *vm_name, const char *what, const uint64_t *counts,
+			 unsigned int n, const char *const *names)
 {
-	con_printf("disco:   %s:", what);
-	for (unsigned int i = 0; i < n; i++)
+	char line[512];
+	int len = fmt_snprintf(line, sizeof(line), "disco: vm %s: %s:", vm_name, what);
+
+	for (unsigned int i = 0; i < n && len < (int)sizeof(line); i++)
 		if (counts[i])
-			con_printf(" %s=%lu", names[i] ? names[i] : "?",
-				   (unsigned long)counts[i]);
-	con_printf("\n");
+			len += fmt_snprintf(line + len, sizeof(line) - (size_t)len, " %s=%lu",
+					    names[i] ? names[i] : "?", (unsigned long)counts[i]);
+	con_printf("%s\n", line);
 }
 
 void vcpu_print_stats(const char *vm_name, const struct vcpu_stats *s)
 {
-	(void)vm_name;
-	print_counts("traps", s->exc, 32, exc_short);
-	print_counts("emulated", s->emulated, INSN_KIND_COUNT, insn_short);
-	print_counts("reflected", s->reflected, 32, exc_short);
-	con_printf("disco:   hypercalls=%lu window-fills=%lu mapped-fills=%lu mmio=%lu\n",
-		   (unsigned long)s->hypercalls, (unsigned long)s->window_fills,
+	print_counts(vm_name, "traps", s->exc, 32, exc_short);
+	print_counts(vm_name, "emulated", s->emulated, INSN_KIND_COUNT, insn_short);
+	print_counts(vm_name, "reflected", s->reflected, 32, exc_short);
+	con_printf("disco: vm %s: hypercalls=%lu window-fills=%lu mapped-fills=%lu mmio=%lu\n",
+		   vm_name, (unsigned long)s->hypercalls, (unsigned long)s->window_fills,
 		   (unsigned long)s->mapped_fills, (unsigned long)s->mmio);
 }

@@ -50,6 +50,11 @@ arch_fpu_save:
 arch_fpu_restore:
 	FPU_ON
 	lw	$t1, 256($a0)
+	/* The guest's FCSR may hold enabled cause bits (it was preempted in
+	 * its FPE handler): QEMU stores FCSR, then raises FPE. trap.c skips
+	 * an FPE at this instruction. */
+	.globl	arch_fpu_restore_fcsr
+arch_fpu_restore_fcsr:
 	ctc1	$t1, $31
 	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	ldc1	$f\n, \n * 8($a0)

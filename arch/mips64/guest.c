@@ -16,11 +16,12 @@ uint32_t arch_guest_status(uint32_t vstatus)
 	uint32_t mode = (kernel || ksu == ST0_KSU_SUPERVISOR) ?
 			ST0_KSU_SUPERVISOR : ST0_KSU_USER;
 
-	/* UX as the guest has it: with UX = 0, 64-bit instructions in user
-	 * mode are Reserved Instructions and xuseg is an address error, in
-	 * hardware, as the guest expects. SX stays on for the windows. */
+	/* UX and PX as the guest has them: with both 0, 64-bit instructions
+	 * in user mode are Reserved Instructions and xuseg is an address
+	 * error, in hardware, as the guest expects. SX stays on for the
+	 * windows. */
 	return mode | ST0_SX | ST0_KX | ST0_IM7 | ST0_IE |
-	       (vstatus & (ST0_UX | ST0_CU1 | ST0_FR));
+	       (vstatus & (ST0_UX | ST0_PX | ST0_CU1 | ST0_FR));
 }
 
 void arch_guest_enter(const struct trap_frame *f)

@@ -21,10 +21,11 @@
 #define ENTRYHI_VPN2_MASK 0xc00003ffffffe000ul   /* R and VPN2 (SEGBITS 42) */
 #define PAIR_SIZE   0x2000ul
 #define TLB_MAX     64
+#define SLOT_EMPTY  (~0ul)      /* not a pair address (those are 8K-aligned) */
 
 struct tlb_shadow {
 	unsigned int next;              /* round-robin victim */
-	uint64_t slot_va[TLB_MAX];      /* pair address held; 0 = none */
+	uint64_t slot_va[TLB_MAX];      /* pair address held, or SLOT_EMPTY */
 };
 
 static struct tlb_shadow shadow[MAX_CPUS];
@@ -59,7 +60,7 @@ static void write_index(unsigned int index, uint64_t hi, uint64_t lo0, uint64_t 
 static void invalidate(struct tlb_shadow *s, unsigned int index)
 {
 	write_index(index, unused_entryhi(index), 0, 0);
-	s->slot_va[index] = 0;
+	s->slot_va[index] = SLOT_EMPTY;
 }
 
 void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], uint8_t asid,
@@ -89,7 +90,7 @@ void arch_tlb_flush_range(uint64_t start, uint64_t end)
 
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t va = s->slot_va[i];
-		if (va && va < end && va + PAIR_SIZE > start)
+		if (va != SLOT_EMPTY && va < end && va + PAIR_SIZE > start)
 			invalidate(s, i);
 	}
 	write_c0_entryhi(0);

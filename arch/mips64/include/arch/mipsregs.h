@@ -22,6 +22,7 @@
 #define ST0_IM      (0xff << ST0_IM_SHIFT)  /* interrupt mask IM0..IM7 */
 #define ST0_IM7     (1 << 15)  /* Count/Compare timer line */
 #define ST0_BEV     (1 << 22)  /* boot exception vectors (in the boot ROM) */
+#define ST0_PX      (1 << 23)  /* 64-bit operations in user mode */
 #define ST0_FR      (1 << 26)  /* 64-bit FPU registers */
 #define ST0_CU0     (1 << 28)
 #define ST0_CU1     (1 << 29)
