@@ -17,6 +17,19 @@ needs=(
 	"device-tree-compiler:/usr/bin/dtc"
 )
 
+# `install-deps.sh linux`: also what building the Linux guests needs.
+if [ "${1:-}" = linux ]; then
+	needs+=(
+		"linux-source-6.1:/usr/src/linux-source-6.1.tar.xz"
+		"flex:/usr/bin/flex"
+		"bison:/usr/bin/bison"
+		"bc:/usr/bin/bc"
+		"libssl-dev:/usr/include/openssl/ssl.h"
+		"libelf-dev:/usr/include/libelf.h"
+		"file:/usr/bin/file"
+	)
+fi
+
 missing=()
 for entry in "${needs[@]}"; do
 	pkg=${entry%%:*}
