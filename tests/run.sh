@@ -289,6 +289,48 @@ equivalence unit-4vms-2cpus build/guest-images/unit-bare.elf 1 "$LOGS/unit4.conf
 printf '[vm smp]\nkernel = smp.elf\nvcpus = 4\nmemory = 16M\n' > "$LOGS/smp.conf"
 equivalence smp-4vcpus-2cpus build/guest-images/smp-bare.elf 4 "$LOGS/smp.conf" 2 256M smp
 
+# ---- Linux guests (the disco guest kernel from make linux) ----
+linux_vms() {       # CONF NAME:RUN[:CPUS]...: a config of 64 MiB Linux VMs
+	local conf=$1 spec name run cpus
+	shift
+	: > "$conf"
+	for spec in "$@"; do
+		IFS=: read -r name run cpus <<< "$spec"
+		printf '[vm %s]\nkernel = vmlinux\nmemory = 64M\ncmdline = console=ttyS0 panic=1 disco.run=%s\n%s\n' \
+			"$name" "$run" "${cpus:+cpus = $cpus}" >> "$conf"
+	done
+}
+if [ -f build/linux/guest/vmlinux ]; then
+	linux_vms "$LOGS/linux1.conf" linux1:tmpfs-test
+	tools/mkbundle.sh "$LOGS/linux1.conf" "$LOGS/linux1.cpio" build/linux/guest
+	BUNDLE=$LOGS/linux1.cpio qemu_test linux-boot 1 256M "" 0 300 \
+		"\\[linux1\\] Run /init as init process" "\\[linux1\\] init: up \\(6\\.1\\." \
+		"\\[linux1\\] tmpfs-test: 8 files, 16000 lines verified" \
+		"\\[linux1\\] tmpfs-test: cpu loop done, acc=[0-9]+" \
+		"\\[linux1\\] init: tmpfs-test exited with status 0" \
+		"vm linux1: powered off \\(exit status 0\\)" '!Kernel panic|Oops|BUG:'
+	linux_vms "$LOGS/linux4.conf" linux1:tmpfs-test linux2:tmpfs-test linux3:tmpfs-test linux4:tmpfs-test
+	tools/mkbundle.sh "$LOGS/linux4.conf" "$LOGS/linux4.cpio" build/linux/guest
+	BUNDLE=$LOGS/linux4.cpio qemu_test linux-4vms-4cpus 4 512M "" 0 600 \
+		"vm linux1: vcpu 0 on cpu 0" "vm linux4: vcpu 0 on cpu 3" \
+		"\\[linux1\\] tmpfs-test: 8 files, 16000 lines verified" \
+		"\\[linux2\\] tmpfs-test: 8 files, 16000 lines verified" \
+		"\\[linux3\\] tmpfs-test: 8 files, 16000 lines verified" \
+		"\\[linux4\\] tmpfs-test: 8 files, 16000 lines verified" \
+		"vm linux1: powered off \\(exit status 0\\)" "vm linux2: powered off \\(exit status 0\\)" \
+		"vm linux3: powered off \\(exit status 0\\)" "vm linux4: powered off \\(exit status 0\\)" \
+		"all VMs have ended; power off \\(status 0\\)" '!Kernel panic|Oops|BUG:'
+	linux_vms "$LOGS/linux-panic.conf" crash:panic-test:0 calm:tmpfs-test:1
+	tools/mkbundle.sh "$LOGS/linux-panic.conf" "$LOGS/linux-panic.cpio" build/linux/guest
+	BUNDLE=$LOGS/linux-panic.cpio qemu_test linux-panic-alone 2 256M "" 0 300 \
+		"\\[crash\\] Kernel panic - not syncing: sysrq triggered crash" \
+		"vm crash: rebooted \\(a VM reboot ends it\\) \\(exit status 0\\)" \
+		"\\[calm\\] tmpfs-test: 8 files, 16000 lines verified" \
+		"vm calm: powered off \\(exit status 0\\)" "all VMs have ended"
+else
+	fail linux-guests "build/linux/guest/vmlinux is missing (make linux)"
+fi
+
 # ---- the measurement tool ----
 # Under -icount two identical runs must agree within 0.5% (QEMU's I/O
 # thread can shift a timer by a few instructions; most runs are identical);

@@ -21,6 +21,7 @@ patches=()
 [ "$variant" = guest ] && patches=($(ls "$here"/patches/*.patch 2>/dev/null | sort))
 key=$( { dpkg-query -W -f='${Version}' linux-source-6.1; cat "$here/build.sh" \
 	"$here/common.config" "$here/$variant.config" "$here/initramfs.list" "$here/init" \
+	"$here/tmpfs-test" "$here/panic-test" \
 	"$busybox" "${patches[@]}"; } | sha256sum | cut -c1-16)
 out=$cache/linux/$variant-$key
 dest=build/linux/$variant
@@ -41,7 +42,7 @@ for p in "${patches[@]}"; do
 	echo "linux: applying $(basename "$p")"
 	patch -d "$tree" -p1 --quiet < "$p"
 done
-sed -e "s|@BUSYBOX@|$busybox|" -e "s|@INIT@|$PWD/$here/init|" "$here/initramfs.list" > "$work/initramfs.list"
+sed -e "s|@BUSYBOX@|$busybox|" -e "s|@HERE@|$PWD/$here|" "$here/initramfs.list" > "$work/initramfs.list"
 sed -e "s|@INITRAMFS@|$work/initramfs.list|" "$here/common.config" > "$work/common.config"
 make_k=(make -C "$tree" ARCH=mips CROSS_COMPILE=$cross -j"$(nproc)")
 "${make_k[@]}" malta_defconfig >/dev/null
