@@ -50,3 +50,13 @@ bool mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t value)
 	spin_unlock_irqrestore(&vm->dev_lock, flags);
 	return true;
 }
+
+bool mmio_console_input(struct vm *vm, uint8_t byte)
+{
+	unsigned long flags = spin_lock_irqsave(&vm->dev_lock);
+	bool ok = uart_receive(&vm->uart, byte);
+
+	update_lines(vm);
+	spin_unlock_irqrestore(&vm->dev_lock, flags);
+	return ok;
+}

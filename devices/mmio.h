@@ -16,6 +16,10 @@ struct vm;
 #define GUEST_UART_SIZE 8
 #define GUEST_UART_IP   2               /* Cause.IP2 of vCPU 0 */
 
+/* A byte typed at the VM's console: into its UART's receive FIFO (and its
+ * interrupt line). False if the FIFO is full. */
+bool mmio_console_input(struct vm *vm, uint8_t byte);
+
 /* Whether gpa is a device register of the VM. */
 bool mmio_covers(const struct vm *vm, uint64_t gpa);
 

@@ -30,8 +30,11 @@ void monitor_tick(void)
 	struct percpu *c = this_cpu();
 
 	c->ticks++;
-	if (arch_cpu_id() == 0)         /* COM1 input is CPU 0's job */
+	if (arch_cpu_id() == 0) {       /* COM1 input is CPU 0's job */
 		con_poll_input();
+		if (sched_active())
+			vm_route_input();
+	}
 	xcall_poll();
 }
 

@@ -51,6 +51,9 @@ extern unsigned int vm_count;
  */
 unsigned int vm_load_bundle(const void *bundle, size_t size);
 
+/* Sends keyboard input to the focused VM; Ctrl-A commands (vm_input.c). */
+void vm_route_input(void);
+
 /* Appends guest console output; whole lines are printed "[name] line". */
 void vm_console_put(struct vm *vm, char c);
 /* Prints what is left of a last, unfinished line. */
