@@ -27,6 +27,7 @@ if [ "${1:-}" = linux ]; then
 		"libssl-dev:/usr/include/openssl/ssl.h"
 		"libelf-dev:/usr/include/libelf.h"
 		"file:/usr/bin/file"
+		"patch:/usr/bin/patch"
 	)
 fi
 
