@@ -32,8 +32,10 @@ void monitor_tick(void)
 	c->ticks++;
 	if (arch_cpu_id() == 0) {       /* COM1 input is CPU 0's job */
 		con_poll_input();
-		if (sched_active())
+		if (sched_active()) {
 			vm_route_input();
+			vm_console_flush_stale(c->ticks);
+		}
 	}
 	xcall_poll();
 }

@@ -7,6 +7,7 @@
 #include "mmu/machmem.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"
+#include "monitor/percpu.h"
 #include "monitor/cpio.h"
 #include "monitor/elf.h"
 #include "monitor/format.h"
@@ -103,9 +104,27 @@ void vm_console_put(struct vm *vm, char c)
 			con_printf("[%s] \n", vm->cfg.name);
 		vm_console_flush(vm);
 	}
-	if (c != '\n' && c != '\r')
+	if (c != '\n' && c != '\r') {
+		if (!vm->line_len)
+			vm->line_since = percpu[0].ticks;
 		vm->line[vm->line_len++] = c;
+	}
 	spin_unlock_irqrestore(&vm->lock, flags);
+}
+
+void vm_console_flush_stale(uint64_t now)
+{
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		unsigned long flags;
+
+		if (!vm->line_len || now - vm->line_since < VM_CONSOLE_WAIT_TICKS)
+			continue;
+		flags = spin_lock_irqsave(&vm->lock);
+		if (vm->line_len && now - vm->line_since >= VM_CONSOLE_WAIT_TICKS)
+			vm_console_flush(vm);
+		spin_unlock_irqrestore(&vm->lock, flags);
+	}
 }
 
 static void uart_output(void *vm, char c)

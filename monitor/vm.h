@@ -38,6 +38,7 @@ struct vm {
 	struct uart16550 uart;
 	char line[VM_CONSOLE_LINE];     /* console output not yet printed */
 	unsigned int line_len;
+	uint64_t line_since;    /* CPU 0's tick count at the line's first byte */
 };
 
 extern struct vm vms[VM_MAX];
@@ -51,12 +52,17 @@ extern unsigned int vm_count;
  */
 unsigned int vm_load_bundle(const void *bundle, size_t size);
 
-/* Sends keyboard input to the focused VM; Ctrl-A commands (vm_input.c). */
+/* Sends keyboard input to the focused VM; Ctrl-] commands (vm_input.c). */
 void vm_route_input(void);
 
 /* Appends guest console output; whole lines are printed "[name] line". */
 void vm_console_put(struct vm *vm, char c);
 /* Prints what is left of a last, unfinished line. */
 void vm_console_flush(struct vm *vm);
+
+/* Prints unfinished lines older than VM_CONSOLE_WAIT_TICKS (a shell's
+ * prompt has no newline); on CPU 0's tick. */
+#define VM_CONSOLE_WAIT_TICKS 100
+void vm_console_flush_stale(uint64_t now);
 
 #endif

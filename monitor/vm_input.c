@@ -1,10 +1,11 @@
 /*
  * Keyboard input while VMs run (on CPU 0's tick): typed bytes go to the
- * focused VM's UART. Ctrl-A starts a command:
- *   Ctrl-A 1..9   focus VM 1..9 (in configuration order)
- *   Ctrl-A l      list the VMs with their state
- *   Ctrl-A q      power the machine off
- *   Ctrl-A Ctrl-A send a Ctrl-A to the focused VM
+ * focused VM's UART. Ctrl-] starts a command (not Ctrl-A: QEMU's
+ * -nographic console keeps that for itself):
+ *   Ctrl-] 1..9   focus VM 1..9 (in configuration order)
+ *   Ctrl-] l      list the VMs with their state
+ *   Ctrl-] q      power the machine off
+ *   Ctrl-] Ctrl-] send a Ctrl-] to the focused VM
  */
 #include "arch/board.h"
 #include "devices/mmio.h"
@@ -12,7 +13,7 @@
 #include "monitor/monitor.h"
 #include "monitor/vm.h"
 
-#define CTRL_A 0x01
+#define ESCAPE 0x1d      /* Ctrl-] */
 
 static unsigned int focus;      /* index in vms[] */
 static bool escape;
@@ -45,12 +46,12 @@ static void command(int c)
 	} else if (c == 'l') {
 		list_vms();
 	} else if (c == 'q') {
-		con_printf("disco: power off (Ctrl-A q)\n");
+		con_printf("disco: power off (Ctrl-] q)\n");
 		monitor_halt(0);
-	} else if (c == CTRL_A && vms[focus].state == VM_RUNNING) {
-		mmio_console_input(&vms[focus], CTRL_A);
+	} else if (c == ESCAPE && vms[focus].state == VM_RUNNING) {
+		mmio_console_input(&vms[focus], ESCAPE);
 	} else {
-		con_printf("disco: Ctrl-A then 1-9 (focus a VM), l (list), q (power off)\n");
+		con_printf("disco: Ctrl-] then 1-9 (focus a VM), l (list), q (power off)\n");
 	}
 }
 
@@ -62,7 +63,7 @@ void vm_route_input(void)
 		if (escape) {
 			escape = false;
 			command(c);
-		} else if (c == CTRL_A) {
+		} else if (c == ESCAPE) {
 			escape = true;
 		} else if (focus < vm_count && vms[focus].state == VM_RUNNING) {
 			mmio_console_input(&vms[focus], (uint8_t)c);

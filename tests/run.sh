@@ -301,7 +301,7 @@ linux_vms() {       # CONF NAME:RUN[:CPUS]...: a config of 64 MiB Linux VMs
 	done
 }
 # The keyboard reaches the focused VM's shell through its emulated UART:
-# waits for the prompt, types a command, lists the VMs (Ctrl-A l), powers
+# waits for the prompt, types a command, lists the VMs (Ctrl-] l), powers
 # the guest off from its shell.
 linux_console_test() {
 	local name=linux-console in=$LOGS/linux-console.in out=$LOGS/linux-console.log pid i
@@ -317,7 +317,7 @@ linux_console_test() {
 	if wait_for '\[shell1\] / # '; then
 		printf 'echo typed-$((6*7))\n' >&3
 		wait_for '\[shell1\] typed-42'
-		printf '\001l' >&3
+		printf '\035l' >&3
 		wait_for 'shell1: running'
 		printf 'poweroff -f\n' >&3
 	fi
