@@ -19,6 +19,16 @@
 
 enum pa_state { PA_RESERVED, PA_FREE, PA_USED };
 
+/* The smallest order whose block holds bytes (may exceed PA_MAX_ORDER). */
+static inline unsigned int pa_order_for_bytes(uint64_t bytes)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
 /* One per machine page. Only the first frame of a block is meaningful. */
 struct pa_frame {
 	uint32_t next, prev;    /* free-list links (frame numbers) */

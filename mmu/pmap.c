@@ -8,16 +8,6 @@
 #include "mmu/pmap.h"
 #include "monitor/string.h"
 
-/* The frame table needs (npages * 4) bytes: whole pages from the allocator. */
-static unsigned int table_order(uint32_t npages)
-{
-	unsigned int order = 0;
-
-	while ((PAGE_SIZE << order) < (uint64_t)npages * sizeof(uint32_t))
-		order++;
-	return order;
-}
-
 static void *frame_ptr(uint32_t frame)
 {
 	return phys_to_virt(arch_ram_base() + ((uint64_t)frame << PAGE_SHIFT));
@@ -26,7 +16,7 @@ static void *frame_ptr(uint32_t frame)
 int pmap_create(struct pmap *pm, uint64_t mem_size, unsigned int node)
 {
 	uint32_t npages = (uint32_t)(mem_size >> PAGE_SHIFT);
-	unsigned int order = table_order(npages);
+	unsigned int order = pa_order_for_bytes((uint64_t)npages * sizeof(uint32_t));
 
 	pm->npages = 0;
 	pm->table_order = order;

@@ -7,7 +7,6 @@
  *   Ctrl-] q      power the machine off
  *   Ctrl-] Ctrl-] send a Ctrl-] to the focused VM
  */
-#include "arch/board.h"
 #include "devices/mmio.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"

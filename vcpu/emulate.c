@@ -13,7 +13,6 @@
 #include "arch/cpu.h"
 #include "arch/timer.h"
 #include "devices/mmio.h"
-#include "monitor/console.h"
 #include "vcpu/vcpu.h"
 
 #define HWRENA_CPUNUM   0

@@ -65,12 +65,8 @@ static unsigned int least_loaded(uint32_t allowed)
 
 static struct vcpu *new_vcpu(struct vm *vm, unsigned int id)
 {
-	unsigned int order = 0;
-	struct vcpu *v;
+	struct vcpu *v = mem_alloc_pages(pa_order_for_bytes(sizeof(struct vcpu)), vm->node);
 
-	while ((PAGE_SIZE << order) < sizeof(struct vcpu))
-		order++;
-	v = mem_alloc_pages(order, vm->node);
 	if (!v)
 		panic("no memory for vm %s vcpu %u", vm->cfg.name, id);
 	vcpu_init(v, vm, id);
@@ -217,6 +213,14 @@ static struct vcpu *pick(struct runq *q)
 	return NULL;
 }
 
+/* Asks for a real timer interrupt in ticks Count ticks when that comes
+ * before this CPU's next monitor tick (which comes anyway). */
+static void wake_within(uint32_t now, uint64_t ticks)
+{
+	if (ticks < this_cpu()->tick_period)
+		arch_timer_deadline(now + (uint32_t)ticks);
+}
+
 /* Sleeps until a tick or the earliest virtual timer of a waiting vCPU. */
 static void idle(struct runq *q)
 {
@@ -231,8 +235,7 @@ static void idle(struct runq *q)
 				soonest = t;
 		}
 	}
-	if (soonest < this_cpu()->tick_period)
-		arch_timer_deadline(now + (uint32_t)soonest);
+	wake_within(now, soonest);
 	smp_idle_once();
 	arch_irq_disable();
 }
@@ -258,7 +261,6 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f);
 static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 {
 	uint32_t now;
-	uint64_t t;
 
 	for (;;) {
 		vcpu_check_interrupts(v, f);
@@ -277,9 +279,7 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
 	arch_set_asid((uint8_t)(v->cp0.entryhi & 0xff));
 	now = arch_timer_count();
-	t = cp0_ticks_to_compare(&v->cp0, now);
-	if (t < this_cpu()->tick_period)
-		arch_timer_deadline(now + (uint32_t)t);
+	wake_within(now, cp0_ticks_to_compare(&v->cp0, now));
 }
 
 static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
