@@ -155,13 +155,12 @@ static uint32_t be32(const void *p)
 }
 
 /* Puts the VM's device tree (NAME.dtb, compiled by dtc in mkbundle.sh)
- * in the last pages of its memory. */
+ * in the last VM_DTB_ROOM bytes of its memory. */
 static int load_dtb(struct vm *vm, const void *bundle, size_t size, uint64_t image_end)
 {
 	struct vm_config *c = &vm->cfg;
 	struct cpio_entry file;
 	char path[VM_NAME_MAX + 8];
-	uint64_t room;
 
 	fmt_snprintf(path, sizeof(path), "%s.dtb", c->name);
 	if (cpio_find(bundle, size, path, &file)) {
@@ -173,14 +172,44 @@ static int load_dtb(struct vm *vm, const void *bundle, size_t size, uint64_t ima
 		vm_config_reject(c, c->line, "device tree '%s': not a flattened device tree", path);
 		return -1;
 	}
-	room = (file.size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	if (room > c->memory || c->memory - room < image_end) {
-		vm_config_reject(c, memory_line(c), "memory: no room for the device tree (%lu bytes) above the image",
-				 (unsigned long)file.size);
+	if (file.size > VM_DTB_ROOM) {
+		vm_config_reject(c, c->line, "device tree '%s': %lu bytes, more than the %u reserved",
+				 path, (unsigned long)file.size, VM_DTB_ROOM);
 		return -1;
 	}
-	vm->dtb_gpa = c->memory - room;
+	if (c->memory < VM_DTB_ROOM || vm_dtb_gpa(c->memory) < image_end) {
+		vm_config_reject(c, memory_line(c), "memory: no room for the device tree above the image");
+		return -1;
+	}
+	vm->dtb_gpa = vm_dtb_gpa(c->memory);
 	return pmap_write(&vm->pmap, vm->dtb_gpa, file.data, file.size);
+}
+
+/* Puts the initrd file, if any, right below the device tree, where the
+ * device tree's /chosen says it is (tools/mkdts.c uses the same rule). */
+static int load_initrd(struct vm *vm, const void *bundle, size_t size, uint64_t image_end)
+{
+	struct vm_config *c = &vm->cfg;
+	struct cpio_entry file;
+	uint64_t gpa;
+
+	if (!c->initrd[0])
+		return 0;
+	if (cpio_find(bundle, size, c->initrd, &file)) {
+		vm_config_reject(c, c->at.initrd, "initrd '%s': not in the boot bundle", c->initrd);
+		return -1;
+	}
+	gpa = vm_initrd_gpa(c->memory, file.size);
+	if (!gpa || gpa < image_end) {
+		vm_config_reject(c, c->at.initrd,
+				 "initrd '%s': %lu KiB does not fit between the kernel and the device tree (memory %lu MiB)",
+				 c->initrd, (unsigned long)(file.size >> 10),
+				 (unsigned long)(c->memory >> 20));
+		return -1;
+	}
+	vm->initrd_gpa = gpa;
+	vm->initrd_size = file.size;
+	return pmap_write(&vm->pmap, gpa, file.data, file.size);
 }
 
 static void load(struct vm *vm, const void *bundle, size_t size, unsigned int index)
@@ -208,7 +237,8 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 		uint64_t gpa = (uint64_t)guest_window_to_gpa(s->vaddr);
 		pmap_write(&vm->pmap, gpa, (const char *)file.data + s->offset, s->filesz);
 	}
-	if (load_dtb(vm, bundle, size, image_end(&img))) {
+	if (load_dtb(vm, bundle, size, image_end(&img)) ||
+	    load_initrd(vm, bundle, size, image_end(&img))) {
 		pmap_destroy(&vm->pmap);
 		return;
 	}
@@ -232,6 +262,9 @@ static void report(const struct vm *vm)
 		   (unsigned long)(c->memory >> 20), vm->node,
 		   (unsigned long)per_node[vm->node], c->kernel,
 		   (unsigned long)vm->entry, (unsigned long)vm->dtb_gpa, c->cmdline);
+	if (vm->initrd_size)
+		con_printf("disco: vm %s: initrd %s at %lx (%lu bytes)\n", c->name, c->initrd,
+			   (unsigned long)vm->initrd_gpa, (unsigned long)vm->initrd_size);
 }
 
 unsigned int vm_load_bundle(const void *bundle, size_t size)

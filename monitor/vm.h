@@ -28,6 +28,7 @@ struct vm {
 	struct pmap pmap;
 	uint64_t entry;         /* guest-virtual entry point */
 	uint64_t dtb_gpa;       /* the device tree the vCPUs get in a1 */
+	uint64_t initrd_gpa, initrd_size;       /* size 0: no initrd */
 	struct vcpu *vcpu[VM_MAX_VCPUS];
 	volatile unsigned int vcpus_live;       /* not yet stopped */
 	int exit_status;        /* set by the first stop */

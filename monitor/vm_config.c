@@ -105,6 +105,11 @@ static void parse_setting(struct vm_config *vm, int line, char *text)
 		if (!*value || !copy_string(vm->kernel, sizeof(vm->kernel), value))
 			vm_config_reject(vm, line, "kernel: a file name of 1 to %d characters",
 					 VM_PATH_MAX - 1);
+	} else if (strcmp(key, "initrd") == 0) {
+		vm->at.initrd = line;
+		if (!*value || !copy_string(vm->initrd, sizeof(vm->initrd), value))
+			vm_config_reject(vm, line, "initrd: a file name of 1 to %d characters",
+					 VM_PATH_MAX - 1);
 	} else if (strcmp(key, "vcpus") == 0) {
 		vm->at.vcpus = line;
 		if (!parse_uint(&p, &n) || *p || n < 1 || n > VM_MAX_VCPUS)

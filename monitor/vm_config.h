@@ -4,6 +4,7 @@
  *   # comment
  *   [vm web]
  *   kernel  = unit.elf        # an ELF file in the boot bundle (required)
+ *   initrd  = tests.cpio      # a file in the bundle for Linux's initrd
  *   vcpus   = 2               # 1 to 16 (default 1)
  *   memory  = 64M             # RAM, a multiple of 1M (default 32M)
  *   cmdline = console=ttyS0   # the rest of the line, as is
@@ -30,6 +31,7 @@
 struct vm_config {
 	char name[VM_NAME_MAX];
 	char kernel[VM_PATH_MAX];
+	char initrd[VM_PATH_MAX];       /* "" = none */
 	unsigned int vcpus;
 	uint64_t memory;
 	char cmdline[VM_CMDLINE_MAX];
@@ -37,7 +39,7 @@ struct vm_config {
 	int node;               /* preferred NUMA node, or -1 */
 	int line;               /* line of the [vm ...] header */
 	struct {                /* line of each key, for later checks */
-		int kernel, vcpus, memory, cpus, node;
+		int kernel, initrd, vcpus, memory, cpus, node;
 	} at;
 	bool valid;             /* false: error says why; not to be started */
 	char error[VM_ERROR_MAX];
@@ -48,6 +50,29 @@ struct vm_config_set {
 	struct vm_config vm[VM_MAX];
 	char error[VM_ERROR_MAX];       /* a problem outside any VM, or "" */
 };
+
+/*
+ * Where the boot files go in a VM's memory (guest-physical), shared by the
+ * monitor and the host tool that writes the device tree: the device tree
+ * in the last VM_DTB_ROOM bytes, the initrd right below it, aligned to
+ * 64 KiB: Linux refuses an initrd not aligned to its own page size, which
+ * can be 4 to 64 KiB.
+ */
+#define VM_DTB_ROOM       (64u << 10)
+#define VM_INITRD_ALIGN   (64u << 10)
+
+static inline uint64_t vm_dtb_gpa(uint64_t memory)
+{
+	return memory - VM_DTB_ROOM;
+}
+
+/* 0 when the initrd cannot fit below the device tree at all. */
+static inline uint64_t vm_initrd_gpa(uint64_t memory, uint64_t size)
+{
+	if (memory < VM_DTB_ROOM + size)
+		return 0;
+	return (vm_dtb_gpa(memory) - size) & ~(uint64_t)(VM_INITRD_ALIGN - 1);
+}
 
 /*
  * Parses the configuration text (len bytes, need not be NUL-terminated).

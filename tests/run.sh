@@ -2,6 +2,7 @@
 # Runs every test: the host unit tests (cmocka), then the monitor's boot
 # tests in QEMU, each under a timeout. Ends with "N passed, N failed".
 # Logs go to build/test-logs/. Run through `make test`, which builds first.
+# ONLY=REGEX runs just the tests whose names match (e.g. ONLY=bundle).
 set -u
 cd "$(dirname "$0")/.."
 
@@ -13,12 +14,14 @@ passed=0
 failed=0
 
 pass() { passed=$((passed + 1)); echo "PASS $1"; }
+selected() { [[ -z ${ONLY:-} || $1 =~ $ONLY ]]; }
 fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 
 # ---- host unit tests: one cmocka binary per pure module ----
 for bin in build/host/test_*; do
 	[ -x "$bin" ] || continue
 	name=host/$(basename "$bin")
+	selected "$name" || continue
 	out=$LOGS/$(basename "$bin").log
 	"$bin" > "$out" 2>&1
 	rc=$?
@@ -53,6 +56,7 @@ done
 qemu_test() {
 	local name=$1 cpus=$2 mem=$3 append=$4 want=$5 limit=$6
 	shift 6
+	selected "$name" || return 0
 	local out=$LOGS/$name.log rc pattern extra=(-semihosting) semi=semihosting
 	if [ -n "${BUNDLE:-}" ]; then
 		extra=(-initrd "$BUNDLE")
@@ -151,9 +155,10 @@ qemu_test unknown-test 1 128M "test=nonesuch poweroff" 0 60 \
 
 # ---- VMs from a boot bundle (-initrd): loaded, or rejected one by one ----
 tools/mkbundle.sh tests/qemu/bundles/good.conf "$LOGS/good.cpio" build/guest-images
-tools/mkbundle.sh tests/qemu/bundles/bad.conf "$LOGS/bad.cpio" build/guest-images
+head -c $((2 << 20)) /dev/zero > "$LOGS/big.img"
+tools/mkbundle.sh tests/qemu/bundles/bad.conf "$LOGS/bad.cpio" build/guest-images "$LOGS"
 BUNDLE=$LOGS/good.cpio qemu_test bundle-good 2 256M "test=boot numa=2" 0 60 \
-	'vm alpha: 2 vCPUs, 16 MiB \(node 1: 4096 pages\), kernel hello.elf entry 4000000000100000, dtb at fff000, cmdline "console=ttyS0 quiet"' \
+	'vm alpha: 2 vCPUs, 16 MiB \(node 1: 4096 pages\), kernel hello.elf entry 4000000000100000, dtb at ff0000, cmdline "console=ttyS0 quiet"' \
 	'vm beta: 1 vCPU, 8 MiB \(node 0: 2048 pages\)' "2 of 2 VMs loaded" "selftest boot: PASS"
 BUNDLE=$LOGS/bad.cpio qemu_test bundle-bad 2 256M "test=boot" 0 60 \
 	"error: vm typo, line 4: unknown key 'colour'; not started" \
@@ -162,7 +167,9 @@ BUNDLE=$LOGS/bad.cpio qemu_test bundle-bad 2 256M "test=boot" 0 60 \
 	"error: vm notelf, line 14: kernel 'vms.conf': not an ELF file; not started" \
 	"error: vm tiny, line 17: kernel 'hello.elf': segment at 4000000000100000 is outside the VM's memory" \
 	"error: vm offline, line 22: cpus: CPU 2 is not online \(2 CPUs\); not started" \
-	"vm good: 1 vCPU, 4 MiB" "1 of 7 VMs loaded" "selftest boot: PASS"
+	"error: vm noinitrd, line 26: initrd 'nowhere.cpio': not in the boot bundle; not started" \
+	"error: vm fatinitrd, line 31: initrd 'big.img': 2048 KiB does not fit between the kernel and the device tree \\(memory 2 MiB\\); not started" \
+	"vm good: 1 vCPU, 4 MiB" "1 of 9 VMs loaded" "selftest boot: PASS"
 # Both VMs of good.conf run: alpha's two vCPUs both start at the entry
 # point (as malta's CPUs do), the first to power off ends the VM.
 BUNDLE=$LOGS/good.cpio qemu_test guest-hello 2 256M "numa=2" 0 60 \

@@ -5,13 +5,18 @@
  * (monitor/vm_config.c), so the tree and the VM the monitor builds agree;
  * the monitor checks each VM's .dtb when it loads the bundle.
  *
- *   mkdts CONFIG OUTDIR      writes OUTDIR/NAME.dts for each valid VM
+ *   mkdts CONFIG OUTDIR [DIR...]   writes OUTDIR/NAME.dts for each valid VM
+ *
+ * A VM with an initrd gets linux,initrd-start/end in /chosen: where the
+ * monitor will put the file (vm_initrd_gpa), which needs its size, so the
+ * file is looked up in the DIRs in order, as mkbundle.sh does.
  *
  * The tree is what Linux's MIPS generic platform reads (docs/guest-abi.md):
  * memory from guest-physical 0, the command line, one cpu node per vCPU,
  * the CPU's interrupt controller and the 16550 UART at malta's COM1 on IP2.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +37,27 @@ static void put_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void write_dts(FILE *f, const struct vm_config *c)
+/* The size of the first DIR/name that exists, or -1. */
+static long long find_size(const char *name, char **dirs, int ndirs)
+{
+	for (int i = 0; i < ndirs; i++) {
+		char path[1024];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			return (long long)st.st_size;
+	}
+	return -1;
+}
+
+static void put_u64(FILE *f, uint64_t v)
+{
+	fprintf(f, "<0x%x 0x%x>", (unsigned int)(v >> 32), (unsigned int)v);
+}
+
+/* initrd_size < 0: no initrd. */
+static void write_dts(FILE *f, const struct vm_config *c, long long initrd_size)
 {
 	fprintf(f, "/dts-v1/;\n\n/ {\n");
 	fprintf(f, "\t#address-cells = <2>;\n\t#size-cells = <2>;\n");
@@ -40,7 +65,17 @@ static void write_dts(FILE *f, const struct vm_config *c)
 	put_string(f, c->name);
 	fprintf(f, ";\n\n\tchosen {\n\t\tbootargs = ");
 	put_string(f, c->cmdline);
-	fprintf(f, ";\n\t\tstdout-path = \"serial0:115200n8\";\n\t};\n\n");
+	fprintf(f, ";\n\t\tstdout-path = \"serial0:115200n8\";\n");
+	if (initrd_size >= 0) {
+		uint64_t start = vm_initrd_gpa(c->memory, (uint64_t)initrd_size);
+
+		fprintf(f, "\t\tlinux,initrd-start = ");
+		put_u64(f, start);
+		fprintf(f, ";\n\t\tlinux,initrd-end = ");
+		put_u64(f, start + (uint64_t)initrd_size);
+		fprintf(f, ";\n");
+	}
+	fprintf(f, "\t};\n\n");
 	fprintf(f, "\taliases {\n\t\tserial0 = &uart;\n\t};\n\n");
 	fprintf(f, "\tcpus {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <0>;\n");
 	for (unsigned int i = 0; i < c->vcpus; i++)
@@ -89,8 +124,8 @@ int main(int argc, char **argv)
 	size_t len;
 	char *text;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: mkdts CONFIG OUTDIR\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: mkdts CONFIG OUTDIR [DIR...]\n");
 		return 2;
 	}
 	text = read_file(argv[1], &len);
@@ -101,18 +136,21 @@ int main(int argc, char **argv)
 	vm_config_parse(text, len, &set);
 	for (unsigned int i = 0; i < set.count; i++) {
 		const struct vm_config *c = &set.vm[i];
+		long long initrd_size = -1;
 		char path[512];
 		FILE *f;
 
 		if (!c->valid)
 			continue;       /* the monitor reports it */
+		if (c->initrd[0])       /* missing: the monitor says so */
+			initrd_size = find_size(c->initrd, argv + 3, argc - 3);
 		snprintf(path, sizeof(path), "%s/%s.dts", argv[2], c->name);
 		f = fopen(path, "w");
 		if (!f) {
 			fprintf(stderr, "mkdts: %s: %s\n", path, strerror(errno));
 			return 1;
 		}
-		write_dts(f, c);
+		write_dts(f, c, initrd_size);
 		fclose(f);
 	}
 	free(text);

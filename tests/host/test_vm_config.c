@@ -125,6 +125,7 @@ static void test_defaults(void **state)
 	assert_int_equal(vm->node, -1);
 	assert_int_equal(vm->cpus, 0);
 	assert_string_equal(vm->cmdline, "");
+	assert_string_equal(vm->initrd, "");
 
 	/* An explicitly empty cmdline is fine too. */
 	assert_int_equal(parse("[vm a]\nkernel = k.elf\ncmdline =\n", set), 1);
@@ -332,6 +333,32 @@ static void test_bad_node(void **state)
 	check_bad_setting("node = x", "vm bad, line 5: node: want 0 to 15, got 'x'");
 	check_bad_setting("node = 1x", "vm bad, line 5: node: want 0 to 15, got '1x'");
 	check_bad_setting("node =", "vm bad, line 5: node: want 0 to 15, got ''");
+}
+
+static void test_initrd(void **state)
+{
+	struct vm_config_set *set = new_set();
+
+	assert_int_equal(parse("[vm a]\nkernel = k.elf\ninitrd = tests/equiv.cpio  # extra\n", set), 1);
+	assert_string_equal(set->vm[0].initrd, "tests/equiv.cpio");
+	assert_int_equal(set->vm[0].at.initrd, 3);
+	free(set);
+	check_bad_setting("initrd =",
+			  "vm bad, line 5: initrd: a file name of 1 to 63 characters");
+}
+
+/* The boot-file layout the monitor and mkdts share. */
+static void test_layout(void **state)
+{
+	assert_int_equal(vm_dtb_gpa(64 * MB), 64 * MB - VM_DTB_ROOM);
+	/* 64 KiB-aligned, ending at or below the device tree. */
+	assert_int_equal(vm_initrd_gpa(64 * MB, 4096), 64 * MB - VM_DTB_ROOM - 65536);
+	assert_int_equal(vm_initrd_gpa(64 * MB, 65536), 64 * MB - VM_DTB_ROOM - 65536);
+	assert_int_equal(vm_initrd_gpa(64 * MB, 65537), 64 * MB - VM_DTB_ROOM - 131072);
+	assert_int_equal(vm_initrd_gpa(64 * MB, 1), 64 * MB - VM_DTB_ROOM - 65536);
+	assert_int_equal(vm_initrd_gpa(1 * MB, 1 * MB - VM_DTB_ROOM), 0);
+	assert_int_equal(vm_initrd_gpa(1 * MB, 1 * MB), 0);     /* no room at all */
+	assert_int_equal(vm_initrd_gpa(1 * MB, 2 * MB), 0);
 }
 
 static void test_bad_kernel_and_cmdline(void **state)
@@ -716,6 +743,8 @@ int main(void)
 		cmocka_unit_test(test_bad_memory),
 		cmocka_unit_test(test_bad_cpus),
 		cmocka_unit_test(test_bad_node),
+		cmocka_unit_test(test_initrd),
+		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_bad_kernel_and_cmdline),
 		cmocka_unit_test(test_long_error_message),
 		cmocka_unit_test(test_no_kernel),
