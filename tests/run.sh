@@ -230,12 +230,14 @@ BUNDLE=$LOGS/mix.cpio qemu_test guest-mix 2 128M "" 0 120 \
 	"vm wild: .*\\(exit status 1\\)" "vm garbage: .*\\(exit status 1\\)" \
 	"vm spin: powered off \\(exit status 0\\)" "vm sdbbp: debug breakpoint \\(sdbbp\\) \\(exit status 1\\)" \
 	"all VMs have ended; power off \\(status 1\\)"
+if selected guest-mix; then
 good_line=$(grep -n 'vm good1: powered off' "$LOGS/guest-mix.log" 2>/dev/null | cut -d: -f1)
 spin_line=$(grep -n 'vm spin: powered off' "$LOGS/guest-mix.log" 2>/dev/null | cut -d: -f1)
 if [ -n "$good_line" ] && [ -n "$spin_line" ] && [ "$good_line" -lt "$spin_line" ]; then
 	pass guest-mix-no-starvation
 else
 	fail guest-mix-no-starvation "good1 (line ${good_line:-none}) must end before spin (line ${spin_line:-none}) on their shared CPU"
+fi
 fi
 echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
@@ -257,6 +259,7 @@ equivalence() {
 	local name=$1 bare=$2 bare_cpus=$3 config=$4 cpus=$5 mem=$6
 	shift 6
 	local oracle=$LOGS/$name.bare.txt log=$LOGS/$name.log vm rc
+	selected "$name" || return 0
 	tests/unit-bare.sh "$bare" "$bare_cpus" -icount shift=0,sleep=off > "$oracle" 2>&1
 	rc=$?
 	if [ "$rc" -ne 0 ] || [ ! -s "$oracle" ]; then
@@ -289,7 +292,7 @@ unit_vms() {        # COUNT [extra lines]: a config with COUNT unit-guest VMs
 unit_vms 1 > "$LOGS/unit1.conf"
 equivalence unit-equivalence build/guest-images/unit-bare.elf 1 "$LOGS/unit1.conf" 1 256M unit1
 tests=$(sed -n 's/^unit: \([0-9]*\) tests$/\1/p' "$LOGS/unit-equivalence.bare.txt")
-if [ "${tests:-0}" -ge 80 ]; then pass "unit-count ($tests tests)"; else fail unit-count "only ${tests:-0} unit tests"; fi
+selected unit-count && if [ "${tests:-0}" -ge 80 ]; then pass "unit-count ($tests tests)"; else fail unit-count "only ${tests:-0} unit tests"; fi
 unit_vms 4 > "$LOGS/unit4.conf"
 equivalence unit-4vms-2cpus build/guest-images/unit-bare.elf 1 "$LOGS/unit4.conf" 2 512M \
 	unit1 unit2 unit3 unit4
@@ -310,30 +313,42 @@ linux_vms() {       # CONF NAME:RUN[:CPUS]...: a config of 64 MiB Linux VMs
 # The keyboard reaches the focused VM's shell through its emulated UART:
 # waits for the prompt, types a command, lists the VMs (Ctrl-] l), powers
 # the guest off from its shell.
+# Two shells on two CPUs: typed input reaches the focused one; the monitor
+# prompt (Ctrl-] :) lists the VMs, shows one's counts and stops the other.
 linux_console_test() {
 	local name=linux-console in=$LOGS/linux-console.in out=$LOGS/linux-console.log pid i
-	printf '[vm shell1]\nkernel = vmlinux\nmemory = 64M\ncmdline = console=ttyS0\n' > "$LOGS/shell.conf"
+	selected "$name" || return 0
+	printf '[vm shell%d]\nkernel = vmlinux\nmemory = 64M\ncmdline = console=ttyS0\n' 1 2 > "$LOGS/shell.conf"
 	tools/mkbundle.sh "$LOGS/shell.conf" "$LOGS/shell.cpio" build/linux/guest
 	rm -f "$in"
 	mkfifo "$in"
-	timeout -s KILL 300 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -smp 1 \
+	timeout -s KILL 300 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -smp 2 \
 		-m 256M -kernel "$ELF" -initrd "$LOGS/shell.cpio" < "$in" > "$out" 2>&1 &
 	pid=$!
 	exec 3> "$in"
 	wait_for() { for ((i = 0; i < 400; i++)); do grep -aq -- "$1" "$out" && return 0; sleep 0.5; done; return 1; }
-	if wait_for '\[shell1\] / # '; then
+	if wait_for '\[shell1\] / # ' && wait_for '\[shell2\] / # '; then
 		printf 'echo typed-$((6*7))\n' >&3
 		wait_for '\[shell1\] typed-42'
 		printf '\035l' >&3
 		wait_for 'shell1: running'
+		printf '\035:list\rstats 1\rstop shell2\rstop nosuch\r\r' >&3
+		wait_for 'vm shell2: stopped from the monitor prompt'
 		printf 'poweroff -f\n' >&3
 	fi
 	wait "$pid"
 	exec 3>&-
 	rm -f "$in"
-	for pattern in '\[shell1\] typed-42' 'disco: \*1 shell1: running, 1 vCPU' \
-		'vm shell1: powered off \(exit status 0\)'; do
-		grep -aEq -- "$pattern" "$out" || { fail "$name" "no '$pattern' in $out"; return; }
+	for pattern in '\[shell1\] typed-42' '!\[shell2\] typed-42' \
+		'disco: \*1 shell1: running, 1 vCPU, traps [1-9][0-9]*: emulated [1-9]' \
+		'disco: vm shell1: emulated: .*mfc0=[1-9]' 'disco: stopping vm shell2' \
+		"disco: no VM 'nosuch'" 'vm shell2: stopped from the monitor prompt \(exit status 0\)' \
+		'vm shell1: powered off \(exit status 0\)' 'all VMs have ended; power off \(status 0\)'; do
+		if [[ $pattern == !* ]]; then
+			! grep -aEq -- "${pattern#!}" "$out" || { fail "$name" "'${pattern#!}' in $out"; return; }
+		else
+			grep -aEq -- "$pattern" "$out" || { fail "$name" "no '$pattern' in $out"; return; }
+		fi
 	done
 	pass "$name"
 }
@@ -378,6 +393,7 @@ fi
 plugin_test() {
 	local name=plugin-counts out=$LOGS/plugin a b
 	local mark=0x$(nm "$ELF" | awk '$3 == "bench_mark" { print $1 }')
+	selected "$name" || return 0
 	for run in 1 2; do
 		timeout -s KILL 60 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
 			-semihosting -icount shift=0,sleep=off -smp 4 -m 128M -kernel "$ELF" \

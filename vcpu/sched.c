@@ -114,24 +114,33 @@ void sched_setup(void)
 
 /* ---- stopping ---- */
 
+void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
+		const struct vcpu_stats *s;
+
+		if (!vm->vcpu[id])
+			continue;
+		s = &vm->vcpu[id]->stats;
+		for (unsigned int k = 0; k < 32; k++) {
+			sum->exc[k] += s->exc[k];
+			sum->reflected[k] += s->reflected[k];
+		}
+		for (unsigned int k = 0; k < INSN_KIND_COUNT; k++)
+			sum->emulated[k] += s->emulated[k];
+		sum->hypercalls += s->hypercalls;
+		sum->window_fills += s->window_fills;
+		sum->mapped_fills += s->mapped_fills;
+		sum->mmio += s->mmio;
+	}
+}
+
 static void report(struct vm *vm)
 {
 	struct vcpu_stats sum;
 
-	memset(&sum, 0, sizeof(sum));
-	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
-		const struct vcpu_stats *s = &vm->vcpu[id]->stats;
-		for (unsigned int k = 0; k < 32; k++) {
-			sum.exc[k] += s->exc[k];
-			sum.reflected[k] += s->reflected[k];
-		}
-		for (unsigned int k = 0; k < INSN_KIND_COUNT; k++)
-			sum.emulated[k] += s->emulated[k];
-		sum.hypercalls += s->hypercalls;
-		sum.window_fills += s->window_fills;
-		sum.mapped_fills += s->mapped_fills;
-		sum.mmio += s->mmio;
-	}
+	sched_vm_stats(vm, &sum);
 	con_printf("disco: vm %s: %s (exit status %d)\n", vm->cfg.name,
 		   vm->exit_why, vm->exit_status);
 	vcpu_print_stats(vm->cfg.name, &sum);
@@ -163,17 +172,23 @@ static void stop_vcpu(struct vcpu *v)
 		vm_ended(vm);
 }
 
-void vcpu_stop_vm(struct vcpu *v, int status, const char *why)
+bool sched_stop_vm(struct vm *vm, int status, const char *why)
 {
-	struct vm *vm = v->vm;
 	unsigned long flags = spin_lock_irqsave(&vm->lock);
+	bool was_running = vm->state == VM_RUNNING;
 
-	if (vm->state == VM_RUNNING) {
+	if (was_running) {
 		vm->state = VM_STOPPING;
 		vm->exit_status = status;
 		vm->exit_why = why;
 	}
 	spin_unlock_irqrestore(&vm->lock, flags);
+	return was_running;
+}
+
+void vcpu_stop_vm(struct vcpu *v, int status, const char *why)
+{
+	sched_stop_vm(v->vm, status, why);
 	if (v->state != VCPU_STOPPED)
 		stop_vcpu(v);
 }

@@ -29,6 +29,14 @@ void sched_enter(void);
  * pending virtual interrupts, set the real Status and ASID. */
 void sched_return(struct trap_frame *f, enum vcpu_action action);
 
+/* Stops a running VM from outside it (the monitor prompt): each vCPU
+ * leaves its CPU at that CPU's next scheduling decision, within a slice.
+ * False if the VM was not running. */
+bool sched_stop_vm(struct vm *vm, int status, const char *why);
+
+/* A VM's statistics, summed over its vCPUs (racy reads: for reports). */
+void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum);
+
 /* A guest's sdbbp, back through the boot ROM (arch/mips64/start.S). */
 void sched_debug_breakpoint(uint64_t depc) __attribute__((noreturn));
 
