@@ -87,13 +87,15 @@ GUEST_IMAGES :=
 include $(sort $(wildcard guest-images/*/Makefile.inc))
 
 # VMS=path/to/vms.conf makes a boot bundle of it and the guest images it
-# names (looked up next to it, then in build/guest-images) for -initrd.
+# names (looked up next to it, then in build/guest-images and
+# build/linux/guest) for -initrd. The default: two Linux guests.
 # No -semihosting: a guest could use it to end QEMU (docs/guest-abi.md).
 # VMS= (empty) boots the monitor alone, to its prompt.
 VMS ?= guest-images/default-vms.conf
 RUN_INITRD = $(if $(VMS),-initrd $(BUILD)/run-bundle.cpio)
-run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES) $(MKDTS))
-	$(if $(VMS),tools/mkbundle.sh $(VMS) $(BUILD)/run-bundle.cpio $(dir $(VMS)) $(BUILD)/guest-images)
+RUN_NEEDS_LINUX = $(if $(filter vmlinux,$(shell sed -n 's/^[[:space:]]*kernel[[:space:]]*=[[:space:]]*//p' $(VMS) 2>/dev/null)),$(BUILD)/linux/guest/vmlinux)
+run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES) $(MKDTS) $(RUN_NEEDS_LINUX))
+	$(if $(VMS),tools/mkbundle.sh $(VMS) $(BUILD)/run-bundle.cpio $(dir $(VMS)) $(BUILD)/guest-images $(BUILD)/linux/guest)
 	$(QEMU) $(QEMU_MACHINE) -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
 		$(RUN_INITRD) -append "$(APPEND)"
 

@@ -146,6 +146,61 @@ static inline const char *signame(int sig)
 	}
 }
 
+/* The name of si_code for the codes the tests expect. */
+static inline const char *codename(int sig, int code)
+{
+	static char other[24];
+
+	switch (code) {
+	case SI_USER: return "SI_USER";
+	case SI_KERNEL: return "SI_KERNEL";
+	case SI_QUEUE: return "SI_QUEUE";
+	case SI_TKILL: return "SI_TKILL";
+	case SI_TIMER: return "SI_TIMER";
+	}
+	if (sig == SIGSEGV && code == SEGV_MAPERR) return "SEGV_MAPERR";
+	if (sig == SIGSEGV && code == SEGV_ACCERR) return "SEGV_ACCERR";
+	if (sig == SIGBUS && code == BUS_ADRALN) return "BUS_ADRALN";
+	if (sig == SIGBUS && code == BUS_ADRERR) return "BUS_ADRERR";
+	if (sig == SIGBUS && code == BUS_OBJERR) return "BUS_OBJERR";
+	if (sig == SIGILL && code == ILL_ILLOPC) return "ILL_ILLOPC";
+	if (sig == SIGILL && code == ILL_PRVOPC) return "ILL_PRVOPC";
+	if (sig == SIGFPE && code == FPE_INTDIV) return "FPE_INTDIV";
+	if (sig == SIGFPE && code == FPE_INTOVF) return "FPE_INTOVF";
+	if (sig == SIGFPE && code == FPE_FLTDIV) return "FPE_FLTDIV";
+	if (sig == SIGFPE && code == FPE_FLTOVF) return "FPE_FLTOVF";
+	if (sig == SIGFPE && code == FPE_FLTUND) return "FPE_FLTUND";
+	if (sig == SIGFPE && code == FPE_FLTRES) return "FPE_FLTRES";
+	if (sig == SIGFPE && code == FPE_FLTINV) return "FPE_FLTINV";
+	if (sig == SIGTRAP && code == TRAP_BRKPT) return "TRAP_BRKPT";
+	if (sig == SIGCHLD && code == CLD_EXITED) return "CLD_EXITED";
+	if (sig == SIGCHLD && code == CLD_KILLED) return "CLD_KILLED";
+	snprintf(other, sizeof(other), "si_code %d", code);
+	return other;
+}
+
+/* Expect fn(arg) to raise sig with si_code code; with check_addr, also
+ * si_addr == addr. Prints e.g. "what -> SIGSEGV SEGV_MAPERR, si_addr
+ * right ok", with what was caught instead on failure. */
+#define ANY_ADDR 0
+#define SI_ADDR 1
+static inline int check_fault(const char *what, void (*fn)(void *), void *arg,
+			      int sig, int code, int check_addr, void *addr)
+{
+	siginfo_t si;
+	int got = catch_fault(fn, arg, &si);
+	int ok = got == sig && si.si_code == code &&
+		 (!check_addr || si.si_addr == addr);
+
+	if (!ok && got)
+		say("  (%s got %s %s, si_addr %s)", what, signame(got),
+		    codename(got, si.si_code), si.si_addr == addr ? "right" : "wrong");
+	else if (!ok)
+		say("  (%s got no signal)", what);
+	return check(ok, "%s -> %s %s%s", what, signame(sig), codename(sig, code),
+		     check_addr ? ", si_addr right" : "");
+}
+
 /* A simple checksum (FNV-1a, 32 bits) of a buffer, continued from h
  * (start with FNV_INIT). */
 #define FNV_INIT 2166136261u
