@@ -4,6 +4,7 @@
 #   make test        install what is missing, build, run every test
 #   make bench-boot  instruction counts: boot to all CPUs online, cross-calls
 #   make bench-traps instruction counts: privileged operations, native vs VM
+#   make bench-linux instruction counts: Linux workloads, native vs VM
 #
 # Options: CPUS=4 MEM=256M APPEND="numa=2 hz=1000" VMS=vms.conf; V=1 shows
 # full commands.
@@ -49,7 +50,7 @@ MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
 MONITOR_OBJS := $(filter-out $(BUILD)/arch/mips64/asm-offsets.o,$(MONITOR_OBJS))
 
-.PHONY: all run test deps bench-boot bench-traps plugin host-tests clean
+.PHONY: all run test deps bench-boot bench-traps bench-linux plugin host-tests clean
 all: $(BUILD)/disco.elf
 
 deps:
@@ -144,6 +145,10 @@ bench-boot: deps $(BUILD)/disco.elf $(PLUGIN)
 bench-traps: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) \
 		$(BUILD)/guest-images/trapbench.elf $(BUILD)/guest-images/trapbench-bare.elf
 	tools/bench-traps.sh
+
+bench-linux: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(BENCH_CPIO) \
+		$(BUILD)/linux/guest/vmlinux $(BUILD)/linux/native/vmlinux
+	tools/bench-linux.sh
 
 clean:
 	rm -rf $(BUILD)

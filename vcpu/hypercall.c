@@ -4,6 +4,8 @@
  * comes back in v0 (-1 for an unknown call). PC is already past it.
  */
 #include "arch/board.h"
+#include "arch/cache.h"
+#include "arch/guest.h"
 #include "arch/timer.h"
 #include "vcpu/vcpu.h"
 
@@ -31,6 +33,41 @@ static enum vcpu_action console_write(struct vcpu *v, struct trap_frame *f)
 	return VCPU_CONTINUE;
 }
 
+/*
+ * Cache maintenance for a range, one call instead of a trap per line: the
+ * lines of a range in the VM's cached window by machine address, page by
+ * page; anything else (len 0, another segment, a range larger than the
+ * cache) is done on the whole cache by index, which is never wrong.
+ */
+static void cache_sync(struct vcpu *v, struct trap_frame *f)
+{
+	unsigned int what = (unsigned int)f->regs[4];
+	uint64_t va = f->regs[5], len = f->regs[6];
+	int64_t gpa = guest_window_to_gpa(va);
+
+	if (what & ~(ARCH_CACHE_DATA | ARCH_CACHE_INSN)) {
+		f->regs[2] = (uint64_t)-1;
+		return;
+	}
+	f->regs[2] = 0;
+	if (!len || gpa < 0 || guest_window_to_gpa(va + len - 1) < 0 ||
+	    len > arch_cache_size()) {
+		arch_cache_sync_all(what);
+		return;
+	}
+	while (len) {
+		uint64_t in_page = PAGE_SIZE - ((uint64_t)gpa & (PAGE_SIZE - 1));
+		uint64_t n = len < in_page ? len : in_page;
+		uint32_t frame = pmap_lookup(&v->vm->pmap, (uint64_t)gpa);
+
+		if (frame != PA_NONE)           /* not the VM's memory: nothing cached */
+			arch_cache_sync_range(((uint64_t)frame << PAGE_SHIFT) |
+					      ((uint64_t)gpa & (PAGE_SIZE - 1)), n, what);
+		gpa += (int64_t)n;
+		len -= n;
+	}
+}
+
 enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f)
 {
 	v->stats.hypercalls++;
@@ -45,6 +82,9 @@ enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f)
 		return VCPU_RESCHEDULE;
 	case HCALL_TIMER_HZ:
 		f->regs[2] = arch_counter_hz();
+		return VCPU_CONTINUE;
+	case HCALL_CACHE:
+		cache_sync(v, f);
 		return VCPU_CONTINUE;
 	case HCALL_YIELD:
 		f->regs[2] = 0;

@@ -15,6 +15,7 @@
 #include "arch/vcpu.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
+#include "monitor/format.h"
 #include "monitor/monitor.h"
 #include "monitor/percpu.h"
 #include "monitor/smp.h"
@@ -144,6 +145,16 @@ static void report(struct vm *vm)
 	con_printf("disco: vm %s: %s (exit status %d)\n", vm->cfg.name,
 		   vm->exit_why, vm->exit_status);
 	vcpu_print_stats(vm->cfg.name, &sum);
+	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
+		const struct vcpu *v = vm->vcpu[id];
+
+		for (unsigned int i = 0; i < v->nmarks; i++) {
+			char label[VM_NAME_MAX + 32];
+
+			fmt_snprintf(label, sizeof(label), "%s mark %u (vcpu %u)", vm->cfg.name, i, id);
+			vcpu_print_stats(label, &v->marks[i]);
+		}
+	}
 }
 
 static void vm_ended(struct vm *vm)

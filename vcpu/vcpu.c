@@ -37,6 +37,14 @@ static enum vcpu_action coprocessor_unusable(struct vcpu *v, struct trap_frame *
 	return VCPU_CONTINUE;
 }
 
+/* VCPU_MARK_SYSCALL from guest user mode: keep a copy of the VM's counts. */
+static void bench_mark(struct vcpu *v, const struct trap_frame *f)
+{
+	if ((f->status & ST0_KSU) == ST0_KSU_USER && f->regs[2] == VCPU_MARK_SYSCALL &&
+	    v->nmarks < VCPU_MAX_MARKS)
+		sched_vm_stats(v->vm, &v->marks[v->nmarks++]);
+}
+
 void vcpu_trap(struct trap_frame *f)
 {
 	struct vcpu *v = vcpu_current();
@@ -65,6 +73,10 @@ void vcpu_trap(struct trap_frame *f)
 		break;
 	case EXC_RI:
 		action = vcpu_emulate(v, f, EMULATE_RESERVED);
+		break;
+	case EXC_SYS:
+		bench_mark(v, f);
+		vcpu_deliver(v, f, code, f->cause & CAUSE_BD);
 		break;
 	case EXC_MCHECK:
 	case EXC_CACHEERR:

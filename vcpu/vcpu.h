@@ -24,6 +24,14 @@
 #define HCALL_TIMER_HZ      3   /* v0 = Count frequency in Hz */
 #define HCALL_YIELD         4   /* gives the CPU to another vCPU */
 #define HCALL_REBOOT        5   /* the VM stops, status a0, reported as reboot */
+#define HCALL_CACHE         6   /* a0 = 1 data | 2 insn, a1 = va, a2 = len (0: all) */
+
+/* Benchmark marks (docs/benchmarks.md): a guest user program's syscall
+ * with this number (not a Linux n64 call: Linux returns ENOSYS, as on the
+ * bare machine) snapshots its VM's trap counts; they are printed at VM end.
+ * The call is reflected to the guest like any other. */
+#define VCPU_MARK_SYSCALL 5999
+#define VCPU_MAX_MARKS    16
 
 enum vcpu_state {
 	VCPU_RUNNABLE,
@@ -49,6 +57,8 @@ struct vcpu {
 	struct cp0 cp0;
 	struct vtlb tlb;
 	struct vcpu_stats stats;
+	struct vcpu_stats marks[VCPU_MAX_MARKS];        /* the VM's, at each mark */
+	unsigned int nmarks;
 	/* The guest's ll runs natively: the real LLAddr names its machine
 	 * address until the monitor's next eret sets it to 1; a trap that
 	 * finds it not 1 means a new ll (see vcpu_guest_lladdr). */

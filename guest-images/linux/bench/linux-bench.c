@@ -1,0 +1,112 @@
+/*
+ * linux-bench: the workloads of `make bench-linux` (tools/bench-linux.sh),
+ * run natively and in a VM with the insncount plugin counting instructions.
+ * bench_mark(N) starts phase N; the plugin snapshots its counters on the
+ * first instruction of bench_mark, which sits alone in its own section at
+ * a fixed address (BENCH_MARK_ADDR in the Makefile) so no other program
+ * executes that address. bench_mark also makes the syscall the monitor
+ * takes as a mark for its trap counts (vcpu.h: VCPU_MARK_SYSCALL); Linux
+ * answers it with ENOSYS, natively and in a VM alike.
+ *
+ *   phase 1  1000 x fork + exec(/bin/tiny) + wait
+ *   phase 2  100000 x getppid
+ *   phase 3  touch 64 MiB of fresh anonymous pages (one store every 4 KiB)
+ *   phase 4  a CPU-bound loop (no system calls)
+ *   mark 5   the end
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MARK_SYSCALL 5999
+#define FORKS        1000
+#define GETPPIDS     100000
+#define TOUCH_BYTES  (64ul << 20)
+#define LOOP_ITERS   20000000ul
+
+/* A raw syscall: no libc call, no GOT access from this far section. */
+__attribute__((noinline, section(".bench_mark")))
+void bench_mark(long phase)
+{
+	register long v0 asm("$2") = MARK_SYSCALL;
+	register long a0 asm("$4") = phase;
+	register long a3 asm("$7");
+
+	asm volatile("syscall"
+		     : "+r"(v0), "=r"(a3)
+		     : "r"(a0)
+		     : "$3", "$8", "$9", "$10", "$11", "$12", "$13", "$14", "$15",
+		       "$24", "$25", "hi", "lo", "memory");
+}
+
+static void fork_exec_wait(void)
+{
+	for (int i = 0; i < FORKS; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			execl("/bin/tiny", "tiny", (char *)NULL);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0) {
+			printf("linux-bench: fork/exec/wait %d failed\n", i);
+			exit(1);
+		}
+	}
+}
+
+static void getppids(void)
+{
+	for (int i = 0; i < GETPPIDS; i++)
+		syscall(SYS_getppid);
+}
+
+static void touch_pages(void)
+{
+	volatile char *p = mmap(NULL, TOUCH_BYTES, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("linux-bench: mmap");
+		exit(1);
+	}
+	for (unsigned long off = 0; off < TOUCH_BYTES; off += 4096)
+		p[off] = 1;
+	munmap((void *)p, TOUCH_BYTES);
+}
+
+static uint64_t cpu_loop(void)
+{
+	uint64_t x = 88172645463325252ull;
+
+	for (unsigned long i = 0; i < LOOP_ITERS; i++) {       /* xorshift64 */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+	}
+	return x;
+}
+
+int main(void)
+{
+	uint64_t x;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	bench_mark(1);
+	fork_exec_wait();
+	bench_mark(2);
+	getppids();
+	bench_mark(3);
+	touch_pages();
+	bench_mark(4);
+	x = cpu_loop();
+	bench_mark(5);
+	printf("linux-bench: done (%d forks, %d getppid, %lu MiB touched, loop %016llx)\n",
+	       FORKS, GETPPIDS, TOUCH_BYTES >> 20, (unsigned long long)x);
+	return 0;
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# make bench-linux: Linux on the bare machine vs in a disco VM, counted in
+# instructions by the insncount plugin under -icount shift=0,sleep=off, one
+# CPU each, the same 192 MiB of RAM for the kernel, the same initramfs and
+# the same workloads (guest-images/linux/bench/linux-bench.c):
+#   (a) boot to /init: reset to the first instruction of busybox (/init)
+#   (b) 1000 x fork + exec + wait of a tiny static program
+#   (c) 100000 x getppid
+#   (d) touching 64 MiB of fresh pages
+#   (e) a CPU-bound loop
+# (b)-(e) are the counts between linux-bench's bench_mark calls, which the
+# plugin marks by address. Natively the kernel runs in kseg0 (the plugin's
+# "monitor" region); in a VM it runs in xsseg/ckseg ("kernel") and the
+# monitor is the monitor. Per-phase trap counts come from the monitor's
+# own marks (the same bench_mark calls, vcpu.h: VCPU_MARK_SYSCALL).
+# Writes the tables to stdout and build/bench-linux.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+QEMU=${QEMU:-qemu-system-mips64el}
+PLUGIN=$PWD/build/insncount.so
+OUT=${OUT:-build/bench-linux.txt}
+MEM=192M
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+busybox=$(tools/fetch-busybox.sh --path)
+init_mark=$(LC_ALL=C readelf -h "$busybox" | awk '/Entry point address/ { print $4 }')
+bench_mark=0x$(nm build/linux/bench/bin/linux-bench | awk '$3 == "bench_mark" { print $1 }')
+plugin="$PLUGIN,mark=$init_mark,mark=$bench_mark"
+qemu=("$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -icount shift=0,sleep=off -smp 1)
+cmdline="console=ttyS0 disco.run=linux-bench"
+
+echo "bench-linux: native run (takes a few minutes)" >&2
+timeout -s KILL 1800 "${qemu[@]}" -m "$MEM" -kernel build/linux/native/vmlinux \
+	-initrd build/linux/bench.cpio -append "$cmdline" -plugin "$plugin,out=$tmp/native.txt" \
+	< /dev/null > "$tmp/native.log" 2>&1 || true
+grep -q "init: linux-bench exited with status 0" "$tmp/native.log" ||
+	{ echo "bench-linux: the native run failed:" >&2; tail -n 30 "$tmp/native.log" >&2; exit 1; }
+
+echo "bench-linux: virtualized run (takes longer)" >&2
+cp build/linux/bench.cpio "$tmp/bench.cpio"
+printf '[vm bench]\nkernel = vmlinux\ninitrd = bench.cpio\nmemory = %s\ncmdline = %s\n' \
+	"$MEM" "$cmdline" > "$tmp/vms.conf"
+tools/mkbundle.sh "$tmp/vms.conf" "$tmp/bundle.cpio" build/linux/guest "$tmp"
+timeout -s KILL 3600 "${qemu[@]}" -m 512M -kernel build/disco.elf -initrd "$tmp/bundle.cpio" \
+	-plugin "$plugin,out=$tmp/virt.txt" < /dev/null > "$tmp/virt.log" 2>&1 || true
+grep -q "vm bench: powered off (exit status 0)" "$tmp/virt.log" &&
+	grep -q "init: linux-bench exited with status 0" "$tmp/virt.log" ||
+	{ echo "bench-linux: the virtualized run failed:" >&2; tail -n 30 "$tmp/virt.log" >&2; exit 1; }
+cp "$tmp/virt.log" build/bench-linux-virt.log
+
+# snapshots FILE ADDR: "all monitor kernel user" at each snapshot of mark ADDR
+snapshots() {
+	awk -v a="$2" '$1 == "mark" && $4 == a {
+		for (j = 1; j < NF; j++) v[$j] = $(j + 1)
+		print v["all"], v["monitor"], v["kernel"], v["user"] }' "$1"
+}
+mapfile -t n_boot < <(snapshots "$tmp/native.txt" "$init_mark")
+mapfile -t v_boot < <(snapshots "$tmp/virt.txt" "$init_mark")
+mapfile -t n_mark < <(snapshots "$tmp/native.txt" "$bench_mark")
+mapfile -t v_mark < <(snapshots "$tmp/virt.txt" "$bench_mark")
+[ "${#n_mark[@]}" -eq 5 ] && [ "${#v_mark[@]}" -eq 5 ] && [ "${#n_boot[@]}" -ge 1 ] && [ "${#v_boot[@]}" -ge 1 ] ||
+	{ echo "bench-linux: want 5 bench marks, got ${#n_mark[@]} native and ${#v_mark[@]} virtualized" >&2; exit 1; }
+
+# traps FROM TO: the monitor's per-kind counts between its marks FROM and TO
+# (-1: VM start), largest first, as "kind=count" words
+traps() {
+	awk -v from="$1" -v to="$2" '
+		/^disco: vm bench mark [0-9]+ \(vcpu 0\): / {
+			m = $5
+			label = ($8 ~ /:$/) ? $8 : ""
+			for (j = (label == "" ? 8 : 9); j <= NF; j++) {
+				split($j, kv, "=")
+				if (kv[1] == "hypercalls") continue     # also under emulated
+				kind = (label == "reflected:" ? "reflected-" : (label == "traps:" ? "exc-" : "")) kv[1]
+				c[m, kind] = kv[2]; kinds[kind] = 1
+			}
+		}
+		END {
+			for (k in kinds) {
+				if (k ~ /^exc-/) continue       # the kinds below say why
+				d = c[to, k] - (from < 0 ? 0 : c[from, k])
+				if (d > 0) printf "%d %s\n", d, k
+			}
+		}' build/bench-linux-virt.log | sort -rn | head -n 6 | awk '{ printf "%s%s=%d", (NR > 1 ? " " : ""), $2, $1 }'
+}
+total_traps() {
+	awk -v from="$1" -v to="$2" '
+		/^disco: vm bench mark [0-9]+ \(vcpu 0\): traps:/ {
+			s = 0
+			for (j = 9; j <= NF; j++) { split($j, kv, "="); s += kv[2] }
+			t[$5] = s
+		}
+		END { print t[to] - (from < 0 ? 0 : t[from]) }' build/bench-linux-virt.log
+}
+
+row() {         # NAME NATIVE(all mon kern user) VIRT(all mon kern user) FROM TO
+	local name=$1 n=($2) v=($3)
+	local ratio=$(awk -v a="${v[0]}" -v b="${n[0]}" 'BEGIN { printf "%.3f", a / b }')
+	echo "| $name | ${n[0]} | $(( n[1] + n[2] )) / ${n[3]} | ${v[0]} | ${v[1]} / ${v[2]} / ${v[3]} | $ratio | $(total_traps "$4" "$5") | $(traps "$4" "$5") |"
+}
+delta() {       # A B: B - A, field by field
+	local a=($1) b=($2)
+	echo "$(( b[0] - a[0] )) $(( b[1] - a[1] )) $(( b[2] - a[2] )) $(( b[3] - a[3] ))"
+}
+
+names=("(b) 1000 fork+exec+wait" "(c) 100000 getppid" "(d) touch 64 MiB" "(e) CPU loop")
+{
+	echo "# make bench-linux ($(date -u +%Y-%m-%d), QEMU $($QEMU --version | head -n 1 | awk '{print $4}'), -icount shift=0,sleep=off, 1 CPU, $MEM for Linux)"
+	echo
+	echo "| workload | native | native kernel / user | virtualized | monitor / guest kernel / guest user | ratio | monitor traps | largest trap kinds |"
+	echo "|---|---|---|---|---|---|---|---|"
+	row "(a) boot to /init" "${n_boot[0]}" "${v_boot[0]}" -1 0
+	for k in 0 1 2 3; do
+		row "${names[k]}" "$(delta "${n_mark[k]}" "${n_mark[k + 1]}")" \
+			"$(delta "${v_mark[k]}" "${v_mark[k + 1]}")" "$k" "$((k + 1))"
+	done
+	echo
+	echo "Traps for (a) are counted up to linux-bench's first mark (boot, then /init's set-up)."
+} | tee "$OUT"
