@@ -11,6 +11,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -95,9 +96,9 @@ static inline int wait_status(pid_t pid)
 	return -1;
 }
 
-/* A recoverable fault: run fn() with handlers for sig installed; the
- * handler records the siginfo and siglongjmps back. Returns the signal
- * caught (0 if none) and fills *si. */
+/* A recoverable fault: run fn(arg) with a handler for SIGSEGV, SIGBUS,
+ * SIGILL, SIGFPE and SIGTRAP that records the siginfo and siglongjmps
+ * back. Returns the signal caught (0 if none) and fills *si. */
 static UNUSED sigjmp_buf fault_jmp;
 static UNUSED siginfo_t fault_info;
 static UNUSED volatile sig_atomic_t fault_sig;
@@ -113,20 +114,20 @@ static inline void fault_handler(int sig, siginfo_t *si, void *uc)
 static inline int catch_fault(void (*fn)(void *), void *arg, siginfo_t *si)
 {
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
-	struct sigaction sa, old[5];
+	struct sigaction sa, old[sizeof(sigs) / sizeof(sigs[0])];
 	unsigned i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = fault_handler;
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, &old[i]);
 	fault_sig = 0;
 	memset(&fault_info, 0, sizeof(fault_info));
 	if (sigsetjmp(fault_jmp, 1) == 0)
 		fn(arg);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &old[i], NULL);
 	if (si)
 		*si = fault_info;
@@ -223,7 +224,7 @@ static inline unsigned char pattern_byte(unsigned seed, size_t i)
 
 /*
  * All 32 FP registers around a system call: load $f0..$f31 with
- * base, base + step, ..., make system call nr(a0, a1) from the same asm
+ * base, base + step, ..., make system call nr(a0, a1, a2) from the same asm
  * block (the kernel may switch tasks or deliver a signal in it), then
  * store the registers to out[]. Returns the number of registers that
  * changed; *ret gets the syscall's v0 (negative errno on error).
@@ -233,12 +234,13 @@ static inline unsigned char pattern_byte(unsigned seed, size_t i)
 #define FP_8(m, a, b, c, d, e, f, g, h) m(a) m(b) m(c) m(d) m(e) m(f) m(g) m(h)
 
 static inline int fpregs_around_syscall(uint64_t base, uint64_t step, long nr,
-				 long a0, long a1, long *ret)
+					long a0, long a1, long a2, long *ret)
 {
 	uint64_t out[32];
 	register long v0 __asm__("$2") = nr;
 	register long r4 __asm__("$4") = a0;
 	register long r5 __asm__("$5") = a1;
+	register long r6 __asm__("$6") = a2;
 	register long r7 __asm__("$7");
 	uint64_t t = base;
 	int i, bad = 0;
@@ -253,9 +255,9 @@ static inline int fpregs_around_syscall(uint64_t base, uint64_t step, long nr,
 		FP_8(FP_GET, 8, 9, 10, 11, 12, 13, 14, 15)
 		FP_8(FP_GET, 16, 17, 18, 19, 20, 21, 22, 23)
 		FP_8(FP_GET, 24, 25, 26, 27, 28, 29, 30, 31)
-		: "+r"(v0), "+r"(r4), "+r"(r5), "=r"(r7), [t] "+r"(t)
+		: "+r"(v0), "+r"(r4), "+r"(r5), "+r"(r6), "=r"(r7), [t] "+r"(t)
 		: [step] "r"(step), [out] "r"(out)
-		: "$1", "$3", "$6", "$8", "$9", "$10", "$11", "$12", "$13",
+		: "$1", "$3", "$8", "$9", "$10", "$11", "$12", "$13",
 		  "$14", "$15", "$24", "$25", "hi", "lo", "memory",
 		  "$f0", "$f1", "$f2", "$f3", "$f4", "$f5", "$f6", "$f7",
 		  "$f8", "$f9", "$f10", "$f11", "$f12", "$f13", "$f14", "$f15",

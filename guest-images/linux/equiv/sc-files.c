@@ -15,7 +15,11 @@
 #include <sys/utsname.h>
 
 #define DIR_T "/tmp/equiv-files"
-#define KERNEL_ADDR ((void *)0xffffffff80000000ul)	/* CKSEG0 */
+/* Addresses no user pointer may reach: the native kernel's CKSEG0, the
+ * disco guest kernel's direct map in xsseg, its vmalloc area in CKSSEG. */
+#define KERNEL_ADDR ((void *)0xffffffff80000000ul)
+#define XSSEG_ADDR ((void *)0x4000000000100000ul)
+#define CKSSEG_ADDR ((void *)0xffffffffc0000000ul)
 #define TMPFS_MAGIC 0x01021994
 
 /* Whether call returned -1 with errno e; prints both. */
@@ -194,6 +198,9 @@ static void errors(void)
 		    "write from a kernel address");
 	check_errno(syscall(SYS_read, fd, KERNEL_ADDR, 0x10), EFAULT,
 		    "read to a kernel address");
+	check_errno(syscall(SYS_write, fd, XSSEG_ADDR, 16), EFAULT, "write from xsseg");
+	check_errno(syscall(SYS_read, fd, XSSEG_ADDR, 16), EFAULT, "read to xsseg");
+	check_errno(syscall(SYS_read, fd, CKSSEG_ADDR, 16), EFAULT, "read to CKSSEG");
 	check_errno(syscall(SYS_getcwd, (void *)8, 100), EFAULT, "getcwd to address 8");
 	check_errno(syscall(SYS_open, (void *)16, O_RDONLY), EFAULT, "open path at address 16");
 	check_errno(syscall(SYS_uname, KERNEL_ADDR), EFAULT, "uname to a kernel address");

@@ -268,8 +268,10 @@ static void vforks(void)
 static void groups(void)
 {
 	pid_t a, b, self_sid = getsid(0);
-	int st, bits;
+	int st, bits, p[2];
+	char c;
 
+	pipe(p);
 	a = xfork();
 	if (a == 0) {
 		pid_t me = getpid(), g;
@@ -277,6 +279,7 @@ static void groups(void)
 		bits = 0;
 		if (getpgrp() != getpgid(getppid()))
 			bits |= 1;	/* starts in the parent's group */
+		write(p[1], "k", 1);	/* before the parent's setpgid */
 		if (setpgid(0, 0) != 0 || getpgrp() != me)
 			bits |= 2;
 		if (setsid() != -1 || errno != EPERM)
@@ -297,6 +300,9 @@ static void groups(void)
 			bits |= 8;
 		_exit(bits);
 	}
+	read(p[0], &c, 1);
+	close(p[0]);
+	close(p[1]);
 	setpgid(a, a);
 	check(getpgid(a) == a, "parent sees child's group == child's pid");
 	check(getsid(a) == self_sid, "child stays in the parent's session");
