@@ -13,11 +13,17 @@
 struct pmap {
 	uint32_t npages;        /* guest-physical pages 0..npages-1 */
 	uint32_t *frame;        /* machine frame of each, PA_NONE if none */
+	uint8_t *block_order;   /* of the allocator block each page is in */
 	unsigned int table_order;       /* frame[] is a block of this order */
+	unsigned int order_table_order; /* block_order[] is one of this order */
 };
 
 /*
  * Gives the VM mem_size bytes of zeroed machine memory, preferring node.
+ * The memory comes in the largest blocks the allocator has (up to
+ * PA_MAX_ORDER), each placed at a guest-physical address aligned to its
+ * size, so guest-physical runs are machine-contiguous and the real TLB can
+ * map them with large pages (pmap_block_order).
  * Returns 0, or -1 if machine memory ran out (nothing stays allocated).
  */
 int pmap_create(struct pmap *pm, uint64_t mem_size, unsigned int node);
@@ -31,6 +37,18 @@ static inline uint32_t pmap_lookup(const struct pmap *pm, uint64_t gpa)
 	uint64_t page = gpa >> PAGE_SHIFT;
 
 	return page < pm->npages ? pm->frame[page] : PA_NONE;
+}
+
+/*
+ * The order of the naturally aligned, machine-contiguous block holding
+ * gpa's page (its 2^order pages start at a gpa aligned to that size);
+ * 0 outside the VM's memory.
+ */
+static inline unsigned int pmap_block_order(const struct pmap *pm, uint64_t gpa)
+{
+	uint64_t page = gpa >> PAGE_SHIFT;
+
+	return page < pm->npages ? pm->block_order[page] : 0;
 }
 
 /*

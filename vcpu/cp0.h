@@ -77,6 +77,8 @@ struct cp0 {
 #define CP0_STATUS_RW      0x36fbffffu  /* CP0_Status_rw_bitmask */
 #define CP0_CAUSE_RW       0x08c00300u  /* IP1:0, WP, IV, DC */
 
+#define CP0_REG_STATUS 12
+#define CP0_REG_EPC    14
 #define CP0_REG_LLADDR 17
 
 /* Reset state, as the CPU has it when a bare-metal kernel is entered on malta:

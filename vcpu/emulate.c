@@ -152,6 +152,7 @@ static enum vcpu_action rdhwr(struct vcpu *v, struct trap_frame *f,
  * monitor's own eret back to the guest breaks the real one). */
 static enum vcpu_action eret(struct vcpu *v, struct trap_frame *f)
 {
+	vcpu_shared_eret(v);
 	f->epc = cp0_eret(&v->cp0);
 	v->ll_fresh = false;
 	f->cause &= ~CAUSE_BD;

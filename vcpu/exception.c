@@ -105,12 +105,15 @@ void vcpu_deliver_tlb(struct vcpu *v, struct trap_frame *f, unsigned int code,
 	enter_vector(v, f, code, 0, bd, offset);
 }
 
+bool vcpu_interrupt_pending(const struct vcpu *v)
+{
+	return v->cp0.cause & v->cp0.status & CAUSE_IP_MASK;
+}
+
 bool vcpu_interrupt_deliverable(struct vcpu *v)
 {
-	const struct cp0 *c = &v->cp0;
-	uint32_t pending = (uint32_t)(c->cause & c->status & CAUSE_IP_MASK);
-
-	return pending && (c->status & (CP0_ST_IE | CP0_ST_EXL | CP0_ST_ERL)) == CP0_ST_IE;
+	return vcpu_interrupt_pending(v) &&
+	       (v->cp0.status & (CP0_ST_IE | CP0_ST_EXL | CP0_ST_ERL)) == CP0_ST_IE;
 }
 
 void vcpu_sync_lines(struct vcpu *v)

@@ -86,6 +86,9 @@ enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f)
 	case HCALL_CACHE:
 		cache_sync(v, f);
 		return VCPU_CONTINUE;
+	case HCALL_SHARED_PAGE:
+		f->regs[2] = (uint64_t)(int64_t)vcpu_shared_register(v, f->regs[4]);
+		return VCPU_CONTINUE;
 	case HCALL_YIELD:
 		f->regs[2] = 0;
 		return VCPU_RESCHEDULE;

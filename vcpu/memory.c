@@ -50,10 +50,26 @@ static enum vcpu_action bus_error(struct vcpu *v, struct trap_frame *f, uint64_t
 	return VCPU_CONTINUE;
 }
 
+/* The largest page order (even, as MIPS page sizes are) at which both
+ * halves of the pair around gpa are each one machine-contiguous block. */
+static unsigned int window_order(const struct vcpu *v, uint64_t gpa)
+{
+	const struct pmap *pm = &v->vm->pmap;
+
+	for (unsigned int k = ARCH_TLB_MAX_ORDER; k; k -= 2) {
+		uint64_t half = PAGE_SIZE << k, pair = gpa & ~(2 * half - 1);
+
+		if (pmap_block_order(pm, pair) >= k && pmap_block_order(pm, pair + half) >= k)
+			return k;
+	}
+	return 0;
+}
+
 static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f,
 				    uint64_t va, uint64_t gpa, unsigned int cca)
 {
-	uint64_t pair = gpa & ~PAIR_MASK;
+	unsigned int order;
+	uint64_t half_size, pair;
 	struct tlb_half half[2];
 
 	if (!gpa_is_ram(v, gpa)) {
@@ -61,16 +77,21 @@ static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f,
 			return vcpu_emulate(v, f, EMULATE_DEVICE);
 		return bus_error(v, f, va);
 	}
+	order = window_order(v, gpa);
+	half_size = PAGE_SIZE << order;
+	pair = gpa & ~(2 * half_size - 1);
 	half[0] = ram_half(v, pair, true, cca);
-	half[1] = ram_half(v, pair + PAGE_SIZE, true, cca);
-	arch_tlb_insert(va, half, 0, true);
+	half[1] = ram_half(v, pair + half_size, true, cca);
+	arch_tlb_insert(va, half, 0, true, order);
 	v->stats.window_fills++;
 	return VCPU_CONTINUE;
 }
 
-/* One 4 KiB half of a real pair from the guest's TLB (invalid if the
- * guest has it invalid or outside its RAM: touching it traps again). */
-static struct tlb_half mapped_half(const struct vcpu *v, uint64_t va, bool *global)
+/* One half of a real pair from the guest's TLB, of 4 KiB << order (invalid
+ * if the guest has it invalid or outside its RAM: touching it traps again).
+ * *fits: the half is RAM in one block of at least that order. */
+static struct tlb_half mapped_half(const struct vcpu *v, uint64_t va, unsigned int order,
+				   bool *global, bool *fits)
 {
 	struct tlb_half h = { PA_NONE, false, CCA_CACHED };
 	struct vtlb_map m;
@@ -79,7 +100,32 @@ static struct tlb_half mapped_half(const struct vcpu *v, uint64_t va, bool *glob
 	    !gpa_is_ram(v, m.pa))
 		return h;
 	*global = vtlb_entry_at(&v->tlb, m.index)->g;
-	return ram_half(v, m.pa, m.dirty, m.cca == CCA_UNCACHED ? CCA_UNCACHED : CCA_CACHED);
+	if (pmap_block_order(&v->vm->pmap, m.pa) < order)
+		*fits = false;
+	return ram_half(v, m.pa & ~((PAGE_SIZE << order) - 1), m.dirty,
+			m.cca == CCA_UNCACHED ? CCA_UNCACHED : CCA_CACHED);
+}
+
+/* The real pair for the guest's entry around va: the guest's own page size
+ * when its pages are machine-contiguous (Linux uses 16 KiB pages), else
+ * 4 KiB pages. */
+static void mapped_pair(const struct vcpu *v, uint64_t va, uint64_t guest_page,
+			struct tlb_half half[2], bool *global, unsigned int *order)
+{
+	unsigned int k = 0;
+	bool fits = true;
+
+	while (k < ARCH_TLB_MAX_ORDER && (PAGE_SIZE << (k + 2)) <= guest_page)
+		k += 2;
+	for (;; k = 0, fits = true) {
+		uint64_t pair = va & ~((2 * PAGE_SIZE << k) - 1);
+
+		half[0] = mapped_half(v, pair, k, global, &fits);
+		half[1] = mapped_half(v, pair + (PAGE_SIZE << k), k, global, &fits);
+		if (fits || !k)
+			break;
+	}
+	*order = k;
 }
 
 static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
@@ -88,6 +134,7 @@ static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 	bool bd = f->cause & CAUSE_BD, global = false;
 	struct tlb_half half[2];
 	struct vtlb_map m;
+	unsigned int order;
 
 	switch (vtlb_translate(&v->tlb, va, guest_asid(v), store, &m)) {
 	case VTLB_REFILL:
@@ -107,9 +154,8 @@ static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 			return vcpu_emulate(v, f, EMULATE_DEVICE);
 		return bus_error(v, f, va);
 	}
-	half[0] = mapped_half(v, va & ~PAIR_MASK, &global);
-	half[1] = mapped_half(v, (va & ~PAIR_MASK) + PAGE_SIZE, &global);
-	arch_tlb_insert(va, half, guest_asid(v), global);
+	mapped_pair(v, va, m.page_size, half, &global, &order);
+	arch_tlb_insert(va, half, guest_asid(v), global, order);
 	v->stats.mapped_fills++;
 	return VCPU_CONTINUE;
 }

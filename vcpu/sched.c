@@ -302,6 +302,7 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 	v->last_status = (uint32_t)v->cp0.status;
 	if (v->cp0.status & CP0_ST_CU1)
 		v->fpu_live = true;     /* from now on its FPU state is kept */
+	vcpu_shared_store(v);
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
 	arch_set_asid((uint8_t)(v->cp0.entryhi & 0xff));
 	now = arch_timer_count();

@@ -52,6 +52,7 @@ void vcpu_trap(struct trap_frame *f)
 	enum vcpu_action action = VCPU_CONTINUE;
 
 	v->stats.exc[code]++;
+	vcpu_shared_load(v);
 	if (this_cpu()->guest_lladdr != 1) {
 		v->ll_machine = this_cpu()->guest_lladdr;
 		v->ll_fresh = true;

@@ -25,6 +25,22 @@
 #define HCALL_YIELD         4   /* gives the CPU to another vCPU */
 #define HCALL_REBOOT        5   /* the VM stops, status a0, reported as reboot */
 #define HCALL_CACHE         6   /* a0 = 1 data | 2 insn, a1 = va, a2 = len (0: all) */
+#define HCALL_SHARED_PAGE   7   /* a0 = gpa of this vCPU's struct vcpu_shared */
+
+/* The guest-visible layout of the shared area (shared_page.c,
+ * docs/guest-abi.md); 64-byte aligned. */
+struct vcpu_shared {
+	uint32_t ie;            /* Status.IE (bit 0), both ways */
+	uint32_t pending;       /* an interrupt waits for IE */
+	uint64_t status;        /* monitor to guest, as each trap leaves them: */
+	uint64_t cause;         /*   Status (its IE: see ie), Cause, EPC, */
+	uint64_t epc;           /*   BadVAddr */
+	uint64_t badvaddr;
+	uint64_t eret_status;   /* guest to monitor: with eret_set, the next */
+	uint64_t eret_epc;      /*   eret first writes Status and EPC */
+	uint32_t eret_set;
+	uint32_t reserved;
+};
 
 /* Benchmark marks (docs/benchmarks.md): a guest user program's syscall
  * with this number (not a Linux n64 call: Linux returns ENOSYS, as on the
@@ -65,6 +81,7 @@ struct vcpu {
 	uint64_t ll_machine;
 	bool ll_fresh;
 	uint32_t last_status;   /* Status when the real TLB was last valid */
+	volatile struct vcpu_shared *shared;    /* registered by the guest, or NULL */
 	struct fpu_state fpu;   /* while not on its CPU, if it has used CU1 */
 	bool fpu_live;          /* fpu holds state to restore */
 };
@@ -99,6 +116,8 @@ void vcpu_deliver_address_error(struct vcpu *v, struct trap_frame *f,
 void vcpu_check_interrupts(struct vcpu *v, struct trap_frame *f);
 /* Copies the VM's device lines into vCPU 0's Cause.IP2..6. */
 void vcpu_sync_lines(struct vcpu *v);
+/* Whether an interrupt line is up and not masked by Status.IM. */
+bool vcpu_interrupt_pending(const struct vcpu *v);
 /* Whether the vCPU has an interrupt it would take now. */
 bool vcpu_interrupt_deliverable(struct vcpu *v);
 
@@ -126,6 +145,14 @@ enum emulate_why {
 	EMULATE_DEVICE,         /* an access to an emulated device register */
 };
 enum vcpu_action vcpu_emulate(struct vcpu *v, struct trap_frame *f, enum emulate_why why);
+
+/* The shared area (shared_page.c): register it (0, or -1 for a bad
+ * address); take its IE into Status at a trap; write the registers back
+ * before the guest runs; at eret, apply the Status and EPC it left. */
+int vcpu_shared_register(struct vcpu *v, uint64_t gpa);
+void vcpu_shared_load(struct vcpu *v);
+void vcpu_shared_store(struct vcpu *v);
+void vcpu_shared_eret(struct vcpu *v);
 
 /* Hypercall v0 (hypercall.c). */
 enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f);

@@ -30,20 +30,25 @@ _Static_assert(sizeof(((struct fpu_state *)0)->fpr) == 256, "fpu.S offsets");
 void arch_fpu_save(struct fpu_state *s);
 void arch_fpu_restore(const struct fpu_state *s);
 
-/* One half of a real TLB entry: a machine frame (RAM offset >> 12) or
- * UINT32_MAX for an invalid half. */
+/* One half of a real TLB entry: a machine frame (RAM offset >> 12; the
+ * first of the half's pages) or UINT32_MAX for an invalid half. */
 struct tlb_half {
 	uint32_t frame;
 	bool dirty;
 	unsigned int cca;       /* cache attribute: 2 uncached, 3 cached */
 };
 
-/* Enters va's 4 KiB page pair into the real TLB under asid (or global),
- * replacing an entry for the same pair. */
-void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], uint8_t asid,
-		     bool global);
+/* The largest page order arch_tlb_insert takes: pages of 4 KiB << order,
+ * order even (the MIPS page sizes 4K, 16K, 64K, ... 16M). */
+#define ARCH_TLB_MAX_ORDER 12
 
-/* Drops every real entry for a page pair that overlaps [start, end). */
+/* Enters the pair of pages of 4 KiB << order around va into the real TLB
+ * under asid (or global), replacing the entries it overlaps. Each valid
+ * half's frames must be machine-contiguous and aligned to its size. */
+void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], uint8_t asid,
+		     bool global, unsigned int order);
+
+/* Drops every real entry whose pages overlap [start, end). */
 void arch_tlb_flush_range(uint64_t start, uint64_t end);
 
 /* Drops every real entry (on a switch to another vCPU). */

@@ -1,0 +1,65 @@
+/*
+ * The area a paravirtual guest shares with the monitor (HCALL_SHARED_PAGE,
+ * docs/guest-abi.md), Disco's answer to privileged registers on hot paths:
+ *  - Status.IE lives in it, so the guest masks and unmasks interrupts with
+ *    plain stores instead of trapping di/ei. The monitor takes the flag
+ *    into the vCPU's Status on every trap and puts it back, with `pending`
+ *    (an interrupt waits for IE), before the guest runs again.
+ *  - Status, Cause, EPC and BadVAddr are written there before the guest
+ *    runs, so its exception entry reads them with loads: the guest changes
+ *    them only by trapping (or through `ie`), so they are always current.
+ *  - The guest may leave the Status and EPC for its next eret there
+ *    (eret_set): its return from an exception is one trap, not four.
+ */
+#include "arch/addrspace.h"
+#include "arch/board.h"
+#include "arch/timer.h"
+#include "vcpu/vcpu.h"
+
+_Static_assert(sizeof(struct vcpu_shared) == 64, "the guest ABI's layout");
+
+int vcpu_shared_register(struct vcpu *v, uint64_t gpa)
+{
+	uint32_t frame = pmap_lookup(&v->vm->pmap, gpa);
+
+	if ((gpa & (sizeof(struct vcpu_shared) - 1)) || frame == PA_NONE)
+		return -1;      /* aligned to its size: inside one page */
+	v->shared = phys_to_virt(arch_ram_base() + ((uint64_t)frame << PAGE_SHIFT) +
+				 (gpa & (PAGE_SIZE - 1)));
+	vcpu_shared_store(v);
+	return 0;
+}
+
+void vcpu_shared_load(struct vcpu *v)
+{
+	if (!v->shared)
+		return;
+	if (v->shared->ie & 1)
+		v->cp0.status |= CP0_ST_IE;
+	else
+		v->cp0.status &= ~(uint64_t)CP0_ST_IE;
+}
+
+void vcpu_shared_store(struct vcpu *v)
+{
+	if (!v->shared)
+		return;
+	v->shared->ie = (v->cp0.status & CP0_ST_IE) ? 1 : 0;
+	v->shared->pending = vcpu_interrupt_pending(v);
+	v->shared->status = v->cp0.status;
+	v->shared->cause = v->cp0.cause;
+	v->shared->epc = v->cp0.epc;
+	v->shared->badvaddr = v->cp0.badvaddr;
+}
+
+void vcpu_shared_eret(struct vcpu *v)
+{
+	uint32_t now;
+
+	if (!v->shared || !v->shared->eret_set)
+		return;
+	now = arch_timer_count();
+	cp0_write(&v->cp0, CP0_REG_STATUS, 0, true, now, v->shared->eret_status);
+	cp0_write(&v->cp0, CP0_REG_EPC, 0, true, now, v->shared->eret_epc);
+	v->shared->eret_set = 0;
+}
