@@ -128,7 +128,8 @@ $(MKDTS): tools/mkdts.c $(HOST_MODULES) $(wildcard monitor/*.h devices/*.h)
 	$(Q)$(HOSTCC) -O1 -g -std=gnu11 -Wall -Wextra -Werror -I. -Iarch/mips64/include \
 		-o $@ $< monitor/vm_config.c monitor/parse.c monitor/format.c
 
-test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux
+test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux \
+		$(BUILD)/linux/native/vmlinux $(EQUIV_CPIO)
 	tests/run.sh
 
 # ---- measurement ----

@@ -75,6 +75,15 @@ void pmap_destroy(struct pmap *pm)
 	pm->block_order = 0;
 }
 
+void *pmap_pointer(const struct pmap *pm, uint64_t gpa)
+{
+	uint32_t frame = pmap_lookup(pm, gpa);
+
+	if (frame == PA_NONE)
+		return 0;
+	return (char *)frame_ptr(frame) + (gpa & (PAGE_SIZE - 1));
+}
+
 /* Copies between guest-physical memory and buf, page by page: into the
  * guest when to_guest (zeros when buf is NULL), else out of it. */
 static int copy(const struct pmap *pm, uint64_t gpa, void *buf, uint64_t len,

@@ -51,6 +51,10 @@ static inline unsigned int pmap_block_order(const struct pmap *pm, uint64_t gpa)
 	return page < pm->npages ? pm->block_order[page] : 0;
 }
 
+/* A monitor pointer to guest-physical gpa (its page's machine frame), or
+ * NULL outside the VM's memory. */
+void *pmap_pointer(const struct pmap *pm, uint64_t gpa);
+
 /*
  * Copies len bytes into guest-physical memory at gpa (and zero-fills when
  * src is NULL). Returns 0, or -1 if any byte falls outside the VM.

@@ -310,6 +310,36 @@ linux_vms() {       # CONF NAME:RUN[:CPUS]...: a config of 64 MiB Linux VMs
 			"$name" "$run" "${cpus:+cpus = $cpus}" >> "$conf"
 	done
 }
+# Popek and Goldberg at the system-call level: the equivalence programs
+# (guest-images/linux/equiv, an initrd over the built-in initramfs) on the
+# native kernel on the bare board, then in a VM: their lines must match.
+linux_equivalence_test() {
+	local name=linux-equivalence oracle=$LOGS/linux-equiv.native.txt log=$LOGS/linux-equiv.log
+	local lines='^(sc-[a-z]+|equiv): ' dir=$LOGS/linux-equiv
+	selected "$name" || return 0
+	timeout -s KILL 300 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -m 128M \
+		-kernel build/linux/native/vmlinux -initrd build/linux/equiv.cpio \
+		-append "console=ttyS0 disco.run=equiv" < /dev/null 2>&1 | tr -d '\r' > "$LOGS/linux-equiv.native.log"
+	grep -E "$lines" "$LOGS/linux-equiv.native.log" > "$oracle"
+	if ! grep -q '^equiv: 0 programs failed$' "$oracle" || ! grep -q '^equiv: done$' "$oracle"; then
+		fail "$name" "the native run failed, see $LOGS/linux-equiv.native.log"
+		return
+	fi
+	mkdir -p "$dir"
+	cp build/linux/equiv.cpio "$dir/"
+	printf '[vm equiv]\nkernel = vmlinux\ninitrd = equiv.cpio\nmemory = 128M\ncmdline = console=ttyS0 disco.run=equiv\n' > "$dir/vms.conf"
+	tools/mkbundle.sh "$dir/vms.conf" "$dir/bundle.cpio" build/linux/guest "$dir"
+	timeout -s KILL 600 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -smp 1 -m 256M \
+		-kernel "$ELF" -initrd "$dir/bundle.cpio" < /dev/null 2>&1 | tr -d '\r' > "$log"
+	sed -n 's/^\[equiv\] //p' "$log" | grep -E "$lines" > "$LOGS/linux-equiv.vm.txt"
+	if ! diff -u "$oracle" "$LOGS/linux-equiv.vm.txt" > "$LOGS/linux-equiv.diff"; then
+		fail "$name" "the VM differs from the native kernel: $(grep -c '^[-+][^-+]' "$LOGS/linux-equiv.diff") lines, see $LOGS/linux-equiv.diff"
+	elif ! grep -q 'vm equiv: powered off (exit status 0)' "$log"; then
+		fail "$name" "the VM did not power off cleanly, see $log"
+	else
+		pass "$name ($(wc -l < "$oracle") lines identical, $(awk '$3 == "checks," { n += $2 } END { print n }' "$oracle") checks)"
+	fi
+}
 # The keyboard reaches the focused VM's shell through its emulated UART:
 # waits for the prompt, types a command, lists the VMs (Ctrl-] l), powers
 # the guest off from its shell.
@@ -381,6 +411,7 @@ if [ -f build/linux/guest/vmlinux ]; then
 		"\\[calm\\] tmpfs-test: 4 files, 4000 lines verified" \
 		"vm calm: powered off \\(exit status 0\\)" "all VMs have ended"
 	linux_console_test
+	linux_equivalence_test
 else
 	fail linux-guests "build/linux/guest/vmlinux is missing (make linux)"
 fi

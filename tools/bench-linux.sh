@@ -14,12 +14,19 @@
 # monitor is the monitor. Per-phase trap counts come from the monitor's
 # own marks (the same bench_mark calls, vcpu.h: VCPU_MARK_SYSCALL).
 # Writes the tables to stdout and build/bench-linux.txt.
+#
+# To compare monitor or guest versions (docs/benchmarks.md): DISCO_ELF and
+# GUEST_VMLINUX pick the virtualized run's monitor and guest kernel;
+# NATIVE=FILE reuses a native run's counts (each run saves its own as
+# build/bench-linux-native.txt); OUT names the result file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 QEMU=${QEMU:-qemu-system-mips64el}
 PLUGIN=$PWD/build/insncount.so
 OUT=${OUT:-build/bench-linux.txt}
+DISCO_ELF=${DISCO_ELF:-build/disco.elf}
+GUEST_VMLINUX=${GUEST_VMLINUX:-build/linux/guest/vmlinux}
 MEM=192M
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -31,24 +38,31 @@ plugin="$PLUGIN,mark=$init_mark,mark=$bench_mark"
 qemu=("$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -icount shift=0,sleep=off -smp 1)
 cmdline="console=ttyS0 disco.run=linux-bench"
 
-echo "bench-linux: native run (takes a few minutes)" >&2
-timeout -s KILL 1800 "${qemu[@]}" -m "$MEM" -kernel build/linux/native/vmlinux \
-	-initrd build/linux/bench.cpio -append "$cmdline" -plugin "$plugin,out=$tmp/native.txt" \
-	< /dev/null > "$tmp/native.log" 2>&1 || true
-grep -q "init: linux-bench exited with status 0" "$tmp/native.log" ||
-	{ echo "bench-linux: the native run failed:" >&2; tail -n 30 "$tmp/native.log" >&2; exit 1; }
+if [ -n "${NATIVE:-}" ]; then
+	cp "$NATIVE" "$tmp/native.txt"
+else
+	echo "bench-linux: native run (takes a few minutes)" >&2
+	timeout -s KILL 1800 "${qemu[@]}" -m "$MEM" -kernel build/linux/native/vmlinux \
+		-initrd build/linux/bench.cpio -append "$cmdline" -plugin "$plugin,out=$tmp/native.txt" \
+		< /dev/null > "$tmp/native.log" 2>&1 || true
+	grep -q "init: linux-bench exited with status 0" "$tmp/native.log" ||
+		{ echo "bench-linux: the native run failed:" >&2; tail -n 30 "$tmp/native.log" >&2; exit 1; }
+	cp "$tmp/native.txt" build/bench-linux-native.txt
+fi
 
 echo "bench-linux: virtualized run (takes longer)" >&2
 cp build/linux/bench.cpio "$tmp/bench.cpio"
 printf '[vm bench]\nkernel = vmlinux\ninitrd = bench.cpio\nmemory = %s\ncmdline = %s\n' \
 	"$MEM" "$cmdline" > "$tmp/vms.conf"
-tools/mkbundle.sh "$tmp/vms.conf" "$tmp/bundle.cpio" build/linux/guest "$tmp"
-timeout -s KILL 3600 "${qemu[@]}" -m 512M -kernel build/disco.elf -initrd "$tmp/bundle.cpio" \
+cp "$GUEST_VMLINUX" "$tmp/vmlinux"
+tools/mkbundle.sh "$tmp/vms.conf" "$tmp/bundle.cpio" "$tmp"
+timeout -s KILL 3600 "${qemu[@]}" -m 512M -kernel "$DISCO_ELF" -initrd "$tmp/bundle.cpio" \
 	-plugin "$plugin,out=$tmp/virt.txt" < /dev/null > "$tmp/virt.log" 2>&1 || true
 grep -q "vm bench: powered off (exit status 0)" "$tmp/virt.log" &&
 	grep -q "init: linux-bench exited with status 0" "$tmp/virt.log" ||
 	{ echo "bench-linux: the virtualized run failed:" >&2; tail -n 30 "$tmp/virt.log" >&2; exit 1; }
-cp "$tmp/virt.log" build/bench-linux-virt.log
+virt_log=${OUT%.txt}-virt.log
+cp "$tmp/virt.log" "$virt_log"
 
 # snapshots FILE ADDR: "all monitor kernel user" at each snapshot of mark ADDR
 snapshots() {
@@ -83,7 +97,7 @@ traps() {
 				d = c[to, k] - (from < 0 ? 0 : c[from, k])
 				if (d > 0) printf "%d %s\n", d, k
 			}
-		}' build/bench-linux-virt.log | sort -rn | head -n 6 | awk '{ printf "%s%s=%d", (NR > 1 ? " " : ""), $2, $1 }'
+		}' "$virt_log" | sort -rn | head -n 6 | awk '{ printf "%s%s=%d", (NR > 1 ? " " : ""), $2, $1 }'
 }
 total_traps() {
 	awk -v from="$1" -v to="$2" '
@@ -92,7 +106,7 @@ total_traps() {
 			for (j = 9; j <= NF; j++) { split($j, kv, "="); s += kv[2] }
 			t[$5] = s
 		}
-		END { print t[to] - (from < 0 ? 0 : t[from]) }' build/bench-linux-virt.log
+		END { print t[to] - (from < 0 ? 0 : t[from]) }' "$virt_log"
 }
 
 row() {         # NAME NATIVE(all mon kern user) VIRT(all mon kern user) FROM TO
@@ -107,7 +121,7 @@ delta() {       # A B: B - A, field by field
 
 names=("(b) 1000 fork+exec+wait" "(c) 100000 getppid" "(d) touch 64 MiB" "(e) CPU loop")
 {
-	echo "# make bench-linux ($(date -u +%Y-%m-%d), QEMU $($QEMU --version | head -n 1 | awk '{print $4}'), -icount shift=0,sleep=off, 1 CPU, $MEM for Linux)"
+	echo "# make bench-linux ($(date -u +%Y-%m-%d), QEMU $($QEMU --version | head -n 1 | awk '{print $4}'), -icount shift=0,sleep=off, 1 CPU, $MEM for Linux; monitor $DISCO_ELF, guest $GUEST_VMLINUX)"
 	echo
 	echo "| workload | native | native kernel / user | virtualized | monitor / guest kernel / guest user | ratio | monitor traps | largest trap kinds |"
 	echo "|---|---|---|---|---|---|---|---|"

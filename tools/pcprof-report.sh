@@ -23,7 +23,7 @@ awk -v top="$top" '
 		sum[name[lo]] += insns
 	}
 	END {
-		for (f in sum) printf "%14d %5.1f%% %s\n", sum[f], 100 * sum[f] / total, f | "sort -rn | head -n " top
+		for (f in sum) printf "%14.0f %5.1f%% %s\n", sum[f], 100 * sum[f] / total, f | "sort -rn | head -n " top
 		close("sort -rn | head -n " top)
-		printf "%14d total\n", total
+		printf "%14.0f total\n", total
 	}' - "$profile"

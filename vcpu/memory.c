@@ -253,11 +253,10 @@ int vcpu_read_virtual(struct vcpu *v, uint64_t va, void *buf, uint64_t len)
 
 int64_t vcpu_fetch(struct vcpu *v, uint64_t va)
 {
-	uint32_t word;
+	int64_t gpa = (va & 3) ? -1 : virtual_to_gpa(v, va);
+	const uint32_t *word = gpa < 0 ? 0 : pmap_pointer(&v->vm->pmap, (uint64_t)gpa);
 
-	if ((va & 3) || vcpu_read_virtual(v, va, &word, sizeof(word)))
-		return -1;
-	return word;
+	return word ? (int64_t)*word : -1;
 }
 
 uint64_t vcpu_guest_lladdr(struct vcpu *v)
