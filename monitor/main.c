@@ -153,6 +153,7 @@ void monitor_start(const struct boot_info *bi)
 	print_banner(bi, hz);
 	con_printf("disco: all %u CPUs online\n", ncpus);
 	test = cmdline_get(&monitor_cmdline, "test");
+	vcpu_trap_sites_on = cmdline_get(&monitor_cmdline, "trapsites") != 0;
 	if (bi->initrd_size &&
 	    vm_load_bundle(phys_to_virt(arch_ram_base() + bi->initrd_start),
 			   bi->initrd_size) &&

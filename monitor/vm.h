@@ -19,7 +19,7 @@ enum vm_state { VM_REJECTED, VM_LOADED, VM_RUNNING, VM_STOPPING, VM_ENDED };
 
 struct vcpu;
 
-#define VM_CONSOLE_LINE 160
+#define VM_CONSOLE_LINE 1024     /* longer lines are printed in pieces */
 
 struct vm {
 	struct vm_config cfg;

@@ -77,6 +77,9 @@ struct cp0 {
 #define CP0_STATUS_RW      0x36fbffffu  /* CP0_Status_rw_bitmask */
 #define CP0_CAUSE_RW       0x08c00300u  /* IP1:0, WP, IV, DC */
 
+#define CP0_REG_ENTRYLO0 2
+#define CP0_REG_ENTRYLO1 3
+#define CP0_REG_ENTRYHI 10
 #define CP0_REG_STATUS 12
 #define CP0_REG_EPC    14
 #define CP0_REG_LLADDR 17

@@ -77,7 +77,7 @@ static void mtc0(struct vcpu *v, struct trap_frame *f, const struct insn *in, bo
  * entries that tlbp/tlbr/tlbw* drop: vtlb.h); they refill from the virtual
  * TLB on the next access.
  */
-static void tlb_op(struct vcpu *v, enum insn_kind kind)
+void vcpu_tlb_op(struct vcpu *v, enum insn_kind kind)
 {
 	struct vtlb *t = &v->tlb;
 	unsigned int shadows = t->nr_shadow, index;
@@ -211,7 +211,7 @@ static enum vcpu_action privileged(struct vcpu *v, struct trap_frame *f,
 	case INSN_TLBWI:
 	case INSN_TLBWR:
 	case INSN_TLBP:
-		tlb_op(v, in->kind);
+		vcpu_tlb_op(v, in->kind);
 		break;
 	case INSN_ERET: return eret(v, f);
 	case INSN_DI:
@@ -265,6 +265,8 @@ enum vcpu_action vcpu_emulate(struct vcpu *v, struct trap_frame *f, enum emulate
 		goto unreadable;
 	insn_decode((uint32_t)word, &in);
 	v->stats.emulated[in.kind]++;
+	if (vcpu_trap_sites_on)
+		vcpu_trap_site(v, s.pc, in.kind);
 	switch (why) {
 	case EMULATE_DEVICE:
 		if (in.kind == INSN_LOAD || in.kind == INSN_STORE)

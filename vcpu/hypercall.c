@@ -68,6 +68,50 @@ static void cache_sync(struct vcpu *v, struct trap_frame *f)
 	}
 }
 
+#define INDEX_PROBE_MISS 0x80000000u
+
+/*
+ * The TLB sequences of a kernel's page-fault and flush paths, each one call
+ * instead of 7 to 10 traps. Their effect on CP0 is what the instructions
+ * would leave: HCALL_TLB_UPDATE is mtc0 EntryHi/EntryLo0/EntryLo1, tlbp,
+ * then tlbwi at the probed index, or tlbwr; v0 = the index written.
+ * HCALL_TLB_DROP is mtc0 EntryHi, tlbp, EntryLo0/1 = 0 and, on a hit, tlbwi
+ * of the unmatchable EntryHi a1 + (index << a2); then EntryHi is put back;
+ * v0 = the index, or -1.
+ */
+static void tlb_update(struct vcpu *v, struct trap_frame *f)
+{
+	struct cp0 *c = &v->cp0;
+	uint32_t now = arch_timer_count();
+
+	cp0_write(c, CP0_REG_ENTRYHI, 0, true, now, f->regs[4]);
+	cp0_write(c, CP0_REG_ENTRYLO0, 0, true, now, f->regs[5]);
+	cp0_write(c, CP0_REG_ENTRYLO1, 0, true, now, f->regs[6]);
+	vcpu_tlb_op(v, INSN_TLBP);
+	vcpu_tlb_op(v, (c->index & INDEX_PROBE_MISS) ? INSN_TLBWR : INSN_TLBWI);
+	f->regs[2] = c->index;
+}
+
+static void tlb_drop(struct vcpu *v, struct trap_frame *f)
+{
+	struct cp0 *c = &v->cp0;
+	uint32_t now = arch_timer_count();
+	uint64_t old_entryhi = c->entryhi;
+
+	cp0_write(c, CP0_REG_ENTRYHI, 0, true, now, f->regs[4]);
+	vcpu_tlb_op(v, INSN_TLBP);
+	cp0_write(c, CP0_REG_ENTRYLO0, 0, true, now, 0);
+	cp0_write(c, CP0_REG_ENTRYLO1, 0, true, now, 0);
+	f->regs[2] = (uint64_t)-1;
+	if (!(c->index & INDEX_PROBE_MISS)) {
+		cp0_write(c, CP0_REG_ENTRYHI, 0, true, now,
+			  f->regs[5] + (c->index << (f->regs[6] & 63)));
+		vcpu_tlb_op(v, INSN_TLBWI);
+		f->regs[2] = c->index;
+	}
+	cp0_write(c, CP0_REG_ENTRYHI, 0, true, now, old_entryhi);
+}
+
 enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f)
 {
 	v->stats.hypercalls++;
@@ -88,6 +132,12 @@ enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f)
 		return VCPU_CONTINUE;
 	case HCALL_SHARED_PAGE:
 		f->regs[2] = (uint64_t)(int64_t)vcpu_shared_register(v, f->regs[4]);
+		return VCPU_CONTINUE;
+	case HCALL_TLB_UPDATE:
+		tlb_update(v, f);
+		return VCPU_CONTINUE;
+	case HCALL_TLB_DROP:
+		tlb_drop(v, f);
 		return VCPU_CONTINUE;
 	case HCALL_YIELD:
 		f->regs[2] = 0;

@@ -154,6 +154,8 @@ static void report(struct vm *vm)
 			fmt_snprintf(label, sizeof(label), "%s mark %u (vcpu %u)", vm->cfg.name, i, id);
 			vcpu_print_stats(label, &v->marks[i]);
 		}
+		if (vcpu_trap_sites_on)
+			vcpu_print_trap_sites(vm->cfg.name, v, vcpu_insn_names);
 	}
 }
 

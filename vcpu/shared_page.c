@@ -10,13 +10,18 @@
  *    them only by trapping (or through `ie`), so they are always current.
  *  - The guest may leave the Status and EPC for its next eret there
  *    (eret_set): its return from an exception is one trap, not four.
+ *  - The guest may leave a new Status there (status_set), which the next
+ *    trap applies before anything else: the move to kernel mode after an
+ *    exception (clearing EXL) costs no trap. Until then the monitor acts on
+ *    the old Status, which only delays an interrupt the guest then takes
+ *    (it traps when `pending` is set after unmasking).
  */
 #include "arch/addrspace.h"
 #include "arch/board.h"
 #include "arch/timer.h"
 #include "vcpu/vcpu.h"
 
-_Static_assert(sizeof(struct vcpu_shared) == 64, "the guest ABI's layout");
+_Static_assert(sizeof(struct vcpu_shared) == 128, "the guest ABI's layout");
 
 int vcpu_shared_register(struct vcpu *v, uint64_t gpa)
 {
@@ -34,6 +39,11 @@ void vcpu_shared_load(struct vcpu *v)
 {
 	if (!v->shared)
 		return;
+	if (v->shared->status_set) {
+		cp0_write(&v->cp0, CP0_REG_STATUS, 0, true, arch_timer_count(),
+			  v->shared->status_next);
+		v->shared->status_set = 0;
+	}
 	if (v->shared->ie & 1)
 		v->cp0.status |= CP0_ST_IE;
 	else

@@ -100,7 +100,7 @@ static const char *const exc_short[32] = {
 	[EXC_WATCH] = "watch", [EXC_MCHECK] = "mcheck",
 };
 
-static const char *const insn_short[INSN_KIND_COUNT] = {
+const char *const vcpu_insn_names[INSN_KIND_COUNT] = {
 	[INSN_MFC0] = "mfc0", [INSN_DMFC0] = "dmfc0", [INSN_MTC0] = "mtc0",
 	[INSN_DMTC0] = "dmtc0", [INSN_TLBR] = "tlbr", [INSN_TLBWI] = "tlbwi",
 	[INSN_TLBWR] = "tlbwr", [INSN_TLBP] = "tlbp", [INSN_ERET] = "eret",
@@ -127,7 +127,7 @@ static void print_counts(const char *vm_name, const char *what, const uint64_t *
 void vcpu_print_stats(const char *vm_name, const struct vcpu_stats *s)
 {
 	print_counts(vm_name, "traps", s->exc, 32, exc_short);
-	print_counts(vm_name, "emulated", s->emulated, INSN_KIND_COUNT, insn_short);
+	print_counts(vm_name, "emulated", s->emulated, INSN_KIND_COUNT, vcpu_insn_names);
 	print_counts(vm_name, "reflected", s->reflected, 32, exc_short);
 	con_printf("disco: vm %s: hypercalls=%lu window-fills=%lu mapped-fills=%lu mmio=%lu\n",
 		   vm_name, (unsigned long)s->hypercalls, (unsigned long)s->window_fills,

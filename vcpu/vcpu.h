@@ -26,9 +26,11 @@
 #define HCALL_REBOOT        5   /* the VM stops, status a0, reported as reboot */
 #define HCALL_CACHE         6   /* a0 = 1 data | 2 insn, a1 = va, a2 = len (0: all) */
 #define HCALL_SHARED_PAGE   7   /* a0 = gpa of this vCPU's struct vcpu_shared */
+#define HCALL_TLB_UPDATE    8   /* a0..a2 = EntryHi, EntryLo0/1: tlbp, then tlbwi or tlbwr */
+#define HCALL_TLB_DROP      9   /* a0 = EntryHi: tlbp; a hit becomes a1 + (index << a2) */
 
 /* The guest-visible layout of the shared area (shared_page.c,
- * docs/guest-abi.md); 64-byte aligned. */
+ * docs/guest-abi.md); 128-byte aligned. */
 struct vcpu_shared {
 	uint32_t ie;            /* Status.IE (bit 0), both ways */
 	uint32_t pending;       /* an interrupt waits for IE */
@@ -40,14 +42,28 @@ struct vcpu_shared {
 	uint64_t eret_epc;      /*   eret first writes Status and EPC */
 	uint32_t eret_set;
 	uint32_t reserved;
+	uint64_t status_next;   /* guest to monitor: with status_set, the next */
+	uint32_t status_set;    /*   trap first writes Status (IE: see ie) */
+	uint32_t reserved2[13];
 };
 
-/* Benchmark marks (docs/benchmarks.md): a guest user program's syscall
+/* Benchmark marks (docs/guest-abi.md): a guest user program's syscall
  * with this number (not a Linux n64 call: Linux returns ENOSYS, as on the
  * bare machine) snapshots its VM's trap counts; they are printed at VM end.
  * The call is reflected to the guest like any other. */
 #define VCPU_MARK_SYSCALL 5999
 #define VCPU_MAX_MARKS    16
+
+/* Where emulated instructions come from (trap_sites.c). */
+#define VCPU_TRAP_SITES 512
+struct vcpu_trap_sites {
+	struct {
+		uint64_t pc, count;
+		enum insn_kind kind;
+	} site[VCPU_TRAP_SITES];
+	uint64_t other;         /* sites that found the table full */
+};
+extern bool vcpu_trap_sites_on;         /* the `trapsites` command-line key */
 
 enum vcpu_state {
 	VCPU_RUNNABLE,
@@ -75,6 +91,7 @@ struct vcpu {
 	struct vcpu_stats stats;
 	struct vcpu_stats marks[VCPU_MAX_MARKS];        /* the VM's, at each mark */
 	unsigned int nmarks;
+	struct vcpu_trap_sites sites;   /* with `trapsites` */
 	/* The guest's ll runs natively: the real LLAddr names its machine
 	 * address until the monitor's next eret sets it to 1; a trap that
 	 * finds it not 1 means a new ll (see vcpu_guest_lladdr). */
@@ -98,8 +115,16 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned int id);
 /* A trap from guest mode, with the guest's registers in f. */
 void vcpu_trap(struct trap_frame *f);
 
+/* Short names of the instruction kinds, for reports. */
+extern const char *const vcpu_insn_names[INSN_KIND_COUNT];
+
 /* Prints a VM's summed statistics (the exit report). */
 void vcpu_print_stats(const char *vm_name, const struct vcpu_stats *s);
+
+/* Counts an emulated instruction at pc; prints a vCPU's busiest sites. */
+void vcpu_trap_site(struct vcpu *v, uint64_t pc, enum insn_kind kind);
+void vcpu_print_trap_sites(const char *vm_name, const struct vcpu *v,
+			   const char *const *kind_names);
 
 /* --- between the vCPU's parts --- */
 
@@ -153,6 +178,10 @@ int vcpu_shared_register(struct vcpu *v, uint64_t gpa);
 void vcpu_shared_load(struct vcpu *v);
 void vcpu_shared_store(struct vcpu *v);
 void vcpu_shared_eret(struct vcpu *v);
+
+/* tlbp, tlbr, tlbwi or tlbwr on the vCPU's TLB, dropping the real TLB
+ * entries of what it replaces (emulate.c). */
+void vcpu_tlb_op(struct vcpu *v, enum insn_kind kind);
 
 /* Hypercall v0 (hypercall.c). */
 enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f);
