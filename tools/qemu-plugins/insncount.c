@@ -17,6 +17,9 @@
  *   mark=0xADDR      optional, up to 8 times; hex virtual address
  *   mode=insn|inline|tb  optional, default insn (see README.md)
  *   maxmarks=N       optional, default 4096; snapshots kept in memory
+ *   stopafter=N      optional: end QEMU (exit(0), which writes the file)
+ *                    at the Nth hit of the last mark= given, for guests
+ *                    whose power-off cannot be relied on
  *
  * Counting semantics (mode=insn): an instruction is counted when it
  * starts executing (the per-instruction callback runs just before the
@@ -149,6 +152,8 @@ static enum region region_of(uint64_t va)
  * of region @r are subtracted from that vCPU's live count (used in
  * mode=tb, where the whole TB was already added at TB entry).
  */
+static uint64_t stop_after;     /* 0: never */
+
 static void take_snapshot(unsigned int m, unsigned int vcpu,
                           enum region r, uint64_t adjust)
 {
@@ -169,6 +174,10 @@ static void take_snapshot(unsigned int m, unsigned int vcpu,
         memcpy(&dst[s * NR_REGIONS], counts[s].n, sizeof(counts[s].n));
     }
     dst[slot * NR_REGIONS + r] -= adjust;
+    if (stop_after && m + 1 == nmarks &&
+        __atomic_load_n(&marks[m].hits, __ATOMIC_RELAXED) == stop_after) {
+        exit(0);        /* the atexit callback writes the results */
+    }
 }
 
 /* ---- mode=insn callbacks ---- */
@@ -514,9 +523,14 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
                 fprintf(stderr, PLUGIN_NAME ": bad maxmarks '%s'\n", val);
                 return -1;
             }
+        } else if (klen == 9 && strncmp(opt, "stopafter", 9) == 0) {
+            if (parse_u64(val, 0, &stop_after) != 0) {
+                fprintf(stderr, PLUGIN_NAME ": bad stopafter '%s'\n", val);
+                return -1;
+            }
         } else {
             fprintf(stderr, PLUGIN_NAME ": unknown argument '%s' "
-                    "(known: out=, mark=, mode=, maxmarks=)\n", opt);
+                    "(known: out=, mark=, mode=, maxmarks=, stopafter=)\n", opt);
             return -1;
         }
     }
