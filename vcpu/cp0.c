@@ -306,7 +306,6 @@ uint64_t cp0_eret(struct cp0 *c)
 		c->status &= ~(uint64_t)CP0_ST_EXL;
 	}
 	c->lladdr = 1;          /* helper_eret: no sc can match address 1 */
-	c->llbit = false;
 	return pc;
 }
 

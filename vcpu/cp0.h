@@ -47,7 +47,6 @@ struct cp0 {
 	uint32_t count_bias;    /* virtual Count = real Count - count_bias */
 	uint32_t count_stopped; /* the Count value while Cause.DC = 1 */
 	uint32_t timer_seen;    /* virtual Count at the last cp0_timer_update */
-	bool llbit;             /* the ll/sc link: set by ll/lld, cleared by eret */
 	uint32_t random_seed, random_prev;   /* Random's generator (as QEMU's) */
 };
 

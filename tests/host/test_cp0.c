@@ -607,13 +607,11 @@ static void test_eret(void **state)
 	c.status = CP0_ST_EXL | CP0_ST_ERL | CP0_ST_IE;
 	c.epc = 0x1000;
 	c.errorepc = 0x2000;
-	c.llbit = true;
 	c.lladdr = 0x8000;
 	assert_int_equal(cp0_eret(&c), 0x2000);
 	assert_int_equal(c.status, CP0_ST_EXL | CP0_ST_IE);
 	assert_int_equal(cp0_eret(&c), 0x1000);
 	assert_int_equal(c.status, CP0_ST_IE);
-	assert_false(c.llbit);
 	assert_int_equal(mfc0(17, 0), 1);               /* LLAddr = 1 */
 }
 
