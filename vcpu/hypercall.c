@@ -3,6 +3,7 @@
  * 0x42000028 with the call number in v0 and arguments in a0..; the result
  * comes back in v0 (-1 for an unknown call). PC is already past it.
  */
+#include "arch/addrspace.h"
 #include "arch/board.h"
 #include "arch/cache.h"
 #include "arch/guest.h"
@@ -58,17 +59,14 @@ static void cache_sync(struct vcpu *v, struct trap_frame *f)
 	while (len) {
 		uint64_t in_page = PAGE_SIZE - ((uint64_t)gpa & (PAGE_SIZE - 1));
 		uint64_t n = len < in_page ? len : in_page;
-		uint32_t frame = pmap_lookup(&v->vm->pmap, (uint64_t)gpa);
+		const void *p = pmap_pointer(&v->vm->pmap, (uint64_t)gpa);
 
-		if (frame != PA_NONE)           /* not the VM's memory: nothing cached */
-			arch_cache_sync_range(((uint64_t)frame << PAGE_SHIFT) |
-					      ((uint64_t)gpa & (PAGE_SIZE - 1)), n, what);
+		if (p)                  /* not the VM's memory: nothing cached */
+			arch_cache_sync_range(virt_to_phys(p), n, what);
 		gpa += (int64_t)n;
 		len -= n;
 	}
 }
-
-#define INDEX_PROBE_MISS 0x80000000u
 
 /*
  * The TLB sequences of a kernel's page-fault and flush paths, each one call
@@ -88,7 +86,7 @@ static void tlb_update(struct vcpu *v, struct trap_frame *f)
 	cp0_write(c, CP0_REG_ENTRYLO0, 0, true, now, f->regs[5]);
 	cp0_write(c, CP0_REG_ENTRYLO1, 0, true, now, f->regs[6]);
 	vcpu_tlb_op(v, INSN_TLBP);
-	vcpu_tlb_op(v, (c->index & INDEX_PROBE_MISS) ? INSN_TLBWR : INSN_TLBWI);
+	vcpu_tlb_op(v, (c->index & CP0_INDEX_P) ? INSN_TLBWR : INSN_TLBWI);
 	f->regs[2] = c->index;
 }
 
@@ -103,7 +101,7 @@ static void tlb_drop(struct vcpu *v, struct trap_frame *f)
 	cp0_write(c, CP0_REG_ENTRYLO0, 0, true, now, 0);
 	cp0_write(c, CP0_REG_ENTRYLO1, 0, true, now, 0);
 	f->regs[2] = (uint64_t)-1;
-	if (!(c->index & INDEX_PROBE_MISS)) {
+	if (!(c->index & CP0_INDEX_P)) {
 		cp0_write(c, CP0_REG_ENTRYHI, 0, true, now,
 			  f->regs[5] + (c->index << (f->regs[6] & 63)));
 		vcpu_tlb_op(v, INSN_TLBWI);

@@ -16,8 +16,6 @@
  *    the old Status, which only delays an interrupt the guest then takes
  *    (it traps when `pending` is set after unmasking).
  */
-#include "arch/addrspace.h"
-#include "arch/board.h"
 #include "arch/timer.h"
 #include "vcpu/vcpu.h"
 
@@ -25,12 +23,11 @@ _Static_assert(sizeof(struct vcpu_shared) == 128, "the guest ABI's layout");
 
 int vcpu_shared_register(struct vcpu *v, uint64_t gpa)
 {
-	uint32_t frame = pmap_lookup(&v->vm->pmap, gpa);
+	void *p = pmap_pointer(&v->vm->pmap, gpa);
 
-	if ((gpa & (sizeof(struct vcpu_shared) - 1)) || frame == PA_NONE)
+	if ((gpa & (sizeof(struct vcpu_shared) - 1)) || !p)
 		return -1;      /* aligned to its size: inside one page */
-	v->shared = phys_to_virt(arch_ram_base() + ((uint64_t)frame << PAGE_SHIFT) +
-				 (gpa & (PAGE_SIZE - 1)));
+	v->shared = p;
 	vcpu_shared_store(v);
 	return 0;
 }
