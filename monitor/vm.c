@@ -217,6 +217,7 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 	struct vm_config *c = &vm->cfg;
 	struct cpio_entry file;
 	struct elf_image img;
+	uint64_t end;
 
 	check_machine(vm);
 	if (!c->valid)
@@ -237,8 +238,8 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 		uint64_t gpa = (uint64_t)guest_window_to_gpa(s->vaddr);
 		pmap_write(&vm->pmap, gpa, (const char *)file.data + s->offset, s->filesz);
 	}
-	if (load_dtb(vm, bundle, size, image_end(&img)) ||
-	    load_initrd(vm, bundle, size, image_end(&img))) {
+	end = image_end(&img);
+	if (load_dtb(vm, bundle, size, end) || load_initrd(vm, bundle, size, end)) {
 		pmap_destroy(&vm->pmap);
 		return;
 	}

@@ -155,7 +155,7 @@ static void report(struct vm *vm)
 			vcpu_print_stats(label, &v->marks[i]);
 		}
 		if (vcpu_trap_sites_on)
-			vcpu_print_trap_sites(vm->cfg.name, v, vcpu_insn_names);
+			vcpu_print_trap_sites(vm->cfg.name, v);
 	}
 }
 

@@ -28,8 +28,7 @@ void vcpu_trap_site(struct vcpu *v, uint64_t pc, enum insn_kind kind)
 	t->other++;
 }
 
-void vcpu_print_trap_sites(const char *vm_name, const struct vcpu *v,
-			   const char *const *kind_names)
+void vcpu_print_trap_sites(const char *vm_name, const struct vcpu *v)
 {
 	struct vcpu_trap_sites copy = v->sites;
 	uint64_t total = copy.other;
@@ -49,7 +48,7 @@ void vcpu_print_trap_sites(const char *vm_name, const struct vcpu *v,
 		if (!copy.site[best].count)
 			break;
 		con_printf("disco: vm %s:   %016lx %-6s %lu\n", vm_name,
-			   (unsigned long)copy.site[best].pc, kind_names[copy.site[best].kind],
+			   (unsigned long)copy.site[best].pc, vcpu_insn_names[copy.site[best].kind],
 			   (unsigned long)copy.site[best].count);
 		copy.site[best].count = 0;
 	}

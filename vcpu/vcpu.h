@@ -123,8 +123,7 @@ void vcpu_print_stats(const char *vm_name, const struct vcpu_stats *s);
 
 /* Counts an emulated instruction at pc; prints a vCPU's busiest sites. */
 void vcpu_trap_site(struct vcpu *v, uint64_t pc, enum insn_kind kind);
-void vcpu_print_trap_sites(const char *vm_name, const struct vcpu *v,
-			   const char *const *kind_names);
+void vcpu_print_trap_sites(const char *vm_name, const struct vcpu *v);
 
 /* --- between the vCPU's parts --- */
 
