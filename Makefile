@@ -26,12 +26,12 @@ CC      := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
 OBJDUMP := $(CROSS)objdump
 HOSTCC  ?= gcc
-QEMU    ?= qemu-system-mips64el
 BUILD   := build
 PLUGIN  := $(BUILD)/insncount.so
 
-# The machine: malta with a MIPS64 Release 2 CPU, console on stdio.
-QEMU_MACHINE = -M malta -cpu MIPS64R2-generic -nographic -no-reboot
+# The machine: malta with a MIPS64 Release 2 CPU, console on stdio, no
+# network card or VGA; every QEMU run goes through this script.
+QEMU_MALTA := tools/qemu-malta.sh
 
 ARCH_CFLAGS := -march=mips64r2 -mabi=64 -msym32 -G0 -mno-abicalls -fno-pic \
 	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
@@ -97,7 +97,7 @@ RUN_INITRD = $(if $(VMS),-initrd $(BUILD)/run-bundle.cpio)
 RUN_NEEDS_LINUX = $(if $(filter vmlinux,$(shell sed -n 's/^[[:space:]]*kernel[[:space:]]*=[[:space:]]*//p' $(VMS) 2>/dev/null)),$(BUILD)/linux/guest/vmlinux)
 run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES) $(MKDTS) $(RUN_NEEDS_LINUX))
 	$(if $(VMS),tools/mkbundle.sh $(VMS) $(BUILD)/run-bundle.cpio $(dir $(VMS)) $(BUILD)/guest-images $(BUILD)/linux/guest)
-	$(QEMU) $(QEMU_MACHINE) -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
+	$(QEMU_MALTA) -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
 		$(RUN_INITRD) -append "$(APPEND)"
 
 # ---- tests ----

@@ -6,7 +6,6 @@
 set -u
 cd "$(dirname "$0")/.."
 
-QEMU=${QEMU:-qemu-system-mips64el}
 ELF=build/disco.elf
 LOGS=build/test-logs
 mkdir -p "$LOGS"
@@ -42,6 +41,20 @@ for bin in build/host/test_*; do
 	fi
 done
 
+# ---- every QEMU run goes through tools/qemu-malta.sh ----
+# (malta's defaults want ROM files disco does not install; the script turns
+# them off, and a script that starts QEMU itself would forget.)
+if selected qemu-one-command-line; then
+	strays=$(find . \( -path ./build -o -path ./.git \) -prune -o -type f \
+		\( -name '*.sh' -o -name 'Makefile*' -o -name '*.py' -o -name 'run' \) \
+		! -path ./tools/qemu-malta.sh -print | xargs grep -lE 'qemu-system-mips64e[l]|-M mal[t]a')
+	if [ -z "$strays" ]; then
+		pass qemu-one-command-line
+	else
+		fail qemu-one-command-line "QEMU started outside tools/qemu-malta.sh in: $strays"
+	fi
+fi
+
 # ---- boot tests in QEMU ----
 # qemu_test NAME CPUS MEM "APPEND" STATUS TIMEOUT [PATTERN...]
 # Boots the monitor, expects QEMU's exit status STATUS and every PATTERN
@@ -63,7 +76,7 @@ qemu_test() {
 		semi=
 	fi
 	[ "${ICOUNT:-1}" = 1 ] && extra+=(-icount shift=0,sleep=off)
-	timeout -s KILL "$limit" "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
+	timeout -s KILL "$limit" tools/qemu-malta.sh \
 		-smp "$cpus" -m "$mem" -kernel "$ELF" "${extra[@]}" \
 		-append "$append $semi" < /dev/null > "$out" 2>&1
 	rc=$?
@@ -267,7 +280,7 @@ equivalence() {
 		return
 	fi
 	tools/mkbundle.sh "$config" "$LOGS/$name.cpio" build/guest-images
-	timeout -s KILL 300 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
+	timeout -s KILL 300 tools/qemu-malta.sh \
 		-icount shift=0,sleep=off -smp "$cpus" -m "$mem" -kernel "$ELF" \
 		-initrd "$LOGS/$name.cpio" < /dev/null 2>&1 |
 		tr -d '\r' > "$log"
@@ -318,7 +331,7 @@ linux_equivalence_test() {
 	local lines='^(sc-[a-z]+|equiv): ' dir=$LOGS/linux-equiv
 	selected "$name" || return 0
 	# 120 s: the native power-off sometimes spins; the lines are in by then
-	timeout -s KILL 120 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -m 128M \
+	timeout -s KILL 120 tools/qemu-malta.sh -m 128M \
 		-kernel build/linux/native/vmlinux -initrd build/linux/equiv.cpio \
 		-append "console=ttyS0 disco.run=equiv" < /dev/null 2>&1 | tr -d '\r' > "$LOGS/linux-equiv.native.log"
 	grep -E "$lines" "$LOGS/linux-equiv.native.log" > "$oracle"
@@ -330,7 +343,7 @@ linux_equivalence_test() {
 	cp build/linux/equiv.cpio "$dir/"
 	printf '[vm equiv]\nkernel = vmlinux\ninitrd = equiv.cpio\nmemory = 128M\ncmdline = console=ttyS0 disco.run=equiv\n' > "$dir/vms.conf"
 	tools/mkbundle.sh "$dir/vms.conf" "$dir/bundle.cpio" build/linux/guest "$dir"
-	timeout -s KILL 600 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -smp 1 -m 256M \
+	timeout -s KILL 600 tools/qemu-malta.sh -smp 1 -m 256M \
 		-kernel "$ELF" -initrd "$dir/bundle.cpio" < /dev/null 2>&1 | tr -d '\r' > "$log"
 	sed -n 's/^\[equiv\] //p' "$log" | grep -E "$lines" > "$LOGS/linux-equiv.vm.txt"
 	if ! diff -u "$oracle" "$LOGS/linux-equiv.vm.txt" > "$LOGS/linux-equiv.diff"; then
@@ -353,7 +366,7 @@ linux_console_test() {
 	tools/mkbundle.sh "$LOGS/shell.conf" "$LOGS/shell.cpio" build/linux/guest
 	rm -f "$in"
 	mkfifo "$in"
-	timeout -s KILL 300 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -smp 2 \
+	timeout -s KILL 300 tools/qemu-malta.sh -smp 2 \
 		-m 256M -kernel "$ELF" -initrd "$LOGS/shell.cpio" < "$in" > "$out" 2>&1 &
 	pid=$!
 	exec 3> "$in"
@@ -430,7 +443,7 @@ plugin_test() {
 	selected "$name" || return 0
 	run() {         # N: the run's total in $total
 		total=
-		timeout -s KILL 60 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
+		timeout -s KILL 60 tools/qemu-malta.sh \
 			-semihosting -icount shift=0,sleep=off -smp 4 -m 128M -kernel "$ELF" \
 			-append "test=spinlock iters=2000 semihosting" \
 			-plugin "$PWD/build/insncount.so,out=$out.$1.txt,mark=$mark" \

@@ -7,7 +7,6 @@ set -u
 elf=${1:?usage: $0 ELF [CPUS] [QEMU args...]}
 cpus=${2:-1}
 shift $(( $# >= 2 ? 2 : 1 ))
-timeout "${UNIT_TIMEOUT:-60}" qemu-system-mips64el -M malta -cpu MIPS64R2-generic \
-	-nographic -no-reboot -semihosting -m 128M -smp "$cpus" -kernel "$elf" "$@" \
+timeout "${UNIT_TIMEOUT:-60}" "$(dirname "$0")/../tools/qemu-malta.sh" -semihosting -m 128M -smp "$cpus" -kernel "$elf" "$@" \
 	</dev/null | tr -d '\r'
 exit "${PIPESTATUS[0]}"

@@ -9,7 +9,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-QEMU=${QEMU:-qemu-system-mips64el}
 ELF=build/disco.elf
 PLUGIN=$PWD/build/insncount.so
 ITERS=${ITERS:-200}
@@ -20,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # run NAME CPUS APPEND: boots with the plugin; counts land in $tmp/NAME.txt
 run() {
-	timeout -s KILL 300 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
+	timeout -s KILL 300 tools/qemu-malta.sh \
 		-semihosting -icount shift=0,sleep=off -smp "$2" -m 256M -kernel "$ELF" \
 		-append "$3 semihosting" \
 		-plugin "$PLUGIN,out=$tmp/$1.txt,mark=$mark" > "$tmp/$1.log" 2>&1 || {
@@ -42,7 +41,7 @@ field() {
 }
 
 {
-	echo "# make bench-boot ($(date -u +%Y-%m-%d), QEMU $($QEMU --version | head -n 1 | awk '{print $4}'), -icount shift=0,sleep=off)"
+	echo "# make bench-boot ($(date -u +%Y-%m-%d), QEMU $(tools/qemu-malta.sh --version | head -n 1 | awk '{print $4}'), -icount shift=0,sleep=off)"
 	echo
 	echo "| measurement | CPUs | instructions (all CPUs) | of which monitor | of which boot ROM |"
 	echo "|---|---|---|---|---|"

@@ -22,7 +22,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-QEMU=${QEMU:-qemu-system-mips64el}
 PLUGIN=$PWD/build/insncount.so
 OUT=${OUT:-build/bench-linux.txt}
 DISCO_ELF=${DISCO_ELF:-build/disco.elf}
@@ -35,7 +34,7 @@ busybox=$(tools/fetch-busybox.sh --path)
 init_mark=$(LC_ALL=C readelf -h "$busybox" | awk '/Entry point address/ { print $4 }')
 bench_mark=0x$(nm build/linux/bench/bin/linux-bench | awk '$3 == "bench_mark" { print $1 }')
 plugin="$PLUGIN,mark=$init_mark,mark=$bench_mark"
-qemu=("$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -icount shift=0,sleep=off -smp 1)
+qemu=(tools/qemu-malta.sh -icount shift=0,sleep=off -smp 1)
 cmdline="console=ttyS0 disco.run=linux-bench"
 
 # snapshots FILE ADDR: "all monitor kernel user" at each snapshot of mark ADDR
@@ -137,7 +136,7 @@ delta() {       # A B: B - A, field by field
 
 names=("(b) 1000 fork+exec+wait" "(c) 100000 getppid" "(d) touch 64 MiB" "(e) CPU loop")
 {
-	echo "# make bench-linux ($(date -u +%Y-%m-%d), QEMU $($QEMU --version | head -n 1 | awk '{print $4}'), -icount shift=0,sleep=off, 1 CPU, $MEM for Linux; monitor $DISCO_ELF, guest $GUEST_VMLINUX)"
+	echo "# make bench-linux ($(date -u +%Y-%m-%d), QEMU $(tools/qemu-malta.sh --version | head -n 1 | awk '{print $4}'), -icount shift=0,sleep=off, 1 CPU, $MEM for Linux; monitor $DISCO_ELF, guest $GUEST_VMLINUX)"
 	echo
 	echo "| workload | native | native kernel / user | virtualized | monitor / guest kernel / guest user | ratio | monitor traps | largest trap kinds |"
 	echo "|---|---|---|---|---|---|---|---|"

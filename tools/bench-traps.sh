@@ -9,7 +9,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-QEMU=${QEMU:-qemu-system-mips64el}
 PLUGIN=$PWD/build/insncount.so
 ITERS=2000                      # as in trapbench.S
 OUT=build/bench-traps.txt
@@ -25,13 +24,13 @@ counts() {
 
 native=build/guest-images/trapbench-bare.elf
 guest=build/guest-images/trapbench.elf
-timeout -s KILL 120 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot -semihosting \
+timeout -s KILL 120 tools/qemu-malta.sh -semihosting \
 	-icount shift=0,sleep=off -m 128M -kernel "$native" \
 	-plugin "$PLUGIN,out=$tmp/native.txt,mark=$(mark_of "$native")" < /dev/null > "$tmp/native.log" 2>&1 ||
 	{ echo "bench-traps: the native run failed" >&2; cat "$tmp/native.log" >&2; exit 1; }
 printf '[vm trapbench]\nkernel = trapbench.elf\nmemory = 16M\n' > "$tmp/vms.conf"
 tools/mkbundle.sh "$tmp/vms.conf" "$tmp/bundle.cpio" build/guest-images
-timeout -s KILL 300 "$QEMU" -M malta -cpu MIPS64R2-generic -nographic -no-reboot \
+timeout -s KILL 300 tools/qemu-malta.sh \
 	-icount shift=0,sleep=off -smp 1 -m 128M -kernel build/disco.elf -initrd "$tmp/bundle.cpio" \
 	-plugin "$PLUGIN,out=$tmp/virt.txt,mark=$(mark_of "$guest")" \
 	< /dev/null > "$tmp/virt.log" 2>&1 ||
@@ -50,7 +49,7 @@ names=("empty loop" "mfc0 Status" "mtc0 Status" "tlbwr" \
 	"hypercall (timer frequency)")
 per() { echo $(( ($2 - $1) / ITERS )); }
 {
-	echo "# make bench-traps ($(date -u +%Y-%m-%d), QEMU $($QEMU --version | head -n 1 | awk '{print $4}'), -icount shift=0,sleep=off, $ITERS iterations each)"
+	echo "# make bench-traps ($(date -u +%Y-%m-%d), QEMU $(tools/qemu-malta.sh --version | head -n 1 | awk '{print $4}'), -icount shift=0,sleep=off, $ITERS iterations each)"
 	echo
 	echo "| operation (one loop iteration, loop overhead removed) | native | virtualized | of which monitor | ratio |"
 	echo "|---|---|---|---|---|"

@@ -1,41 +1,56 @@
 #!/usr/bin/env bash
-# Installs the Debian packages disco needs that are missing, and says which.
-# Everything comes from Debian's own archive through apt-get.
+# Installs every Debian package that disco's build, tests and benchmarks
+# use and that is missing, and says which. Everything comes from Debian's
+# own archive through apt-get (`apt-get update` first); nothing else is
+# downloaded. A fresh minimal Debian 12 (mmdebstrap --variant=minbase) with
+# git and make is enough to start from: `make test-fresh` proves it.
+#
+#   tools/install-deps.sh          install what is missing
+#   tools/install-deps.sh --list   print the package list and exit
 set -euo pipefail
 
-# package : a file or command that shows it is installed
-needs=(
-	"gcc-mips64el-linux-gnuabi64:/usr/bin/mips64el-linux-gnuabi64-gcc"
-	"qemu-system-mips:/usr/bin/qemu-system-mips64el"
-	"libcmocka-dev:/usr/include/cmocka.h"
-	"gcc:/usr/bin/gcc"
-	"make:/usr/bin/make"
-	"binutils:/usr/bin/nm"
-	"dpkg-dev:/usr/bin/dpkg-source"
-	"xz-utils:/usr/bin/xz"
-	"cpio:/usr/bin/cpio"
-	"device-tree-compiler:/usr/bin/dtc"
+# One package a line, with what needs it. Installed without recommends, so
+# anything a package only recommends (the cross C library, say) is named.
+packages=(
+	# the monitor and the guest images
+	make                         # every build
+	gcc-mips64el-linux-gnuabi64  # the cross compiler
+	libc6-dev-mips64el-cross     # the cross C library: the static Linux test programs
+	binutils                     # nm, objcopy for the host tools
+	device-tree-compiler         # dtc: each VM's device tree in its boot bundle
+	cpio                         # boot bundles and initrds
+	# host unit tests and tools
+	gcc                          # host tests, mkdts, the QEMU plugins
+	libc6-dev                    # their C library
+	libcmocka-dev                # the host unit tests
+	# the machine
+	qemu-system-mips             # QEMU for 64-bit MIPS (malta)
+	# Linux guests, from Debian's source
+	linux-source-6.1             # the guest and native kernels
+	xz-utils                     # unpacking it
+	flex bison bc                # the kernel build
+	libssl-dev libelf-dev        # the kernel's host tools
+	patch                        # the guest patch
+	file                         # fetch-busybox's report
+	dpkg-dev                     # apt-get source (qemu-plugin.h for the plugin)
+	ca-certificates              # apt over https where a mirror is https
+	# benchmarks
+	python3                      # tables and JSON/CSV
+	python3-matplotlib           # figures
 )
 
-# `install-deps.sh linux`: also what building the Linux guests needs.
-if [ "${1:-}" = linux ]; then
-	needs+=(
-		"linux-source-6.1:/usr/src/linux-source-6.1.tar.xz"
-		"flex:/usr/bin/flex"
-		"bison:/usr/bin/bison"
-		"bc:/usr/bin/bc"
-		"libssl-dev:/usr/include/openssl/ssl.h"
-		"libelf-dev:/usr/include/libelf.h"
-		"file:/usr/bin/file"
-		"patch:/usr/bin/patch"
-	)
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' "${packages[@]}"
+	exit 0
 fi
 
+installed() {
+	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed$'
+}
+
 missing=()
-for entry in "${needs[@]}"; do
-	pkg=${entry%%:*}
-	probe=${entry#*:}
-	[ -e "$probe" ] || missing+=("$pkg")
+for pkg in "${packages[@]}"; do
+	installed "$pkg" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -48,3 +63,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "install-deps: installed ${missing[*]}"
