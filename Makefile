@@ -2,6 +2,7 @@
 #
 #   make run         install what is missing, build, boot interactively
 #   make test        install what is missing, build, run every test
+#   make test-fresh  make test in a new minimal Debian chroot (what CI runs)
 #   make bench-boot  instruction counts: boot to all CPUs online, cross-calls
 #   make bench-traps instruction counts: privileged operations, native vs VM
 #   make bench-linux instruction counts: Linux workloads, native vs VM
@@ -50,7 +51,7 @@ MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
 MONITOR_OBJS := $(filter-out $(BUILD)/arch/mips64/asm-offsets.o,$(MONITOR_OBJS))
 
-.PHONY: all run test deps bench-boot bench-traps bench-linux plugin host-tests clean
+.PHONY: all run test test-fresh deps bench-boot bench-traps bench-linux plugin host-tests clean
 all: $(BUILD)/disco.elf
 
 deps:
@@ -131,6 +132,11 @@ $(MKDTS): tools/mkdts.c $(HOST_MODULES) $(wildcard monitor/*.h devices/*.h)
 test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux \
 		$(BUILD)/linux/native/vmlinux $(EQUIV_CPIO)
 	tests/run.sh
+
+# The README's `make test` on a new machine: a minimal Debian bookworm
+# chroot with git and make, a clone of HEAD (tools/test-fresh.sh; root).
+test-fresh:
+	tools/test-fresh.sh
 
 # ---- measurement ----
 
