@@ -55,6 +55,7 @@ struct cp0 {
 #define CP0_ST_EXL  (1u << 1)
 #define CP0_ST_ERL  (1u << 2)
 #define CP0_ST_KSU  (3u << 3)
+#define CP0_ST_KSU_SUPERVISOR (1u << 3)         /* KSU = 1 (or 3, reserved) */
 #define CP0_ST_UX   (1u << 5)
 #define CP0_ST_SX   (1u << 6)
 #define CP0_ST_KX   (1u << 7)

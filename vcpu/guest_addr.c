@@ -8,7 +8,6 @@
 #define SEGBITS      42
 #define SEG_SIZE     (1ull << SEGBITS)
 #define USEG_END     0x80000000ull
-#define XSSEG_BASE   0x4000000000000000ull
 #define XKPHYS_BASE  0x8000000000000000ull
 #define CKSSEG_BASE  0xffffffffc0000000ull
 #define CKSEG3_BASE  0xffffffffe0000000ull
@@ -39,7 +38,7 @@ static enum guest_addr_kind xsseg(uint64_t va, enum guest_mode mode,
 		*gpa = va - GUEST_UNCACHED_BASE;
 		return GA_WINDOW_UNCACHED;
 	}
-	if (!(status & CP0_ST_SX) || va - XSSEG_BASE >= SEG_SIZE)
+	if (!(status & CP0_ST_SX) || va - GUEST_XSSEG_BASE >= SEG_SIZE)
 		return GA_ADDRESS_ERROR;
 	return GA_MAPPED;
 }
@@ -53,7 +52,7 @@ enum guest_addr_kind guest_addr_classify(uint64_t va, enum guest_mode mode,
 		*gpa = va;              /* ERL: kuseg is unmapped and uncached */
 		return GA_WINDOW_UNCACHED;
 	}
-	if (va < XSSEG_BASE)            /* xuseg */
+	if (va < GUEST_XSSEG_BASE)      /* xuseg */
 		return (status & CP0_ST_UX) && va < SEG_SIZE ?
 		       GA_MAPPED : GA_ADDRESS_ERROR;
 	if (va < XKPHYS_BASE)
@@ -73,4 +72,21 @@ bool guest_refill_is_xtlb(uint64_t va, uint32_t status)
 	unsigned int r = (unsigned int)(va >> 62);
 
 	return (r != 0 || (status & CP0_ST_UX)) && (r != 3 || (status & CP0_ST_KX));
+}
+
+/* Whether the windows may be in the real TLB under status. */
+static bool windows_may_hit(uint32_t status)
+{
+	return guest_mode_of(status) != GM_SUPERVISOR;
+}
+
+enum guest_tlb_change guest_tlb_change(uint32_t old, uint32_t status)
+{
+	uint32_t changed = old ^ status;
+
+	if (changed & CP0_ST_ERL)
+		return GT_FLUSH_ALL;
+	if ((changed & CP0_ST_SX) || windows_may_hit(old) != windows_may_hit(status))
+		return GT_FLUSH_XSSEG;
+	return GT_KEEP;
 }

@@ -24,6 +24,10 @@ enum guest_addr_kind {
 
 enum guest_mode { GM_KERNEL, GM_SUPERVISOR, GM_USER };
 
+/* xsseg (SEGBITS 42), where the windows are. */
+#define GUEST_XSSEG_BASE 0x4000000000000000ull
+#define GUEST_XSSEG_END  (GUEST_XSSEG_BASE + (1ull << 42))
+
 /* The mode a virtual Status means (EXL or ERL: kernel). */
 enum guest_mode guest_mode_of(uint32_t status);
 
@@ -36,5 +40,22 @@ enum guest_addr_kind guest_addr_classify(uint64_t va, enum guest_mode mode,
  * rather than the 32-bit one (EBase + 0x000): QEMU's rule, by va's region
  * and Status.UX/KX. */
 bool guest_refill_is_xtlb(uint64_t va, uint32_t status);
+
+/*
+ * What the real TLB must lose when the virtual Status goes from old to
+ * status (its entries were made under old and would hit, without a trap,
+ * under status). ERL changes what kuseg is: everything. A move into or out
+ * of virtual supervisor mode changes what xsseg is (the windows in virtual
+ * kernel mode; the guest's TLB in supervisor mode), and so does SX (address
+ * errors): xsseg. Kernel <-> user keeps everything: the windows cannot be
+ * reached from the real user mode a guest's user mode runs in, and nothing
+ * a user program maps is in xsseg.
+ */
+enum guest_tlb_change {
+	GT_KEEP,
+	GT_FLUSH_XSSEG,         /* [GUEST_XSSEG_BASE, GUEST_XSSEG_END) */
+	GT_FLUSH_ALL,
+};
+enum guest_tlb_change guest_tlb_change(uint32_t old, uint32_t status);
 
 #endif

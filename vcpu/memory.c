@@ -9,6 +9,10 @@
  *    guest-physical frame translated through the pmap and entered into the
  *    real TLB under the guest's ASID. A frame outside the VM's memory and
  *    devices is a bus error for the guest, never another page.
+ * Each entry is made under the vCPU's Status at the time; when Status
+ * changes what an address is (virtual supervisor mode, SX, ERL), the
+ * entries that would now mean something else are dropped before the guest
+ * runs again (vcpu_tlb_follow_status).
  */
 #include "arch/board.h"
 #include "arch/guest.h"
@@ -275,6 +279,30 @@ uint64_t vcpu_guest_lladdr(struct vcpu *v)
 		if (pm->frame[page] == frame)
 			return (uint64_t)page << PAGE_SHIFT | (pa & (PAGE_SIZE - 1));
 	return 1;
+}
+
+void vcpu_tlb_follow_status(struct vcpu *v)
+{
+	uint32_t status = (uint32_t)v->cp0.status, old = v->last_status;
+
+	v->last_status = status;
+	/* Linux's every trap: ERL and SX as they were, and supervisor mode
+	 * (KSU = 1; Linux never sets the bit) on neither side */
+	if (!(((status ^ old) & (CP0_ST_ERL | CP0_ST_SX)) |
+	      ((status | old) & CP0_ST_KSU_SUPERVISOR)))
+		return;
+	switch (guest_tlb_change(old, status)) {
+	case GT_KEEP:
+		break;
+	case GT_FLUSH_XSSEG:
+		arch_tlb_flush_range(GUEST_XSSEG_BASE, GUEST_XSSEG_END);
+		v->stats.status_flushes++;
+		break;
+	case GT_FLUSH_ALL:
+		arch_tlb_flush_all();
+		v->stats.status_flushes++;
+		break;
+	}
 }
 
 void vcpu_tlb_forget(const struct vtlb_entry *e)

@@ -134,6 +134,7 @@ void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum)
 		sum->window_fills += s->window_fills;
 		sum->mapped_fills += s->mapped_fills;
 		sum->mmio += s->mmio;
+		sum->status_flushes += s->status_flushes;
 	}
 }
 
@@ -297,11 +298,9 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 		v = pick_or_idle(q);
 		switch_to(q, v, f);
 	}
-	/* ERL changes what kuseg is (unmapped with ERL): the real TLB's
-	 * entries for it are stale either way */
-	if ((v->cp0.status ^ v->last_status) & CP0_ST_ERL)
-		arch_tlb_flush_all();
-	v->last_status = (uint32_t)v->cp0.status;
+	/* eret, exception delivery, mtc0 Status, the shared area: whatever
+	 * changed the mode, the real TLB must fit the mode it returns to */
+	vcpu_tlb_follow_status(v);
 	if (v->cp0.status & CP0_ST_CU1)
 		v->fpu_live = true;     /* from now on its FPU state is kept */
 	vcpu_shared_store(v);

@@ -40,6 +40,7 @@ void vcpu_shared_load(struct vcpu *v)
 		cp0_write(&v->cp0, CP0_REG_STATUS, 0, true, arch_timer_count(),
 			  v->shared->status_next);
 		v->shared->status_set = 0;
+		vcpu_tlb_follow_status(v);      /* this trap may fill the TLB */
 	}
 	if (v->shared->ie & 1)
 		v->cp0.status |= CP0_ST_IE;

@@ -78,6 +78,7 @@ struct vcpu_stats {
 	uint64_t reflected[32]; /* exceptions delivered to the guest */
 	uint64_t hypercalls;
 	uint64_t window_fills, mapped_fills, mmio;
+	uint64_t status_flushes;        /* real TLB flushes for Status changes */
 };
 
 struct vcpu {
@@ -97,7 +98,7 @@ struct vcpu {
 	 * finds it not 1 means a new ll (see vcpu_guest_lladdr). */
 	uint64_t ll_machine;
 	bool ll_fresh;
-	uint32_t last_status;   /* Status when the real TLB was last valid */
+	uint32_t last_status;   /* Status the real TLB's entries were made under */
 	volatile struct vcpu_shared *shared;    /* registered by the guest, or NULL */
 	struct fpu_state fpu;   /* while not on its CPU, if it has used CU1 */
 	bool fpu_live;          /* fpu holds state to restore */
@@ -159,6 +160,12 @@ int vcpu_read_virtual(struct vcpu *v, uint64_t va, void *buf, uint64_t len);
 /* LLAddr for the guest: the real one, as its last trap found it, in
  * guest-physical terms (the guest's ll ran natively). */
 uint64_t vcpu_guest_lladdr(struct vcpu *v);
+/* Drops the real TLB entries that Status changes since v->last_status made
+ * stale (guest_tlb_change: no window entries in virtual supervisor mode,
+ * none of its xsseg entries outside it) and records Status in last_status.
+ * Called wherever Status may have changed, before the guest runs again or
+ * the real TLB is filled. */
+void vcpu_tlb_follow_status(struct vcpu *v);
 /* Drops the real TLB entries a guest TLB entry may have produced. */
 void vcpu_tlb_forget(const struct vtlb_entry *e);
 

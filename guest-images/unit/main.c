@@ -35,6 +35,7 @@ void unit_main(void)
 	tests_timer();
 	tests_user();
 	tests_misc();
+	tests_xsseg();
 	if (t_failed())
 		t_printf("unit: %d failed\n", t_failed());
 	t_printf("unit: %d tests\n", t_total());

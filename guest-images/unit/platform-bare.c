@@ -27,6 +27,11 @@ unsigned long plat_ebase(unsigned long pa)
 	return KSEG0 | pa;
 }
 
+unsigned long plat_shared_area(void)
+{
+	return 0;
+}
+
 /* UHI operation 1 (exit): t9 = 1, a0 = status, sdbbp 1. */
 void plat_exit(int status)
 {

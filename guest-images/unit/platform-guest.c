@@ -11,6 +11,7 @@
 #define GUEST_UNCACHED	0x4000010000000000UL
 #define EBASE_KSEG0	0xffffffff80000000UL
 #define HCALL_EXIT	2
+#define HCALL_SHARED	7
 
 unsigned long plat_virt_to_phys(const void *va)
 {
@@ -46,4 +47,13 @@ void plat_exit(int status)
 {
 	for (;;)
 		hypercall(HCALL_EXIT, status, 0);
+}
+
+unsigned long plat_shared_area(void)
+{
+	static char area[128] __attribute__((aligned(128)));
+
+	if (hypercall(HCALL_SHARED, plat_virt_to_phys(area), 0))
+		plat_exit(5);
+	return (unsigned long)area;
 }

@@ -23,6 +23,13 @@ void *plat_phys_to_uncached(unsigned long pa);
  */
 unsigned long plat_ebase(unsigned long pa);
 
+/*
+ * A disco guest: registers this CPU's paravirtual shared area (hypercall
+ * 7, docs/guest-abi.md) and returns its address (cached window). The bare
+ * machine has none: 0.
+ */
+unsigned long plat_shared_area(void);
+
 /* Write len bytes of text, at most one line, to the console. */
 void plat_console_write(const char *s, unsigned long len);
 

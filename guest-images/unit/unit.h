@@ -12,6 +12,7 @@
 #define PHYS_DATA	0x00800000UL	/* 8 MiB: 16 pages of scratch data */
 #define PHYS_BIG_EVEN	0x01000000UL	/* 16 MiB: even half of big pages */
 #define PHYS_BIG_ODD	0x02000000UL	/* 32 MiB: odd half of big pages */
+#define PHYS_SUP	0x03000000UL	/* 48 MiB: supervisor-mode tests */
 
 /* Mapped (TLB) virtual addresses */
 #define VA_USER		0x0000000000400000UL	/* the user page (code) */
@@ -133,5 +134,6 @@ void tests_tlb(void);
 void tests_timer(void);
 void tests_user(void);
 void tests_misc(void);
+void tests_xsseg(void);
 
 #endif

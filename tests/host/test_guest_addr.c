@@ -1,6 +1,6 @@
 /*
  * Host unit tests for vcpu/guest_addr.c (guest_mode_of,
- * guest_addr_classify, guest_refill_is_xtlb).
+ * guest_addr_classify, guest_refill_is_xtlb, guest_tlb_change).
  *
  * The oracle is QEMU 7.2's get_physical_address()
  * (target/mips/sysemu/physaddr.c) for MIPS64R2-generic: SEGBITS 42,
@@ -574,6 +574,53 @@ static void test_xtlb_ignores_other_bits(void **state)
 	assert_false(guest_refill_is_xtlb(CKSSEG, other | UX | SX));
 }
 
+/* Kernel <-> user keeps the real TLB (Linux's path): with EXL, with KSU,
+ * with IE and other bits changing on the way. */
+static void test_tlb_change_kernel_user(void **state)
+{
+	const uint32_t k = XALL | CP0_ST_IE, u = XALL | KSU_USER | CP0_ST_IE;
+
+	assert_int_equal(guest_tlb_change(k, u), GT_KEEP);
+	assert_int_equal(guest_tlb_change(u, k), GT_KEEP);
+	assert_int_equal(guest_tlb_change(u, u | CP0_ST_EXL), GT_KEEP);
+	assert_int_equal(guest_tlb_change(u | CP0_ST_EXL, k), GT_KEEP);
+	assert_int_equal(guest_tlb_change(k | CP0_ST_EXL, u & ~CP0_ST_IE), GT_KEEP);
+	assert_int_equal(guest_tlb_change(u, u ^ (UX | KX | CP0_ST_IM | CP0_ST_CU1)), GT_KEEP);
+	assert_int_equal(guest_tlb_change(k, k), GT_KEEP);
+}
+
+/* Into or out of supervisor mode, from or to kernel or user mode, and by
+ * KSU, EXL or ERL: xsseg (ERL: everything). */
+static void test_tlb_change_supervisor(void **state)
+{
+	const uint32_t k = XALL, s = XALL | KSU_SUPER, u = XALL | KSU_USER;
+
+	assert_int_equal(guest_tlb_change(k, s), GT_FLUSH_XSSEG);
+	assert_int_equal(guest_tlb_change(s, k), GT_FLUSH_XSSEG);
+	assert_int_equal(guest_tlb_change(u, s), GT_FLUSH_XSSEG);
+	assert_int_equal(guest_tlb_change(s, u), GT_FLUSH_XSSEG);
+	assert_int_equal(guest_tlb_change(s | CP0_ST_EXL, s), GT_FLUSH_XSSEG);
+	assert_int_equal(guest_tlb_change(s, s | CP0_ST_EXL), GT_FLUSH_XSSEG);
+	assert_int_equal(guest_tlb_change(s, s | CP0_ST_ERL), GT_FLUSH_ALL);
+	assert_int_equal(guest_tlb_change(s | CP0_ST_EXL, s | CP0_ST_EXL | KSU_USER), GT_KEEP);
+	assert_int_equal(guest_tlb_change(s, s | CP0_ST_IE | CP0_ST_IM), GT_KEEP);
+	assert_int_equal(guest_tlb_change(s & ~SX, s & ~SX), GT_KEEP);
+}
+
+/* SX decides xsseg's address errors in every mode; ERL wins. */
+static void test_tlb_change_sx_erl(void **state)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(modes); i++) {
+		uint32_t ksu = modes[i] == GM_KERNEL ? KSU_KERNEL :
+			       modes[i] == GM_SUPERVISOR ? KSU_SUPER : KSU_USER;
+
+		assert_int_equal(guest_tlb_change(ksu | SX, ksu), GT_FLUSH_XSSEG);
+		assert_int_equal(guest_tlb_change(ksu, ksu | SX), GT_FLUSH_XSSEG);
+		assert_int_equal(guest_tlb_change(ksu, ksu | CP0_ST_ERL), GT_FLUSH_ALL);
+		assert_int_equal(guest_tlb_change(ksu | CP0_ST_ERL, ksu | SX), GT_FLUSH_ALL);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +650,9 @@ int main(void)
 		cmocka_unit_test(test_xtlb_region2),
 		cmocka_unit_test(test_xtlb_region3),
 		cmocka_unit_test(test_xtlb_ignores_other_bits),
+		cmocka_unit_test(test_tlb_change_kernel_user),
+		cmocka_unit_test(test_tlb_change_supervisor),
+		cmocka_unit_test(test_tlb_change_sx_erl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
