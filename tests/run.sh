@@ -208,6 +208,25 @@ misbehave wildtlb wild-tlb.elf "exception 7 at 40000000001000[0-9a-f]+ with Stat
 misbehave snoop monitor-memory.elf "access to a segment a VM does not have"
 misbehave garbage garbage.elf "exception 10 at 4000000000100000 with Status.BEV = 1"
 misbehave sdbbp sdbbp.elf "sdbbp at 40000000001000[0-9a-f]+ \\(EJTAG debug mode is not available in a VM\\)"
+# The same from an address the guest mapped where the monitor's own begin
+# (CKSSEG), beside a good VM on the same CPU: only the attacker stops, and
+# while the good one still runs.
+printf '[vm cksseg]\nkernel = sdbbp-cksseg.elf\nmemory = 4M\ncpus = 0\n[vm good]\nkernel = kregs.elf\nmemory = 4M\ncpus = 0\n' > "$LOGS/cksseg.conf"
+tools/mkbundle.sh "$LOGS/cksseg.conf" "$LOGS/cksseg.cpio" build/guest-images
+BUNDLE=$LOGS/cksseg.cpio qemu_test guest-sdbbp-cksseg 1 128M "" 0 60 \
+	"vm cksseg: vcpu 0: sdbbp at ffffffffc0000010 \\(EJTAG debug mode is not available in a VM\\)" \
+	"vm cksseg: debug breakpoint \\(sdbbp\\) \\(exit status 1\\)" \
+	"vm good: powered off \\(exit status 0\\)" "all VMs have ended; power off \\(status 1\\)" \
+	'!sdbbp in the monitor' '!only reached if'
+if selected guest-sdbbp-cksseg; then
+attacker_line=$(grep -n 'vm cksseg: debug breakpoint' "$LOGS/guest-sdbbp-cksseg.log" 2>/dev/null | cut -d: -f1)
+good_line=$(grep -n 'vm good: powered off' "$LOGS/guest-sdbbp-cksseg.log" 2>/dev/null | cut -d: -f1)
+if [ -n "$attacker_line" ] && [ -n "$good_line" ] && [ "$attacker_line" -lt "$good_line" ]; then
+	pass guest-sdbbp-cksseg-alone
+else
+	fail guest-sdbbp-cksseg-alone "cksseg (line ${attacker_line:-none}) must end while good (line ${good_line:-none}) still runs"
+fi
+fi
 # k0/k1 survive the monitor's ticks while a guest runs.
 one_vm kregs kregs.elf
 BUNDLE=$LOGS/kregs.cpio qemu_test guest-kregs 1 128M "" 0 60 \

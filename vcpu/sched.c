@@ -375,20 +375,17 @@ void sched_return(struct trap_frame *f, enum vcpu_action action)
 }
 
 /*
- * A guest's sdbbp came back through the boot ROM (start.S): its registers
- * are gone, so its VM stops; this CPU goes on with its other vCPUs. An
- * sdbbp in the monitor itself (semihosting asked for on the command line
- * but QEMU run without -semihosting) just ends the machine.
+ * A guest's sdbbp came back through the boot ROM (arch_debug_breakpoint):
+ * its registers are gone, so its VM stops; this CPU goes on with its other
+ * vCPUs.
  */
 void sched_debug_breakpoint(uint64_t depc)
 {
 	struct runq *q = &runqs[arch_cpu_id()];
 	struct vcpu *v = q->current;
 
-	if (!v || depc >= 0xffffffff80000000ull) {
-		con_printf("disco: sdbbp in the monitor at %lx; power off\n", (unsigned long)depc);
-		arch_power_off();
-	}
+	if (!v)
+		panic("sdbbp at %lx from a guest mode, with no vCPU on this CPU", (unsigned long)depc);
 	con_printf("disco: vm %s: vcpu %u: sdbbp at %lx (EJTAG debug mode is not available in a VM)\n",
 		   v->vm->cfg.name, v->id, (unsigned long)depc);
 	vcpu_stop_vm(v, 1, "debug breakpoint (sdbbp)");

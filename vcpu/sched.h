@@ -37,7 +37,9 @@ bool sched_stop_vm(struct vm *vm, int status, const char *why);
 /* A VM's statistics, summed over its vCPUs (racy reads: for reports). */
 void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum);
 
-/* A guest's sdbbp, back through the boot ROM (arch/mips64/start.S). */
+/* A guest's sdbbp at depc, back through the boot ROM (arch/mips64/trap.c
+ * arch_debug_breakpoint decides it was a guest's): stops the current vCPU's
+ * VM and runs this CPU's other vCPUs. */
 void sched_debug_breakpoint(uint64_t depc) __attribute__((noreturn));
 
 #endif

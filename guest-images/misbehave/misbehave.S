@@ -10,6 +10,9 @@
  *   -DGARBAGE         executes a reserved instruction
  *   -DSDBBP           asks QEMU's semihosting to end the machine (UHI exit
  *                     from supervisor mode): an EJTAG debug breakpoint
+ *   -DSDBBP_CKSSEG    maps CKSSEG (0xffffffffc0000000, where the monitor's
+ *                     own addresses start) to a page of its own and runs an
+ *                     sdbbp there: still only this VM may stop
  *   -DSPIN            spins with interrupts masked for a long while, then
  *                     powers off with status 0: others must not starve
  *   -DKREGS           checks that the monitor's ticks leave k0/k1 alone
@@ -45,6 +48,26 @@ _start:
 	li	$a0, 0
 	li	$t9, 1			/* UHI exit */
 	sdbbp	1
+#elif defined(SDBBP_CKSSEG)
+	/* CKSSEG page pair -> guest-physical 2 MiB (even page only) */
+	dli	$t0, 0xffffffffc0000000
+	dmtc0	$t0, $10		/* EntryHi, ASID 0 */
+	mtc0	$zero, $5		/* PageMask: 4K */
+	li	$t0, (0x200 << 6) | (3 << 3) | 0x7	/* PFN 2 MiB, cached, D V G */
+	dmtc0	$t0, $2
+	li	$t0, 0x1		/* odd page: G only, invalid */
+	dmtc0	$t0, $3
+	mtc0	$zero, $0		/* Index 0 */
+	tlbwi
+	/* the sdbbp at 0x10 of that page, written through the direct map */
+	dla	$t0, 4f
+	lw	$t1, 0($t0)
+	dli	$t0, 0x4000000000200010
+	sw	$t1, 0($t0)
+	dli	$t0, 0xffffffffc0000010
+	jr	$t0
+	 nop
+4:	sdbbp				/* copied, never run here */
 #elif defined(SPIN)
 	di
 	li	$t0, 20000000		/* 40M instructions, interrupts masked */
