@@ -271,6 +271,26 @@ else
 	fail guest-mix-no-starvation "good1 (line ${good_line:-none}) must end before spin (line ${spin_line:-none}) on their shared CPU"
 fi
 fi
+# A guest that sets its Compare just behind Count, over and over, for half
+# a second, beside a victim on the same CPU: the monitor's tick still comes
+# (it shows the storm's unfinished line after 100 ms, so "done" starts a
+# line of its own), and the victim runs within a slice and ends first (it
+# prints how long it waited).
+printf '[vm storm]\nkernel = compare-storm.elf\nmemory = 4M\ncpus = 0\n[vm victim]\nkernel = waited.elf\nmemory = 4M\ncpus = 0\n' > "$LOGS/storm.conf"
+tools/mkbundle.sh "$LOGS/storm.conf" "$LOGS/storm.cpio" build/guest-images
+BUNDLE=$LOGS/storm.cpio qemu_test guest-compare-storm 1 128M "" 0 120 \
+	"\\[victim\\] waited [0-9]+ ms" "vm victim: powered off \\(exit status 0\\)" \
+	"\\[storm\\] attacking\\.\\.\\." "\\[storm\\] done" \
+	"vm storm: powered off \\(exit status 0\\)" "all VMs have ended; power off \\(status 0\\)"
+if selected guest-compare-storm; then
+victim_line=$(grep -n 'vm victim: powered off' "$LOGS/guest-compare-storm.log" 2>/dev/null | cut -d: -f1)
+storm_line=$(grep -n 'vm storm: powered off' "$LOGS/guest-compare-storm.log" 2>/dev/null | cut -d: -f1)
+if [ -n "$victim_line" ] && [ -n "$storm_line" ] && [ "$victim_line" -lt "$storm_line" ]; then
+	pass guest-compare-storm-no-starvation
+else
+	fail guest-compare-storm-no-starvation "victim (line ${victim_line:-none}) must end before storm (line ${storm_line:-none}) on their shared CPU"
+fi
+fi
 echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
 	"error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"

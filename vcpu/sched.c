@@ -242,11 +242,13 @@ static struct vcpu *pick(struct runq *q)
 }
 
 /* Asks for a real timer interrupt in ticks Count ticks when that comes
- * before this CPU's next monitor tick (which comes anyway). */
-static void wake_within(uint32_t now, uint64_t ticks)
+ * before this CPU's next monitor tick (which comes anyway). False if that
+ * moment passed before the timer was set: act on it now. */
+static bool wake_within(uint32_t now, uint64_t ticks)
 {
 	if (ticks < this_cpu()->tick_period)
-		arch_timer_deadline(now + (uint32_t)ticks);
+		return arch_timer_deadline(now + (uint32_t)ticks);
+	return true;
 }
 
 /* Sleeps until a tick or the earliest virtual timer of a waiting vCPU. */
@@ -263,7 +265,8 @@ static void idle(struct runq *q)
 				soonest = t;
 		}
 	}
-	wake_within(now, soonest);
+	if (!wake_within(now, soonest))
+		return;                 /* a virtual timer is due: look again */
 	smp_idle_once();
 	arch_irq_disable();
 }
@@ -285,17 +288,22 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f);
 
 /* Readies the frame f for the return to a guest: v's pending virtual
  * interrupt (whose delivery may stop its VM: then another vCPU), the real
- * Status and ASID, and the real timer for its Compare. */
+ * timer for its Compare (a Compare that comes due meanwhile is taken now),
+ * the real Status and ASID. */
 static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 {
-	uint32_t now;
-
 	for (;;) {
+		uint32_t now;
+
 		vcpu_check_interrupts(v, f);
-		if (v->state != VCPU_STOPPED)
+		if (v->state == VCPU_STOPPED) {
+			v = pick_or_idle(q);
+			switch_to(q, v, f);
+			continue;
+		}
+		now = arch_timer_count();
+		if (wake_within(now, cp0_ticks_to_compare(&v->cp0, now)))
 			break;
-		v = pick_or_idle(q);
-		switch_to(q, v, f);
 	}
 	/* ERL changes what kuseg is (unmapped with ERL): the real TLB's
 	 * entries for it are stale either way */
@@ -307,8 +315,6 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 	vcpu_shared_store(v);
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
 	arch_set_asid((uint8_t)(v->cp0.entryhi & 0xff));
-	now = arch_timer_count();
-	wake_within(now, cp0_ticks_to_compare(&v->cp0, now));
 }
 
 static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)

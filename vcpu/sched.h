@@ -4,8 +4,9 @@
  * time-shares its vCPUs round-robin: a slice of SCHED_SLICE_TICKS monitor
  * ticks, cut short when a vCPU waits (`wait`), yields or stops. A vCPU that
  * spins with its interrupts masked is still preempted: the monitor's tick
- * does not depend on the guest's Status. A CPU with nothing to run sleeps
- * until a tick or a waiting vCPU's virtual timer.
+ * does not depend on the guest's Status, and nothing a guest writes (its
+ * Compare included) moves it. A CPU with nothing to run sleeps until a tick
+ * or a waiting vCPU's virtual timer.
  */
 #ifndef VCPU_SCHED_H
 #define VCPU_SCHED_H
