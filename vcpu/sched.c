@@ -30,7 +30,7 @@ struct runq {
 	unsigned int n;
 	struct vcpu *current;           /* on the CPU (its registers in the frame) */
 	unsigned int next;              /* round-robin position */
-	uint64_t slice_start;           /* this CPU's tick count then */
+	uint32_t slice_start;           /* Count when the current slice began */
 	bool fpu_foreign;               /* the FPU may hold another vCPU's values */
 };
 
@@ -341,7 +341,7 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 	arch_tlb_flush_all();
 	next->last_status = (uint32_t)next->cp0.status;
 	q->current = next;
-	q->slice_start = this_cpu()->ticks;
+	q->slice_start = arch_timer_count();
 }
 
 void sched_enter(void)
@@ -366,7 +366,10 @@ void sched_return(struct trap_frame *f, enum vcpu_action action)
 {
 	struct runq *q = &runqs[arch_cpu_id()];
 	struct vcpu *v = q->current;
-	bool expired = this_cpu()->ticks - q->slice_start >= SCHED_SLICE_TICKS;
+	/* Count, not ticks taken: the slice ends on time even if a tick is
+	 * late (interrupts off, or a QEMU stall) */
+	bool expired = arch_timer_count() - q->slice_start >=
+		       SCHED_SLICE_TICKS * this_cpu()->tick_period;
 
 	if (v->state != VCPU_STOPPED && v->vm->state != VM_RUNNING)
 		stop_vcpu(v);
@@ -375,7 +378,7 @@ void sched_return(struct trap_frame *f, enum vcpu_action action)
 			v->regs = *f;   /* it may be picked again at once */
 		v = pick_or_idle(q);
 		switch_to(q, v, f);
-		q->slice_start = this_cpu()->ticks;
+		q->slice_start = arch_timer_count();
 	}
 	prepare(q, v, f);
 }

@@ -2,11 +2,11 @@
  * The vCPU scheduler: every vCPU of every VM is placed on one physical CPU
  * (its config's cpus= if given, else the least loaded), and each CPU
  * time-shares its vCPUs round-robin: a slice of SCHED_SLICE_TICKS monitor
- * ticks, cut short when a vCPU waits (`wait`), yields or stops. A vCPU that
- * spins with its interrupts masked is still preempted: the monitor's tick
- * does not depend on the guest's Status, and nothing a guest writes (its
- * Compare included) moves it. A CPU with nothing to run sleeps until a tick
- * or a waiting vCPU's virtual timer.
+ * tick periods (measured on Count), cut short when a vCPU waits (`wait`),
+ * yields or stops. A vCPU that spins with its interrupts masked is still
+ * preempted: the monitor's tick does not depend on the guest's Status, and
+ * nothing a guest writes (its Compare included) moves it. A CPU with
+ * nothing to run sleeps until a tick or a waiting vCPU's virtual timer.
  */
 #ifndef VCPU_SCHED_H
 #define VCPU_SCHED_H
