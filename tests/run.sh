@@ -294,6 +294,10 @@ fi
 echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
 	"error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"
+# The monitor's own sdbbp (its semihosting exit, on a QEMU run without
+# -semihosting, as runs with a bundle are) still ends the machine.
+BUNDLE=$LOGS/junk.cpio qemu_test monitor-sdbbp 1 128M "test=boot semihosting" 0 60 \
+	"selftest boot: PASS" "sdbbp in the monitor at ffffffff8[0-9a-f]+; power off"
 
 # Two VMs on one CPU with different FPU register patterns, yielding to each
 # other 200 times: each finds its 32 registers and FCSR intact.
