@@ -208,6 +208,25 @@ misbehave wildtlb wild-tlb.elf "exception 7 at 40000000001000[0-9a-f]+ with Stat
 misbehave snoop monitor-memory.elf "access to a segment a VM does not have"
 misbehave garbage garbage.elf "exception 10 at 4000000000100000 with Status.BEV = 1"
 misbehave sdbbp sdbbp.elf "sdbbp at 40000000001000[0-9a-f]+ \\(EJTAG debug mode is not available in a VM\\)"
+# The same from an address the guest mapped where the monitor's own begin
+# (CKSSEG), beside a good VM on the same CPU: only the attacker stops, and
+# while the good one still runs.
+printf '[vm cksseg]\nkernel = sdbbp-cksseg.elf\nmemory = 4M\ncpus = 0\n[vm good]\nkernel = kregs.elf\nmemory = 4M\ncpus = 0\n' > "$LOGS/cksseg.conf"
+tools/mkbundle.sh "$LOGS/cksseg.conf" "$LOGS/cksseg.cpio" build/guest-images
+BUNDLE=$LOGS/cksseg.cpio qemu_test guest-sdbbp-cksseg 1 128M "" 0 60 \
+	"vm cksseg: vcpu 0: sdbbp at ffffffffc0000010 \\(EJTAG debug mode is not available in a VM\\)" \
+	"vm cksseg: debug breakpoint \\(sdbbp\\) \\(exit status 1\\)" \
+	"vm good: powered off \\(exit status 0\\)" "all VMs have ended; power off \\(status 1\\)" \
+	'!sdbbp in the monitor' '!only reached if'
+if selected guest-sdbbp-cksseg; then
+attacker_line=$(grep -n 'vm cksseg: debug breakpoint' "$LOGS/guest-sdbbp-cksseg.log" 2>/dev/null | cut -d: -f1)
+good_line=$(grep -n 'vm good: powered off' "$LOGS/guest-sdbbp-cksseg.log" 2>/dev/null | cut -d: -f1)
+if [ -n "$attacker_line" ] && [ -n "$good_line" ] && [ "$attacker_line" -lt "$good_line" ]; then
+	pass guest-sdbbp-cksseg-alone
+else
+	fail guest-sdbbp-cksseg-alone "cksseg (line ${attacker_line:-none}) must end while good (line ${good_line:-none}) still runs"
+fi
+fi
 # k0/k1 survive the monitor's ticks while a guest runs.
 one_vm kregs kregs.elf
 BUNDLE=$LOGS/kregs.cpio qemu_test guest-kregs 1 128M "" 0 60 \
@@ -252,9 +271,33 @@ else
 	fail guest-mix-no-starvation "good1 (line ${good_line:-none}) must end before spin (line ${spin_line:-none}) on their shared CPU"
 fi
 fi
+# A guest that sets its Compare just behind Count, over and over, for half
+# a second, beside a victim on the same CPU: the monitor's tick still comes
+# (it shows the storm's unfinished line after 100 ms, so "done" starts a
+# line of its own), and the victim runs within a slice and ends first (it
+# prints how long it waited).
+printf '[vm storm]\nkernel = compare-storm.elf\nmemory = 4M\ncpus = 0\n[vm victim]\nkernel = waited.elf\nmemory = 4M\ncpus = 0\n' > "$LOGS/storm.conf"
+tools/mkbundle.sh "$LOGS/storm.conf" "$LOGS/storm.cpio" build/guest-images
+BUNDLE=$LOGS/storm.cpio qemu_test guest-compare-storm 1 128M "" 0 120 \
+	"\\[victim\\] waited [0-9]+ ms" "vm victim: powered off \\(exit status 0\\)" \
+	"\\[storm\\] attacking\\.\\.\\." "\\[storm\\] done" \
+	"vm storm: powered off \\(exit status 0\\)" "all VMs have ended; power off \\(status 0\\)"
+if selected guest-compare-storm; then
+victim_line=$(grep -n 'vm victim: powered off' "$LOGS/guest-compare-storm.log" 2>/dev/null | cut -d: -f1)
+storm_line=$(grep -n 'vm storm: powered off' "$LOGS/guest-compare-storm.log" 2>/dev/null | cut -d: -f1)
+if [ -n "$victim_line" ] && [ -n "$storm_line" ] && [ "$victim_line" -lt "$storm_line" ]; then
+	pass guest-compare-storm-no-starvation
+else
+	fail guest-compare-storm-no-starvation "victim (line ${victim_line:-none}) must end before storm (line ${storm_line:-none}) on their shared CPU"
+fi
+fi
 echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
 	"error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"
+# The monitor's own sdbbp (its semihosting exit, on a QEMU run without
+# -semihosting, as runs with a bundle are) still ends the machine.
+BUNDLE=$LOGS/junk.cpio qemu_test monitor-sdbbp 1 128M "test=boot semihosting" 0 60 \
+	"selftest boot: PASS" "sdbbp in the monitor at ffffffff8[0-9a-f]+; power off"
 
 # Two VMs on one CPU with different FPU register patterns, yielding to each
 # other 200 times: each finds its 32 registers and FCSR intact.

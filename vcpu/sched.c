@@ -30,7 +30,7 @@ struct runq {
 	unsigned int n;
 	struct vcpu *current;           /* on the CPU (its registers in the frame) */
 	unsigned int next;              /* round-robin position */
-	uint64_t slice_start;           /* this CPU's tick count then */
+	uint32_t slice_start;           /* Count when the current slice began */
 	bool fpu_foreign;               /* the FPU may hold another vCPU's values */
 };
 
@@ -243,11 +243,13 @@ static struct vcpu *pick(struct runq *q)
 }
 
 /* Asks for a real timer interrupt in ticks Count ticks when that comes
- * before this CPU's next monitor tick (which comes anyway). */
-static void wake_within(uint32_t now, uint64_t ticks)
+ * before this CPU's next monitor tick (which comes anyway). False if that
+ * moment passed before the timer was set: act on it now. */
+static bool wake_within(uint32_t now, uint64_t ticks)
 {
 	if (ticks < this_cpu()->tick_period)
-		arch_timer_deadline(now + (uint32_t)ticks);
+		return arch_timer_deadline(now + (uint32_t)ticks);
+	return true;
 }
 
 /* Sleeps until a tick or the earliest virtual timer of a waiting vCPU. */
@@ -264,7 +266,8 @@ static void idle(struct runq *q)
 				soonest = t;
 		}
 	}
-	wake_within(now, soonest);
+	if (!wake_within(now, soonest))
+		return;                 /* a virtual timer is due: look again */
 	smp_idle_once();
 	arch_irq_disable();
 }
@@ -286,17 +289,22 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f);
 
 /* Readies the frame f for the return to a guest: v's pending virtual
  * interrupt (whose delivery may stop its VM: then another vCPU), the real
- * Status and ASID, and the real timer for its Compare. */
+ * timer for its Compare (a Compare that comes due meanwhile is taken now),
+ * the real Status and ASID. */
 static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 {
-	uint32_t now;
-
 	for (;;) {
+		uint32_t now;
+
 		vcpu_check_interrupts(v, f);
-		if (v->state != VCPU_STOPPED)
+		if (v->state == VCPU_STOPPED) {
+			v = pick_or_idle(q);
+			switch_to(q, v, f);
+			continue;
+		}
+		now = arch_timer_count();
+		if (wake_within(now, cp0_ticks_to_compare(&v->cp0, now)))
 			break;
-		v = pick_or_idle(q);
-		switch_to(q, v, f);
 	}
 	/* eret, exception delivery, mtc0 Status, the shared area: whatever
 	 * changed the mode, the real TLB must fit the mode it returns to */
@@ -306,8 +314,6 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 	vcpu_shared_store(v);
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
 	arch_set_asid((uint8_t)(v->cp0.entryhi & 0xff));
-	now = arch_timer_count();
-	wake_within(now, cp0_ticks_to_compare(&v->cp0, now));
 }
 
 static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
@@ -334,7 +340,7 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 	arch_tlb_flush_all();
 	next->last_status = (uint32_t)next->cp0.status;
 	q->current = next;
-	q->slice_start = this_cpu()->ticks;
+	q->slice_start = arch_timer_count();
 }
 
 void sched_enter(void)
@@ -359,7 +365,10 @@ void sched_return(struct trap_frame *f, enum vcpu_action action)
 {
 	struct runq *q = &runqs[arch_cpu_id()];
 	struct vcpu *v = q->current;
-	bool expired = this_cpu()->ticks - q->slice_start >= SCHED_SLICE_TICKS;
+	/* Count, not ticks taken: the slice ends on time even if a tick is
+	 * late (interrupts off, or a QEMU stall) */
+	bool expired = arch_timer_count() - q->slice_start >=
+		       SCHED_SLICE_TICKS * this_cpu()->tick_period;
 
 	if (v->state != VCPU_STOPPED && v->vm->state != VM_RUNNING)
 		stop_vcpu(v);
@@ -368,26 +377,23 @@ void sched_return(struct trap_frame *f, enum vcpu_action action)
 			v->regs = *f;   /* it may be picked again at once */
 		v = pick_or_idle(q);
 		switch_to(q, v, f);
-		q->slice_start = this_cpu()->ticks;
+		q->slice_start = arch_timer_count();
 	}
 	prepare(q, v, f);
 }
 
 /*
- * A guest's sdbbp came back through the boot ROM (start.S): its registers
- * are gone, so its VM stops; this CPU goes on with its other vCPUs. An
- * sdbbp in the monitor itself (semihosting asked for on the command line
- * but QEMU run without -semihosting) just ends the machine.
+ * A guest's sdbbp came back through the boot ROM (arch_debug_breakpoint):
+ * its registers are gone, so its VM stops; this CPU goes on with its other
+ * vCPUs.
  */
 void sched_debug_breakpoint(uint64_t depc)
 {
 	struct runq *q = &runqs[arch_cpu_id()];
 	struct vcpu *v = q->current;
 
-	if (!v || depc >= 0xffffffff80000000ull) {
-		con_printf("disco: sdbbp in the monitor at %lx; power off\n", (unsigned long)depc);
-		arch_power_off();
-	}
+	if (!v)
+		panic("sdbbp at %lx from a guest mode, with no vCPU on this CPU", (unsigned long)depc);
 	con_printf("disco: vm %s: vcpu %u: sdbbp at %lx (EJTAG debug mode is not available in a VM)\n",
 		   v->vm->cfg.name, v->id, (unsigned long)depc);
 	vcpu_stop_vm(v, 1, "debug breakpoint (sdbbp)");

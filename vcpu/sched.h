@@ -2,10 +2,11 @@
  * The vCPU scheduler: every vCPU of every VM is placed on one physical CPU
  * (its config's cpus= if given, else the least loaded), and each CPU
  * time-shares its vCPUs round-robin: a slice of SCHED_SLICE_TICKS monitor
- * ticks, cut short when a vCPU waits (`wait`), yields or stops. A vCPU that
- * spins with its interrupts masked is still preempted: the monitor's tick
- * does not depend on the guest's Status. A CPU with nothing to run sleeps
- * until a tick or a waiting vCPU's virtual timer.
+ * tick periods (measured on Count), cut short when a vCPU waits (`wait`),
+ * yields or stops. A vCPU that spins with its interrupts masked is still
+ * preempted: the monitor's tick does not depend on the guest's Status, and
+ * nothing a guest writes (its Compare included) moves it. A CPU with
+ * nothing to run sleeps until a tick or a waiting vCPU's virtual timer.
  */
 #ifndef VCPU_SCHED_H
 #define VCPU_SCHED_H
@@ -37,7 +38,9 @@ bool sched_stop_vm(struct vm *vm, int status, const char *why);
 /* A VM's statistics, summed over its vCPUs (racy reads: for reports). */
 void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum);
 
-/* A guest's sdbbp, back through the boot ROM (arch/mips64/start.S). */
+/* A guest's sdbbp at depc, back through the boot ROM (arch/mips64/trap.c
+ * arch_debug_breakpoint decides it was a guest's): stops the current vCPU's
+ * VM and runs this CPU's other vCPUs. */
 void sched_debug_breakpoint(uint64_t depc) __attribute__((noreturn));
 
 #endif

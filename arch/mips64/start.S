@@ -19,7 +19,7 @@ _start:
 	mfc0	$k0, $23		/* Debug */
 	srl	$k0, $k0, 30		/* DM */
 	andi	$k0, $k0, 1
-	bnez	$k0, debug_reentry
+	bnez	$k0, debug_from_rom
 	 nop
 	li	$t0, ST0_KX | ST0_BEV	/* kernel mode, interrupts off */
 	mtc0	$t0, $12
@@ -105,20 +105,31 @@ park:
 	 nop
 
 /*
- * An sdbbp (EJTAG software breakpoint) executed by a guest -- it is not a
- * privileged instruction -- raises a debug exception, whose vector is in
- * the boot ROM at 0xbfc00480. On QEMU's malta the ROM there runs through
- * data words (cache instructions, whose address QEMU translates with the
- * guest's s8: they may fault into the monitor's vectors, still in debug
- * mode: trap_entry comes here then) into its boot stub, which re-enters
- * _start with Debug.DM = 1. Either way DEPC = the sdbbp, and the guest's
+ * An sdbbp (EJTAG software breakpoint) -- it is not a privileged
+ * instruction, a guest can run it -- raises a debug exception, whose vector
+ * is in the boot ROM at 0xbfc00480. On QEMU's malta the ROM there runs
+ * through data words (cache instructions, whose address QEMU translates
+ * with the guest's s8: they may fault into the monitor's vectors, still in
+ * debug mode: trap_entry comes here then, with the Status it saved) into
+ * its boot stub, which re-enters _start with Debug.DM = 1 (debug_from_rom,
+ * Status untouched). Either way DEPC = the sdbbp, and the guest's
  * registers are partly gone, so it cannot continue: leave debug mode
  * (deret, with EXL set so we land in kernel mode) into
- * sched_debug_breakpoint on a fresh stack, which stops that VM.
+ * arch_debug_breakpoint on a fresh stack, with DEPC and the Status.
+ *
+ * Who ran the sdbbp is told by that Status, never by DEPC (a guest can map
+ * CKSSEG, where the monitor's own addresses are): neither a debug
+ * exception nor a fault changes Status.KSU (QEMU 7.2 mips_cpu_do_interrupt
+ * clears only its hflags copy), and neither does the ROM's stub.
+ *
+ * Registers: s0 = DEPC, s1 = that Status; a0 = the Status on entry.
  */
+debug_from_rom:
+	mfc0	$a0, $12		/* Status as the sdbbp found it */
 	.globl	debug_reentry
 debug_reentry:
 	dmfc0	$s0, $24		/* DEPC: where the sdbbp was */
+	move	$s1, $a0
 	li	$k0, ST0_KX | ST0_EXL
 	mtc0	$k0, $12
 	dla	$k0, 1f
@@ -135,7 +146,8 @@ debug_reentry:
 	dla	$sp, monitor_stacks
 	daddu	$sp, $sp, $t1
 	move	$a0, $s0
-	jal	sched_debug_breakpoint
+	move	$a1, $s1
+	jal	arch_debug_breakpoint
 	 nop
 	b	park
 	 nop

@@ -8,45 +8,59 @@
  * A Compare value that Count has already passed fires only after Count
  * wraps, 25.8 s later. QEMU can stop this CPU between reading Count and
  * writing Compare for longer than a period (all CPUs share one host
- * thread), so every write is checked afterwards and pushed ahead if late:
- * without this an idle CPU slept for seconds and cross-calls hung.
+ * thread), so every write is checked afterwards. A late tick is asked for
+ * again further ahead: without this an idle CPU slept for seconds and
+ * cross-calls hung. A late deadline is dropped and reported instead: the
+ * guest's timer is due, its caller delivers it now. Nothing a guest asks
+ * for moves the tick (next_compare), which only arch_timer_ack advances:
+ * pushing it for a late deadline let a guest that set its Compare just
+ * behind Count keep the tick, and so every other vCPU, away for good.
+ *
+ * While the tick is due its interrupt is pending (Compare was at or before
+ * it, and still ahead when written) or, after a late write, on its way, so
+ * only arch_timer_ack writes Compare then: any other write would clear it.
  */
 #include <stdint.h>
 #include "arch/cpu.h"
 #include "arch/timer.h"
 #include "monitor/percpu.h"
 
-/* The earlier of the next tick and the one-shot deadline. */
-static uint32_t next_event(const struct percpu *c)
+/* Writes Compare; true if Count had not reached it by then (the interrupt
+ * will come), false if the write came too late. */
+static bool set_compare(uint32_t target)
 {
-	if (c->has_deadline && (int32_t)(c->deadline - c->next_compare) < 0)
-		return c->deadline;
-	return c->next_compare;
+	write_c0_compare(target);
+	return (int32_t)(target - read_c0_count()) > 0;
 }
 
 /*
- * Sets Compare to the next event, or later if Count passed it meanwhile,
- * doubling the step each time: every Compare write makes QEMU run the other
- * CPUs, and while they spin with interrupts off each round costs far more
- * than a period (measured: 26 ms per write with 3 such CPUs), so retrying
- * with a fixed step never caught up.
+ * Sets Compare to the earlier of the deadline and the next tick. A deadline
+ * Count passed first is dropped (false: the caller acts on it now). A tick
+ * Count passed first is due: Compare goes further ahead, doubling the step
+ * each time, until a write is in time, and arch_timer_ack then finds the
+ * tick late: every Compare write makes QEMU run the other CPUs, and while
+ * they spin with interrupts off each round costs far more than a period
+ * (measured: 26 ms per write with 3 such CPUs), so retrying with a fixed
+ * step never caught up.
  */
-static void program_compare(struct percpu *c, uint32_t period)
+static bool program_compare(struct percpu *c, uint32_t period)
 {
-	uint32_t step = period, target = next_event(c);
+	bool deadline_met = true;
+	uint32_t step = period;
 
-	for (;;) {
-		uint32_t now;
-		write_c0_compare(target);
-		now = read_c0_count();
-		if ((int32_t)(target - now) > 0)
-			return;
+	if (c->has_deadline && (int32_t)(c->deadline - c->next_compare) < 0) {
+		if (set_compare(c->deadline))
+			return true;
+		c->has_deadline = false;
+		deadline_met = false;
+	}
+	if (set_compare(c->next_compare))
+		return deadline_met;
+	do {
 		if (step < (1u << 30))
 			step *= 2;
-		target = now + step;
-		if ((int32_t)(target - c->next_compare) > 0)
-			c->next_compare = target;
-	}
+	} while (!set_compare(read_c0_count() + step));
+	return deadline_met;
 }
 
 static uint32_t period_of(const struct percpu *c)
@@ -83,14 +97,20 @@ bool arch_timer_ack(void)
 	return tick;
 }
 
-void arch_timer_deadline(uint32_t count)
+bool arch_timer_deadline(uint32_t count)
 {
 	struct percpu *c = this_cpu();
+	uint32_t now = read_c0_count();
 
+	if ((int32_t)(count - now) <= 0)
+		return false;           /* passed already */
 	if (c->has_deadline && (int32_t)(c->deadline - count) <= 0 &&
-	    (int32_t)(c->deadline - read_c0_count()) > 0)
-		return;                 /* an earlier one is already set */
+	    (int32_t)(c->deadline - now) > 0)
+		return true;            /* an earlier one is already set */
 	c->deadline = count;
 	c->has_deadline = true;
-	program_compare(c, period_of(c));
+	if ((int32_t)(now - c->next_compare) >= 0)
+		return true;            /* the tick is due: its interrupt comes
+					 * first, and arch_timer_ack programs this */
+	return program_compare(c, period_of(c));
 }

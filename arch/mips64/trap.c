@@ -5,11 +5,13 @@
  * report.
  */
 #include <stdint.h>
+#include "arch/board.h"
 #include "arch/frame.h"
 #include "arch/timer.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"
 #include "monitor/percpu.h"
+#include "vcpu/sched.h"
 #include "vcpu/vcpu.h"
 
 void trap_entry(struct trap_frame *f);
@@ -118,7 +120,25 @@ static const trap_handler handlers[32] = {
 	[EXC_FPE] = fpe,
 };
 
-void debug_reentry(void) __attribute__((noreturn));
+void debug_reentry(uint32_t status) __attribute__((noreturn));
+void arch_debug_breakpoint(uint64_t depc, uint32_t status) __attribute__((noreturn));
+
+/*
+ * An sdbbp, back from the boot ROM out of debug mode (start.S
+ * debug_reentry): status is Status as the sdbbp found it. A guest always
+ * runs with KSU = supervisor or user; the monitor with KSU = 0 (but in
+ * exc_return's last instructions, with EXL set, which run no sdbbp). So a
+ * guest's stops its VM, whatever address the guest mapped; the monitor's
+ * own (its semihosting exit, on a QEMU without -semihosting) ends the
+ * machine.
+ */
+void arch_debug_breakpoint(uint64_t depc, uint32_t status)
+{
+	if (status & ST0_KSU)
+		sched_debug_breakpoint(depc);
+	con_printf("disco: sdbbp in the monitor at %lx; power off\n", (unsigned long)depc);
+	arch_power_off();
+}
 
 void trap_entry(struct trap_frame *f)
 {
@@ -126,7 +146,7 @@ void trap_entry(struct trap_frame *f)
 	trap_handler h = handlers[code] ? handlers[code] : unexpected;
 
 	if (__read_c0_32(23, 0) & DEBUG_DM)
-		debug_reentry();        /* a fault in the ROM after a guest's sdbbp */
+		debug_reentry(f->status);  /* a fault in the ROM after an sdbbp */
 	this_cpu()->exceptions[code]++;
 	if (f->vector == VEC_CACHE_ERROR) {
 		unexpected(f);

@@ -10,10 +10,23 @@
  *   -DGARBAGE         executes a reserved instruction
  *   -DSDBBP           asks QEMU's semihosting to end the machine (UHI exit
  *                     from supervisor mode): an EJTAG debug breakpoint
+ *   -DSDBBP_CKSSEG    maps CKSSEG (0xffffffffc0000000, where the monitor's
+ *                     own addresses start) to a page of its own and runs an
+ *                     sdbbp there: still only this VM may stop
  *   -DSPIN            spins with interrupts masked for a long while, then
  *                     powers off with status 0: others must not starve
  *   -DKREGS           checks that the monitor's ticks leave k0/k1 alone
  *                     (exit status 0, else 3)
+ *   -DCOMPARE_STORM   for half a second of its own Count, sets Compare just
+ *                     behind Count (Count + 50..600, a trap's round trip
+ *                     give or take), over and over, then powers off with
+ *                     status 0: the monitor's tick must still come, so
+ *                     others run. Its console line "attacking..." is
+ *                     unfinished until "done": only the tick shows it
+ *                     meanwhile (after 100 ms), on a line of its own
+ *   -DWAITED          prints how long it waited to run ("waited N ms": its
+ *                     Count at its first instruction; Count starts with the
+ *                     VM), then powers off with status 0
  */
 	.set	noreorder
 	.text
@@ -45,6 +58,26 @@ _start:
 	li	$a0, 0
 	li	$t9, 1			/* UHI exit */
 	sdbbp	1
+#elif defined(SDBBP_CKSSEG)
+	/* CKSSEG page pair -> guest-physical 2 MiB (even page only) */
+	dli	$t0, 0xffffffffc0000000
+	dmtc0	$t0, $10		/* EntryHi, ASID 0 */
+	mtc0	$zero, $5		/* PageMask: 4K */
+	li	$t0, (0x200 << 6) | (3 << 3) | 0x7	/* PFN 2 MiB, cached, D V G */
+	dmtc0	$t0, $2
+	li	$t0, 0x1		/* odd page: G only, invalid */
+	dmtc0	$t0, $3
+	mtc0	$zero, $0		/* Index 0 */
+	tlbwi
+	/* the sdbbp at 0x10 of that page, written through the direct map */
+	dla	$t0, 4f
+	lw	$t1, 0($t0)
+	dli	$t0, 0x4000000000200010
+	sw	$t1, 0($t0)
+	dli	$t0, 0xffffffffc0000010
+	jr	$t0
+	 nop
+4:	sdbbp				/* copied, never run here */
 #elif defined(SPIN)
 	di
 	li	$t0, 20000000		/* 40M instructions, interrupts masked */
@@ -66,6 +99,75 @@ _start:
 	li	$a0, 0
 3:	li	$v0, 2
 	.word	0x42000028
+#elif defined(COMPARE_STORM)
+	dla	$a0, attacking
+	li	$a1, done - attacking
+	li	$v0, 1			/* console write, no newline */
+	.word	0x42000028
+	li	$v0, 3			/* timer frequency: Count ticks a second */
+	.word	0x42000028
+	srl	$s0, $v0, 1		/* s0 = half a second of Count */
+	mfc0	$s1, $9			/* s1 = Count at the start */
+	li	$s2, 50			/* s2 = K */
+2:	mfc0	$t0, $9
+	addu	$t1, $t0, $s2
+	mtc0	$t1, $11		/* Compare = Count + K */
+	addiu	$s2, $s2, 1		/* K = 50, 51, ..., 600, 50, ... */
+	sltiu	$t3, $s2, 601
+	bnez	$t3, 3f
+	 nop
+	li	$s2, 50
+3:	subu	$t2, $t0, $s1
+	sltu	$t3, $t2, $s0
+	bnez	$t3, 2b
+	 nop
+	dla	$a0, done
+	li	$a1, done_end - done
+	li	$v0, 1
+	.word	0x42000028
+	.data
+attacking:
+	.ascii	"attacking..."
+done:	.ascii	"done\n"
+done_end:
+	.text
+#elif defined(WAITED)
+	mfc0	$s0, $9			/* Count at the first instruction */
+	li	$v0, 3			/* Count ticks a second */
+	.word	0x42000028
+	li	$t0, 1000
+	divu	$zero, $v0, $t0
+	mflo	$t0			/* Count ticks a millisecond */
+	divu	$zero, $s0, $t0
+	mflo	$s0			/* s0 = ms waited */
+	dla	$a0, waited
+	li	$a1, 7
+	li	$v0, 1			/* console write: "waited " */
+	.word	0x42000028
+	dla	$s1, digits_end		/* the digits of s0, backwards */
+	li	$t2, 10
+4:	divu	$zero, $s0, $t2
+	mfhi	$t3
+	mflo	$s0
+	addiu	$t3, $t3, '0'
+	daddiu	$s1, $s1, -1
+	bnez	$s0, 4b
+	 sb	$t3, 0($s1)
+	move	$a0, $s1
+	dla	$a1, digits_end
+	dsubu	$a1, $a1, $s1
+	li	$v0, 1			/* the digits */
+	.word	0x42000028
+	dla	$a0, digits_end
+	li	$a1, 4
+	li	$v0, 1			/* " ms\n" */
+	.word	0x42000028
+	.data
+waited:	.ascii	"waited "
+	.space	12
+digits_end:
+	.ascii	" ms\n"
+	.text
 #endif
 	/* only reached if the monitor let it through: say so and exit 0 */
 	li	$a0, 0

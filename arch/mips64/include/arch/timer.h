@@ -19,8 +19,11 @@ void arch_timer_start(uint32_t period);
  * it was the periodic tick (else only a deadline passed). */
 bool arch_timer_ack(void);
 
-/* Asks for a timer interrupt no later than Count = count (one-shot). */
-void arch_timer_deadline(uint32_t count);
+/* Asks for a timer interrupt no later than Count = count (one-shot), or at
+ * once if the tick is due. False if Count had reached count before it was
+ * programmed: no interrupt comes for it, the caller acts now. Never moves
+ * the tick. */
+bool arch_timer_deadline(uint32_t count);
 
 /* The CPU's Count now. */
 static inline uint32_t arch_timer_count(void)
