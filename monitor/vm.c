@@ -86,29 +86,25 @@ static int check_image(struct vm *vm, const struct cpio_entry *file,
 	return 0;
 }
 
+/* Prints one guest line (guest_line_emit). */
+static void print_line(void *vm, const char *text)
+{
+	con_printf("[%s] %s\n", ((struct vm *)vm)->cfg.name, text);
+}
+
 void vm_console_flush(struct vm *vm)
 {
-	if (vm->line_len) {
-		vm->line[vm->line_len] = '\0';
-		con_printf("[%s] %s\n", vm->cfg.name, vm->line);
-		vm->line_len = 0;
-	}
+	guest_line_flush(&vm->line, print_line, vm);
 }
 
 void vm_console_put(struct vm *vm, char c)
 {
 	unsigned long flags = spin_lock_irqsave(&vm->lock);
+	bool was_empty = !vm->line.len;
 
-	if (c == '\n' || vm->line_len == sizeof(vm->line) - 1) {
-		if (!vm->line_len)
-			con_printf("[%s] \n", vm->cfg.name);
-		vm_console_flush(vm);
-	}
-	if (c != '\n' && c != '\r') {
-		if (!vm->line_len)
-			vm->line_since = percpu[0].ticks;
-		vm->line[vm->line_len++] = c;
-	}
+	guest_line_put(&vm->line, (uint8_t)c, print_line, vm);
+	if (was_empty && vm->line.len)
+		vm->line_since = percpu[0].ticks;
 	spin_unlock_irqrestore(&vm->lock, flags);
 }
 
@@ -118,10 +114,10 @@ void vm_console_flush_stale(uint64_t now)
 		struct vm *vm = &vms[i];
 		unsigned long flags;
 
-		if (!vm->line_len || now - vm->line_since < VM_CONSOLE_WAIT_TICKS)
+		if (!vm->line.len || now - vm->line_since < VM_CONSOLE_WAIT_TICKS)
 			continue;
 		flags = spin_lock_irqsave(&vm->lock);
-		if (vm->line_len && now - vm->line_since >= VM_CONSOLE_WAIT_TICKS)
+		if (vm->line.len && now - vm->line_since >= VM_CONSOLE_WAIT_TICKS)
 			vm_console_flush(vm);
 		spin_unlock_irqrestore(&vm->lock, flags);
 	}
@@ -245,6 +241,7 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 	}
 	vm->entry = img.entry;
 	uart_init(&vm->uart, uart_output, vm);
+	guest_line_init(&vm->line);
 	vm->state = VM_LOADED;
 }
 
