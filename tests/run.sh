@@ -88,21 +88,21 @@ qemu_test() {
 	rc=$?
 	if [ "$rc" -eq 137 ]; then
 		fail "$name" "timed out after ${limit}s, see $out"
-		return
+		return 1
 	fi
 	if [ "$rc" -ne "$want" ]; then
 		fail "$name" "exit status $rc, want $want, see $out"
-		return
+		return 1
 	fi
 	for pattern in "$@"; do
 		if [ "${pattern:0:1}" = "!" ]; then
 			if grep -aEq -- "${pattern:1}" "$out"; then
 				fail "$name" "unexpected '${pattern:1}' in $out"
-				return
+				return 1
 			fi
 		elif ! grep -aEq -- "^$pattern" "$out"; then
 			fail "$name" "no '$pattern' in $out"
-			return
+			return 1
 		fi
 	done
 	pass "$name"
@@ -182,7 +182,7 @@ BUNDLE=$LOGS/good.cpio qemu_test bundle-good 2 256M "test=boot numa=2" 0 60 \
 	'disco: vm beta: 1 vCPU, 8 MiB \(node 0: 2048 pages\)' "disco: 2 of 2 VMs loaded" "selftest boot: PASS"
 BUNDLE=$LOGS/bad.cpio qemu_test bundle-bad 2 256M "test=boot" 0 60 \
 	"disco: error: vm typo, line 4: unknown key 'colour'; not started" \
-	"disco: error: vm greedy, line 8: memory: 4096 MiB asked, [0-9]+ MiB free; not started" \
+	"disco: error: vm greedy, line 8: memory: 4096 MiB asked, [0-9]+ pages \\([0-9]+ MiB\\) free; not started" \
 	"disco: error: vm lost, line 11: kernel 'nowhere.elf': not in the boot bundle; not started" \
 	"disco: error: vm notelf, line 14: kernel 'vms.conf': not an ELF file; not started" \
 	"disco: error: vm tiny, line 17: kernel 'hello.elf': segment at 4000000000100000 is outside the VM's memory" \
@@ -290,6 +290,68 @@ fi
 echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
 	"disco: error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"
+
+# A VM is accepted only if every page it takes fits: its memory, its pmap's
+# tables and its vCPUs. A 16-vCPU VM ("greedy") whose memory alone fits the
+# free pages, but not with the rest, is refused before it starts (it used
+# to pass the memory check and panic the monitor when its vCPUs were made),
+# and a small VM beside it runs; one that fits to the page is accepted, one
+# page short refused. The free pages are set to the page by the bundle's
+# size (QEMU loads it into RAM): the small VM's initrd, pad.img, pads it.
+greedy_bundle() {   # MEMORY_MIB PAD_PAGES: $LOGS/greedy.cpio (same size for any 3-digit MEMORY)
+	mkdir -p "$LOGS/greedy"
+	printf '[vm greedy]\nkernel = hello.elf\nvcpus = 16\nmemory = %03dM\n[vm small]\nkernel = hello.elf\nmemory = 8M\ninitrd = pad.img\n' \
+		"$1" > "$LOGS/greedy/vms.conf"
+	head -c $(($2 * 4096)) /dev/zero > "$LOGS/greedy/pad.img"
+	tools/mkbundle.sh "$LOGS/greedy/vms.conf" "$LOGS/greedy.cpio" build/guest-images "$LOGS/greedy"
+}
+greedy_test() {
+	local free0 free pad need mem log=$LOGS/bundle-greedy.log name
+	for name in bundle-greedy-probe bundle-greedy bundle-greedy-exact bundle-greedy-short; do
+		selected $name && break
+	done || return 0
+	local ONLY=     # each run needs the one before
+	# the free pages without padding, as the boot banner counts them
+	greedy_bundle 999 0
+	BUNDLE=$LOGS/greedy.cpio qemu_test bundle-greedy-probe 2 128M "test=boot" 0 60 \
+		"disco: monitor image .*, [0-9]+ pages \\(" || return
+	free0=$(sed -n 's/^disco: monitor image .*, \([0-9]*\) pages (.*/\1/p' "$LOGS/bundle-greedy-probe.log")
+	[ -n "$free0" ] || { fail bundle-greedy "no free-page count in $LOGS/bundle-greedy-probe.log"; return; }
+	# 100 pages over whole MiBs: more than the pmap's tables (40 pages for
+	# about 126 MiB), fewer than they and 16 vCPUs; padded by at least 155
+	# pages, so that the exact fit below needs no negative padding
+	pad=$(( (free0 - 100) % 256 ))
+	[ "$pad" -lt 155 ] && pad=$((pad + 256))
+	free=$((free0 - pad))
+	mem=$(( (free - 100) / 256 ))
+	greedy_bundle "$mem" "$pad"
+	BUNDLE=$LOGS/greedy.cpio qemu_test bundle-greedy 2 128M "" 0 60 \
+		"disco: monitor image .*, $free pages \\(" \
+		"disco: error: vm greedy, line 4: memory: $mem MiB asked, [0-9]+ pages with its pmap tables and 16 vCPUs, $free pages \\([0-9]+ MiB\\) free; not started" \
+		"disco: vm small: 1 vCPU, 8 MiB" "disco: 1 of 2 VMs loaded" \
+		"\\[small\\] hello from a disco guest in supervisor mode" \
+		"disco: vm small: powered off \\(exit status 0\\)" \
+		"disco: all VMs have ended; power off \\(status 0\\)" '!PANIC' || return
+	need=$(sed -n 's/^disco: error: vm greedy, .* MiB asked, \([0-9]*\) pages with .*/\1/p' "$log")
+	if [ -z "$need" ] || [ "$need" -gt "$free0" ]; then
+		fail bundle-greedy-exact "need '${need}' pages, more than the $free0 free unpadded"
+		return
+	fi
+	# exactly the pages it needs: accepted, runs, and nothing is left
+	greedy_bundle "$mem" $((free0 - need))
+	BUNDLE=$LOGS/greedy.cpio qemu_test bundle-greedy-exact 2 128M "" 0 60 \
+		"disco: monitor image .*, $need pages \\(" \
+		"disco: vm greedy: 16 vCPUs, $mem MiB" \
+		"disco: error: vm small, line 7: memory: 8 MiB asked, 0 pages \\(0 MiB\\) free; not started" \
+		"disco: vm greedy: vcpu 15 on cpu 1" \
+		"disco: vm greedy: powered off \\(exit status 0\\)" '!PANIC'
+	# one page short: refused
+	greedy_bundle "$mem" $((free0 - need + 1))
+	BUNDLE=$LOGS/greedy.cpio qemu_test bundle-greedy-short 2 128M "test=boot" 0 60 \
+		"disco: error: vm greedy, line 4: memory: $mem MiB asked, $need pages with its pmap tables and 16 vCPUs, $((need - 1)) pages \\([0-9]+ MiB\\) free; not started" \
+		"disco: vm small: 1 vCPU, 8 MiB" "selftest boot: PASS" '!PANIC'
+}
+greedy_test
 
 # Two VMs on one CPU with different FPU register patterns, yielding to each
 # other 200 times: each finds its 32 registers and FCSR intact.
