@@ -23,12 +23,27 @@ struct pmap {
  * The memory comes in the largest blocks the allocator has (up to
  * PA_MAX_ORDER), each placed at a guest-physical address aligned to its
  * size, so guest-physical runs are machine-contiguous and the real TLB can
- * map them with large pages (pmap_block_order).
+ * map them with large pages (pmap_block_order). The tables are taken
+ * first: once they are, the memory itself cannot fail for want of a large
+ * block (it falls back to smaller ones), only for want of pages; all of it
+ * is pmap_table_pages(mem_size) + mem_size / PAGE_SIZE pages.
  * Returns 0, or -1 if machine memory ran out (nothing stays allocated).
  */
 int pmap_create(struct pmap *pm, uint64_t mem_size, unsigned int node);
 
-/* Returns every frame to the allocator. */
+/*
+ * Machine pages of the two tables a pmap of mem_size bytes takes beside the
+ * memory itself (frame[] and block_order[], each a block of its own).
+ */
+static inline uint64_t pmap_table_pages(uint64_t mem_size)
+{
+	uint64_t npages = mem_size >> PAGE_SHIFT;
+
+	return (1ull << pa_order_for_bytes(npages * sizeof(uint32_t))) +
+	       (1ull << pa_order_for_bytes(npages));
+}
+
+/* Returns every frame to the allocator (nothing for a zeroed pmap). */
 void pmap_destroy(struct pmap *pm);
 
 /* The machine frame behind a guest-physical address, or PA_NONE. */

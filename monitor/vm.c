@@ -1,7 +1,8 @@
 /*
  * Building VMs from the boot bundle (see vm.h): configuration checks that
- * need the machine (CPUs, nodes, free memory, the images), then memory
- * (the pmap) and the guest image copied into it.
+ * need the machine (CPUs, nodes, free memory, the images), then every
+ * page the VM will take (its vCPUs, its pmap) and the guest image copied
+ * into its memory. Starting a loaded VM takes no more memory.
  */
 #include "arch/guest.h"
 #include "mmu/machmem.h"
@@ -14,6 +15,7 @@
 #include "monitor/smp.h"
 #include "monitor/vm.h"
 #include "numa/topology.h"
+#include "vcpu/vcpu.h"
 
 struct vm vms[VM_MAX];
 unsigned int vm_count;
@@ -36,12 +38,24 @@ static unsigned int home_node(const struct vm_config *c, unsigned int index)
 	return index % monitor_topology.nnodes;
 }
 
-/* Checks against the machine that the parser could not make. */
+/* Machine pages the VM takes, all reserved when it loads: its memory, its
+ * pmap's tables and its vCPUs' structures (the device tree and the initrd
+ * live in its memory). */
+static uint64_t pages_needed(const struct vm_config *c)
+{
+	return (c->memory >> PAGE_SHIFT) + pmap_table_pages(c->memory) +
+	       (uint64_t)c->vcpus * VCPU_PAGES;
+}
+
+/* Checks against the machine that the parser could not make. The pages
+ * are counted over every node: memory comes from the VM's node first,
+ * then from the others. */
 static void check_machine(struct vm *vm)
 {
 	struct vm_config *c = &vm->cfg;
 	uint32_t offline = c->cpus & ~smp_online_mask();
-	uint64_t free_bytes = mem_free_pages_total() << PAGE_SHIFT;
+	uint64_t free_pages = mem_free_pages_total();
+	uint64_t free_bytes = free_pages << PAGE_SHIFT;
 
 	if (offline)
 		vm_config_reject(c, c->at.cpus, "cpus: CPU %u is not online (%u CPUs)",
@@ -51,9 +65,51 @@ static void check_machine(struct vm *vm)
 				 c->node, monitor_topology.nnodes);
 	if (c->memory > free_bytes)
 		vm_config_reject(c, memory_line(c),
-				 "memory: %lu MiB asked, %lu MiB free",
-				 (unsigned long)(c->memory >> 20),
+				 "memory: %lu MiB asked, %lu pages (%lu MiB) free",
+				 (unsigned long)(c->memory >> 20), (unsigned long)free_pages,
 				 (unsigned long)(free_bytes >> 20));
+	else if (pages_needed(c) > free_pages)
+		vm_config_reject(c, memory_line(c),
+				 "memory: %lu MiB asked, %lu pages with its pmap tables and %u vCPU%s, %lu pages (%lu MiB) free",
+				 (unsigned long)(c->memory >> 20),
+				 (unsigned long)pages_needed(c), c->vcpus,
+				 c->vcpus == 1 ? "" : "s", (unsigned long)free_pages,
+				 (unsigned long)(free_bytes >> 20));
+}
+
+/* Gives back what reserve() took (nothing twice). */
+static void release(struct vm *vm)
+{
+	for (unsigned int id = 0; id < VM_MAX_VCPUS; id++) {
+		if (vm->vcpu[id])
+			vcpu_free(vm->vcpu[id]);
+		vm->vcpu[id] = 0;
+	}
+	pmap_destroy(&vm->pmap);
+}
+
+/*
+ * Takes the machine memory the VM needs (pages_needed, checked by
+ * check_machine): the blocks that must be contiguous first, its vCPUs and
+ * its pmap's tables, then its memory, which falls back to small blocks.
+ * So only a free list with no block large enough (memory too fragmented)
+ * can fail it; then it takes nothing and rejects the VM.
+ */
+static int reserve(struct vm *vm)
+{
+	struct vm_config *c = &vm->cfg;
+	unsigned int id;
+
+	for (id = 0; id < c->vcpus; id++)
+		if (!(vm->vcpu[id] = vcpu_alloc(vm->node)))
+			break;
+	if (id == c->vcpus && pmap_create(&vm->pmap, c->memory, vm->node) == 0)
+		return 0;
+	release(vm);
+	vm_config_reject(c, memory_line(c),
+			 "memory: no free block large enough for its pmap tables and vCPUs (%lu pages free)",
+			 (unsigned long)mem_free_pages_total());
+	return -1;
 }
 
 /* Checks the image and that each segment lands inside the VM's memory. */
@@ -86,29 +142,25 @@ static int check_image(struct vm *vm, const struct cpio_entry *file,
 	return 0;
 }
 
+/* Prints one guest line (guest_line_emit). */
+static void print_line(void *vm, const char *text)
+{
+	con_printf("[%s] %s\n", ((struct vm *)vm)->cfg.name, text);
+}
+
 void vm_console_flush(struct vm *vm)
 {
-	if (vm->line_len) {
-		vm->line[vm->line_len] = '\0';
-		con_printf("[%s] %s\n", vm->cfg.name, vm->line);
-		vm->line_len = 0;
-	}
+	guest_line_flush(&vm->line, print_line, vm);
 }
 
 void vm_console_put(struct vm *vm, char c)
 {
 	unsigned long flags = spin_lock_irqsave(&vm->lock);
+	bool was_empty = !vm->line.len;
 
-	if (c == '\n' || vm->line_len == sizeof(vm->line) - 1) {
-		if (!vm->line_len)
-			con_printf("[%s] \n", vm->cfg.name);
-		vm_console_flush(vm);
-	}
-	if (c != '\n' && c != '\r') {
-		if (!vm->line_len)
-			vm->line_since = percpu[0].ticks;
-		vm->line[vm->line_len++] = c;
-	}
+	guest_line_put(&vm->line, (uint8_t)c, print_line, vm);
+	if (was_empty && vm->line.len)
+		vm->line_since = percpu[0].ticks;
 	spin_unlock_irqrestore(&vm->lock, flags);
 }
 
@@ -118,10 +170,10 @@ void vm_console_flush_stale(uint64_t now)
 		struct vm *vm = &vms[i];
 		unsigned long flags;
 
-		if (!vm->line_len || now - vm->line_since < VM_CONSOLE_WAIT_TICKS)
+		if (!vm->line.len || now - vm->line_since < VM_CONSOLE_WAIT_TICKS)
 			continue;
 		flags = spin_lock_irqsave(&vm->lock);
-		if (vm->line_len && now - vm->line_since >= VM_CONSOLE_WAIT_TICKS)
+		if (vm->line.len && now - vm->line_since >= VM_CONSOLE_WAIT_TICKS)
 			vm_console_flush(vm);
 		spin_unlock_irqrestore(&vm->lock, flags);
 	}
@@ -229,10 +281,8 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 	if (check_image(vm, &file, &img))
 		return;
 	vm->node = home_node(c, index);
-	if (pmap_create(&vm->pmap, c->memory, vm->node)) {
-		vm_config_reject(c, memory_line(c), "memory: machine memory ran out");
+	if (reserve(vm))
 		return;
-	}
 	for (unsigned int i = 0; i < img.nsegs; i++) {
 		const struct elf_segment *s = &img.seg[i];
 		uint64_t gpa = (uint64_t)guest_window_to_gpa(s->vaddr);
@@ -240,11 +290,12 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 	}
 	end = image_end(&img);
 	if (load_dtb(vm, bundle, size, end) || load_initrd(vm, bundle, size, end)) {
-		pmap_destroy(&vm->pmap);
+		release(vm);
 		return;
 	}
 	vm->entry = img.entry;
 	uart_init(&vm->uart, uart_output, vm);
+	guest_line_init(&vm->line);
 	vm->state = VM_LOADED;
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "devices/uart16550.h"
 #include "mmu/pmap.h"
+#include "monitor/guest_line.h"
 #include "monitor/spinlock.h"
 #include "monitor/vm_config.h"
 
@@ -18,8 +19,6 @@
 enum vm_state { VM_REJECTED, VM_LOADED, VM_RUNNING, VM_STOPPING, VM_ENDED };
 
 struct vcpu;
-
-#define VM_CONSOLE_LINE 1024     /* longer lines are printed in pieces */
 
 struct vm {
 	struct vm_config cfg;
@@ -37,8 +36,7 @@ struct vm {
 	spinlock_t dev_lock;    /* the emulated devices (any vCPU may touch them) */
 	spinlock_t lock;        /* the fields below, and the stop */
 	struct uart16550 uart;
-	char line[VM_CONSOLE_LINE];     /* console output not yet printed */
-	unsigned int line_len;
+	struct guest_line line; /* console output not yet printed */
 	uint64_t line_since;    /* CPU 0's tick count at the line's first byte */
 };
 
@@ -56,7 +54,8 @@ unsigned int vm_load_bundle(const void *bundle, size_t size);
 /* Sends keyboard input to the focused VM; Ctrl-] commands (vm_input.c). */
 void vm_route_input(void);
 
-/* Appends guest console output; whole lines are printed "[name] line". */
+/* Appends guest console output; whole lines are printed "[name] line",
+ * with the bytes that are not printable ASCII escaped (guest_line.h). */
 void vm_console_put(struct vm *vm, char c);
 /* Prints what is left of a last, unfinished line. */
 void vm_console_flush(struct vm *vm);

@@ -49,29 +49,29 @@ static uint64_t sum(const uint64_t *n, unsigned int count)
 	return total;
 }
 
-/* One line a VM: state, and for a started VM what has trapped so far. */
+/* One line a VM, printed whole (guests print meanwhile): state, and for
+ * a started VM what has trapped so far. */
 static void list_vms(void)
 {
 	for (unsigned int i = 0; i < vm_count; i++) {
 		const struct vm *vm = &vms[i];
 		struct vcpu_stats s;
-		char ended[32] = "";
+		char ended[32] = "", traps[192] = "";
 
 		if (vm->state == VM_ENDED)
 			fmt_snprintf(ended, sizeof(ended), " (exit status %d)", vm->exit_status);
-		con_printf("disco: %c%u %s: %s%s, %u vCPU%s", i == focus ? '*' : ' ',
-			   i + 1, vm->cfg.name, state_name(vm->state), ended, vm->cfg.vcpus,
-			   vm->cfg.vcpus == 1 ? "" : "s");
-		if (vm->state < VM_RUNNING) {
-			con_printf("\n");
-			continue;
+		if (vm->state >= VM_RUNNING) {
+			sched_vm_stats(vm, &s);
+			fmt_snprintf(traps, sizeof(traps),
+				     ", traps %lu: emulated %lu, reflected %lu, window fills %lu, hypercalls %lu",
+				     (unsigned long)sum(s.exc, 32),
+				     (unsigned long)sum(s.emulated, INSN_KIND_COUNT),
+				     (unsigned long)sum(s.reflected, 32),
+				     (unsigned long)s.window_fills, (unsigned long)s.hypercalls);
 		}
-		sched_vm_stats(vm, &s);
-		con_printf(", traps %lu: emulated %lu, reflected %lu, window fills %lu, hypercalls %lu\n",
-			   (unsigned long)sum(s.exc, 32),
-			   (unsigned long)sum(s.emulated, INSN_KIND_COUNT),
-			   (unsigned long)sum(s.reflected, 32),
-			   (unsigned long)s.window_fills, (unsigned long)s.hypercalls);
+		con_printf("disco: %c%u %s: %s%s, %u vCPU%s%s\n", i == focus ? '*' : ' ',
+			   i + 1, vm->cfg.name, state_name(vm->state), ended, vm->cfg.vcpus,
+			   vm->cfg.vcpus == 1 ? "" : "s", traps);
 	}
 }
 

@@ -13,7 +13,6 @@
 #include "arch/guest.h"
 #include "arch/timer.h"
 #include "arch/vcpu.h"
-#include "mmu/machmem.h"
 #include "monitor/console.h"
 #include "monitor/format.h"
 #include "monitor/monitor.h"
@@ -64,12 +63,11 @@ static unsigned int least_loaded(uint32_t allowed)
 	return best;
 }
 
+/* Readies vCPU id of vm (its structure was taken when the VM loaded). */
 static struct vcpu *new_vcpu(struct vm *vm, unsigned int id)
 {
-	struct vcpu *v = mem_alloc_pages(pa_order_for_bytes(sizeof(struct vcpu)), vm->node);
+	struct vcpu *v = vm->vcpu[id];
 
-	if (!v)
-		panic("no memory for vm %s vcpu %u", vm->cfg.name, id);
 	vcpu_init(v, vm, id);
 	cp0_reset(&v->cp0, &identity, id, arch_timer_count());
 	return v;
@@ -102,7 +100,6 @@ void sched_setup(void)
 
 			v->cpu = (unsigned int)(q - runqs);
 			q->vcpu[q->n++] = v;
-			vm->vcpu[id] = v;
 			con_printf("disco: vm %s: vcpu %u on cpu %u\n", vm->cfg.name, id, v->cpu);
 		}
 		vm->vcpus_live = vm->cfg.vcpus;

@@ -5,6 +5,7 @@
  */
 #include "arch/guest.h"
 #include "arch/vcpu.h"
+#include "mmu/machmem.h"
 #include "monitor/console.h"
 #include "monitor/format.h"
 #include "monitor/percpu.h"
@@ -13,6 +14,20 @@
 #include "vcpu/vcpu.h"
 
 #define GUEST_BOOT_MAGIC ((uint64_t)-2)    /* a0: a1 is a device tree */
+
+struct vcpu *vcpu_alloc(unsigned int node)
+{
+	struct vcpu *v = mem_alloc_pages(pa_order_for_bytes(sizeof(struct vcpu)), node);
+
+	if (v)
+		memset(v, 0, sizeof(*v));
+	return v;
+}
+
+void vcpu_free(struct vcpu *v)
+{
+	mem_free_pages(v, pa_order_for_bytes(sizeof(struct vcpu)));
+}
 
 void vcpu_init(struct vcpu *v, struct vm *vm, unsigned int id)
 {

@@ -110,6 +110,19 @@ enum vcpu_action {
 	VCPU_RESCHEDULE,        /* the vCPU waits, yields or stopped */
 };
 
+/* Machine pages one vCPU structure takes (a block of its own). */
+#define VCPU_PAGES (1u << pa_order_for_bytes(sizeof(struct vcpu)))
+
+/*
+ * A zeroed vCPU structure, on node if it has a block, else on another;
+ * NULL when machine memory ran out. Taken when its VM loads (vm.c), so
+ * that starting the VM cannot fail.
+ */
+struct vcpu *vcpu_alloc(unsigned int node);
+
+/* Gives a structure from vcpu_alloc back. */
+void vcpu_free(struct vcpu *v);
+
 /* Sets up vCPU id of vm to start at the VM's entry point. */
 void vcpu_init(struct vcpu *v, struct vm *vm, unsigned int id);
 
