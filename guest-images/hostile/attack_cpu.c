@@ -101,26 +101,37 @@ void case_tlb_leftover(void)
 	tlb_init();
 }
 
+/* FCSR with every cause bit and every enable: FPE at once, and again in
+ * the monitor each time it puts this FCSR back after a switch. */
+static void set_fcsr_all(u64 unused0, u64 unused1)
+{
+	write_fcsr(0x0003ffff);
+}
+
 void case_fpu_leftover(void)
 {
 	u64 fpr[32];
-	u32 fcsr;
+	u32 fcsr = 0;
 
 	write_c0_status(ST_BASE | FPU_ON);
 	for (int r = 0; r <= ROUNDS; r++) {
 		if (r)
 			yield();
 		fpu_dump(fpr);
-		__asm__ volatile(".set push\n .set hardfloat\n cfc1 %0, $31\n .set pop" : "=r"(fcsr));
 		for (int n = 0; n < 32; n++)
 			check_value("an FPU register", fpr[n]);
-		check_value("FCSR", fcsr);
+		check_value("FCSR", read_fcsr());
+		if (r && read_fcsr() != fcsr)
+			BROKEN("its FCSR changed across a yield: %x, was %x", read_fcsr(), fcsr);
 		if (r == 0) {           /* the dump sees marks where there are */
 			fpu_fill(VICTIM_MAGIC << 32);
 			fpu_dump(fpr);
 			if (!has_mark(fpr[0], VICTIM_MAGIC) || !has_mark(fpr[31], VICTIM_MAGIC))
 				BROKEN("the FPU dump did not show the marks just filled in");
 			fpu_fill(ATTACK_MAGIC << 32);
+			if (t_call(set_fcsr_all, 0, 0))
+				tally[CA_EXC(trap.cause)]++;
+			fcsr = read_fcsr();
 		}
 	}
 	write_c0_status(ST_BASE);

@@ -93,4 +93,18 @@ static inline long hcall(long nr, u64 a0, u64 a1, u64 a2)
 
 #define FPU_ON		((1UL << 29) | (1UL << 26))	/* Status.CU1 | FR */
 
+static inline u32 read_fcsr(void)
+{
+	u32 v;
+
+	__asm__ volatile(".set push\n .set hardfloat\n cfc1 %0, $31\n .set pop" : "=r"(v));
+	return v;
+}
+
+/* Writing FCSR with an enabled cause bit raises FPE at once (catch it). */
+static inline void write_fcsr(u32 v)
+{
+	__asm__ volatile(".set push\n .set hardfloat\n ctc1 %0, $31\n .set pop" : : "r"(v) : "memory");
+}
+
 #endif

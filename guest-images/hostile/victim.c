@@ -7,7 +7,8 @@
  *    through its TLB under ASID 0x42 (useg, CKSSEG, xuseg) and rewritten
  *    through the mappings every round;
  *  - CP0: every plain-storage register (hostile.h) holds its mark;
- *  - HI, LO, s0..s7 (during its spin) and the 32 FPU registers hold marks;
+ *  - HI, LO, s0..s7 (during its spin) and the 32 FPU registers hold marks,
+ *    FCSR a rounding mode of its own;
  *  - LLAddr: an ll on its own memory every round.
  * It runs ROUNDS rounds of fixed work, printing "victim: round N", then
  * checks every word and prints one verdict line and the Count ticks from
@@ -22,7 +23,10 @@
 
 void unit_main(void);
 
+#define VICTIM_FCSR	0x01000002	/* FS, round towards +infinity */
+
 static u64 cp0_want[CP0_NSLOTS];	/* each slot as it read back */
+static u32 fcsr_want;
 static struct {
 	const char *what;		/* the first problem found, or NULL */
 	u64 where, got, want;
@@ -71,6 +75,8 @@ static void setup(void)
 	for (int i = 0; i < CP0_NSLOTS; i++)
 		cp0_want[i] = cp0_read_any(CP0_INDEX(cp0_slots[i].reg, cp0_slots[i].sel));
 	fpu_fill(VICTIM_MAGIC << 32);
+	write_fcsr(VICTIM_FCSR);
+	fcsr_want = read_fcsr();
 }
 
 static void fill(void)
@@ -110,6 +116,8 @@ static void check_cpu(void)
 	for (int n = 0; n < 32; n++)
 		if (fpr[n] != (VICTIM_MAGIC << 32) + n)
 			corrupt("fpr", n, fpr[n], (VICTIM_MAGIC << 32) + n);
+	if (read_fcsr() != fcsr_want)
+		corrupt("fcsr", 31, read_fcsr(), fcsr_want);
 }
 
 /* Every word, through the cached window and every 512th through the
