@@ -174,7 +174,8 @@ void case_large_page_end(void)
 void case_uncached_alias(void)
 {
 	extern char _end[];
-	u64 image_end = (img_phys(_end) + 4095) & ~4095UL, planted = 9 * MIB + 8, found = 0;
+	u64 image_end = (img_phys(_end) + 4095) & ~4095UL, planted = 9 * MIB + 8;
+	u64 found = 0, stale = 0;
 
 	*(volatile u64 *)CACHED(planted) = 1;  /* the scan must see this one */
 	for (u64 pa = 0; pa < ATTACK_MEM - 64 * 1024; pa += 8) {
@@ -189,9 +190,13 @@ void case_uncached_alias(void)
 			found++;
 			continue;
 		}
-		check_value("uncached own memory", v);
-		ESCAPE("gpa %lx holds %lx, which it never wrote (not zeroed)", pa, v);
+		if (stale++ < 4) {
+			check_value("uncached own memory", v);
+			ESCAPE("gpa %lx holds %lx, which it never wrote (not zeroed)", pa, v);
+		}
 	}
+	if (stale > 4)
+		ESCAPE("%lu words in all that it never wrote", stale);
 	if (found != 1)
 		BROKEN("the scan missed the word it planted");
 	must_read("cached then uncached", UNCACHED(3 * MIB), own_word(3 * MIB));
