@@ -525,7 +525,7 @@ hostile_suite() {
 	hostile_case hcall-exit --ends 'powered off \(exit status 5\)'
 	# the UART and the console
 	hostile_case uart-registers
-	hostile_case uart-flood '^\[attacker\] u{1023}$' '^\[attacker\] x{1023}$'
+	hostile_case uart-flood '^\[attacker\] u{512,}$' '^\[attacker\] x{512,}$'
 	hostile_case console-forge $'!^\\[attacker\\] .*[\x01-\x08\x0b-\x1f\x7f]'
 	# what one VM leaves in the CPU for the next; debug and mode tricks
 	hostile_case cp0-leftover
