@@ -405,6 +405,9 @@ BUNDLE=$LOGS/fpu.cpio qemu_test guest-fpu-switch 1 128M "" 0 60 \
 	"disco: vm fpu1: emulated: .*hypercall=20[0-9]" "disco: vm fpu2: emulated: .*hypercall=20[0-9]" \
 	"disco: all VMs have ended; power off \\(status 0\\)"
 
+# The hostile-guest suite: attacks beside a victim VM (tests/hostile.sh).
+source tests/hostile.sh
+
 # ---- equivalence: the same guest program on the bare machine and in VMs ----
 # equivalence NAME BARE_ELF BARE_CPUS CONFIG CPUS MEM VM...: runs BARE_ELF
 # on the bare machine (the oracle), then the monitor with CONFIG's bundle;
