@@ -330,7 +330,7 @@ hostile_config_values() {
 		"^disco: error: vm vcpus1000, .*: vcpus: want 1 to 16, got '1000'" \
 		"^disco: error: vm mem0, .*: memory: want a non-zero multiple of 1M, got '0'" \
 		"^disco: error: vm memodd, .*: memory: want a non-zero multiple of 1M, got '1000001'" \
-		"^disco: error: vm memhuge, .*: memory: 4194304 MiB asked, [0-9]+ MiB free" \
+		"^disco: error: vm memhuge, .*: memory: 4194304 MiB asked, [0-9]+ pages \\([0-9]+ MiB\\) free; not started" \
 		"^disco: error: vm memmax, .*: memory: want a non-zero multiple of 1M" \
 		"^disco: error: vm memoverflow, .*: memory: want a non-zero multiple of 1M" \
 		"^disco: error: vm cpusrange, .*: cpus: want a CPU list like 0-1,3, got '0-99'" \
