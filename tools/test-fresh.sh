@@ -69,6 +69,13 @@ root=$(mktemp -d /var/tmp/disco-fresh.XXXXXX)
 debs=$cache/fresh-apt-archives
 mkdir -p "$debs" "$cache/linux"
 cleanup() {
+	# the chroot's test logs, for a look at a failure
+	if [ -d "$root/root/disco/build/test-logs" ]; then
+		rm -rf build/test-fresh-logs
+		mkdir -p build
+		cp -r "$root/root/disco/build/test-logs" build/test-fresh-logs
+		say "its test logs are in build/test-fresh-logs"
+	fi
 	# keep what the chroot downloaded for the next run
 	if [ -d "$root/var/cache/apt/archives" ]; then
 		find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' \
