@@ -72,7 +72,8 @@ static void cache_sync(struct vcpu *v, struct trap_frame *f)
  * The TLB sequences of a kernel's page-fault and flush paths, each one call
  * instead of 7 to 10 traps. Their effect on CP0 is what the instructions
  * would leave: HCALL_TLB_UPDATE is mtc0 EntryHi/EntryLo0/EntryLo1, tlbp,
- * then tlbwi at the probed index, or tlbwr; v0 = the index written.
+ * then tlbwi at the probed index, or tlbwr; v0 = Index afterwards: the
+ * index written on a hit, the probe's miss (P set) after a tlbwr.
  * HCALL_TLB_DROP is mtc0 EntryHi, tlbp, EntryLo0/1 = 0 and, on a hit, tlbwi
  * of the unmatchable EntryHi a1 + (index << a2); then EntryHi is put back;
  * v0 = the index, or -1.
