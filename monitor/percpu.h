@@ -13,6 +13,7 @@
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
+#include "arch/compare.h"
 #include "arch/cpu.h"
 
 _Static_assert(MAX_CPUS == ARCH_MAX_CPUS, "monitor and arch CPU limits differ");
@@ -22,9 +23,7 @@ struct percpu {
 	unsigned int node;          /* NUMA node this CPU belongs to */
 	volatile bool online;       /* checked in */
 	uint32_t tick_period;       /* Count ticks between timer interrupts */
-	uint32_t next_compare;      /* Compare value of the next tick */
-	uint32_t deadline;          /* a one-shot timer event, if has_deadline */
-	bool has_deadline;
+	struct compare_timer timer; /* the next tick and one-shot deadline */
 	uint64_t ticks;             /* timer interrupts taken */
 	uint64_t exceptions[32];    /* exceptions taken, by ExcCode */
 	uint64_t guest_lladdr;      /* LLAddr as the last trap from a guest found it */

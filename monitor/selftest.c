@@ -6,12 +6,17 @@
  *   test=alloc     allocate all of RAM per node, write and check every page
  *   test=fault     a load from an unmapped address: must panic with a report
  *   test=xcall-latency  round-trip cost between plugin markers (bench-boot)
- * Parameters: iters=N (spinlock, xcall), fault_cpu=N (fault).
+ *   test=timer     CPU 0 asks for one-shot deadlines over and over while
+ *                  CPU 1 is busy: every tick must still come; a tick
+ *                  pending when CPU 0 idles ends the idle
+ * Parameters: iters=N (spinlock, xcall), fault_cpu=N (fault), periods=N
+ * (timer).
  */
 #include <stdint.h>
 #include "arch/atomic.h"
 #include "arch/board.h"
 #include "arch/cpu.h"
+#include "arch/timer.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"
@@ -167,6 +172,88 @@ static int test_xcall_latency(void)
 	return 0;
 }
 
+/* ---- timer ---- */
+
+static volatile uint32_t busy_stop;
+
+/* Keeps its CPU busy until told, taking its ticks (the call's bit in the
+ * mailbox is clear by now: a tick's poll does not run it again). Busy with
+ * interrupts off instead, it would keep QEMU's only thread for up to
+ * 100 ms at a time. */
+static void busy(void *arg)
+{
+	(void)arg;
+	arch_irq_enable();
+	while (!busy_stop)
+		arch_cpu_relax();
+	arch_irq_disable();
+}
+
+/*
+ * A tick already pending when the idle loop enables interrupts is taken at
+ * its ei: that must end the idle too, not leave the CPU asleep until the
+ * next interrupt, a period later. Returns the Count ticks slept.
+ */
+static uint32_t idle_with_tick_pending(uint32_t period)
+{
+	uint32_t t0;
+
+	arch_irq_disable();
+	t0 = arch_timer_count();
+	while (arch_timer_count() - t0 < period + period / 2)
+		;                       /* the tick comes due meanwhile */
+	t0 = arch_timer_count();
+	smp_idle_once();
+	return arch_timer_count() - t0;
+}
+
+/*
+ * CPU 0 asks for a one-shot deadline a little ahead (1/8 to 9/16 of a
+ * period), over and over, as a vCPU whose Compare is just ahead of Count
+ * makes its CPU do, for periods= tick periods of Count, taking interrupts
+ * between asks, while CPU 1 spins. Every tick must still come: QEMU
+ * answers a Compare write by running the other CPU, often past the value
+ * written, and taking such a write for a late one threw the pending tick
+ * away and asked for the next one periods later.
+ */
+static int test_timer(void)
+{
+	struct percpu *c = this_cpu();
+	uint32_t period = c->tick_period, periods = (uint32_t)param("periods", 200);
+	uint32_t start, asks = 0, passed = 0, ticket = 0, slept;
+	uint64_t ticks;
+
+	if (smp_cpus_online() < 2 || periods < 10) {
+		con_printf("timer: needs 2 CPUs and periods >= 10\n");
+		return 1;
+	}
+	ticket = xcall_start(1, busy, 0);
+	arch_irq_disable();
+	start = arch_timer_count();
+	ticks = c->ticks;
+	while (arch_timer_count() - start < periods * period) {
+		uint32_t ahead = period / 8 + (asks % 8) * (period / 16);
+
+		if (!arch_timer_deadline(arch_timer_count() + ahead))
+			passed++;
+		asks++;
+		arch_irq_enable();      /* a pending tick or deadline is taken here */
+		for (volatile int i = 0; i < 100; i++)
+			;
+		arch_irq_disable();
+	}
+	ticks = c->ticks - ticks;
+	busy_stop = 1;
+	xcall_finish(1, ticket);
+	slept = idle_with_tick_pending(period);
+	arch_irq_enable();
+	con_printf("timer: %u periods: %lu ticks, %u deadlines asked, %u passed when written\n",
+		   periods, (unsigned long)ticks, asks, passed);
+	con_printf("timer: idle with a tick pending: slept %u Count ticks (a period is %u)\n",
+		   slept, period);
+	return ticks + 2 < periods || slept >= period / 4;
+}
+
 /* ---- machine memory ---- */
 
 /* Takes every free page of each node with no fallback, writes each page's
@@ -283,6 +370,7 @@ static const struct selftest tests[] = {
 	{ "xcall-latency", test_xcall_latency },
 	{ "alloc", test_alloc },
 	{ "fault", test_fault },
+	{ "timer", test_timer },
 };
 
 void selftest_run(const char *name)
@@ -290,6 +378,6 @@ void selftest_run(const char *name)
 	for (unsigned int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		if (strcmp(tests[i].name, name) == 0)
 			finish(name, tests[i].run());
-	con_printf("disco: test=%s: no such test (boot spinlock xcall xcall-latency alloc fault)\n",
+	con_printf("disco: test=%s: no such test (boot spinlock xcall xcall-latency alloc fault timer)\n",
 		   name);
 }

@@ -105,8 +105,9 @@ void smp_idle_once(void)
 {
 	arch_irq_disable();
 	xcall_poll();
-	arch_irq_enable();      /* a tick that came meanwhile fires here */
-	arch_wait_for_interrupt();
+	/* an interrupt that came meanwhile (a tick, a vCPU's deadline) is
+	 * taken at the ei and ends the wait before it starts */
+	arch_irq_enable_and_wait();
 }
 
 uint32_t smp_online_mask(void)

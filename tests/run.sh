@@ -136,6 +136,17 @@ ICOUNT=0 qemu_test xcall-8cpu-hosttime 8 128M "test=xcall iters=4" 0 120 \
 	"${xcall_lines[@]}" "xcall: storm: cpu 7 served 28 calls \\(want 28\\)" \
 	"selftest xcall: PASS"
 
+# CPU 0 asks for one-shot deadlines (a vCPU's Compare just ahead of Count)
+# over and over while CPU 1 is busy: every tick still comes. QEMU runs the
+# other CPU after each Compare write, often past the value written; such a
+# write was taken for a late one, the pending tick thrown away and the next
+# asked for periods later, further each time (this test then never ended).
+# Then CPU 0 idles with a tick pending: taken at the idle's ei, it ends the
+# idle at once (it used to leave the CPU asleep until the next interrupt).
+qemu_test timer-deadlines 2 128M "test=timer periods=200" 0 60 \
+	"timer: 200 periods: [0-9]+ ticks," "timer: idle with a tick pending: slept [0-9]+ Count ticks" \
+	"selftest timer: PASS"
+
 qemu_test fault-cpu0 2 128M "test=fault" 1 60 \
 	"PANIC on cpu 0: unexpected exception in the monitor: TLBL" \
 	"  exception 2 TLBL .*, TLB refill vector" "  EPC +ffffffff801[0-9a-f]+  BadVAddr 0000000000000010" \

@@ -18,3 +18,28 @@ void arch_cpu_init(void)
 	arch_tlb_flush_all();
 	__asm__ volatile("mtc0\t$0, $7\n\tehb" : : : "memory");
 }
+
+/* ei, ehb, wait: an interrupt taken at the ehb or the wait (before it runs)
+ * has EPC there; one taken while waiting has EPC past the wait already. */
+__asm__(".pushsection .text\n"
+	".set push\n.set noreorder\n"
+	".globl arch_irq_enable_and_wait\n"
+	".type arch_irq_enable_and_wait, @function\n"
+	"arch_irq_enable_and_wait:\n"
+	"	ei\n"
+	"idle_ehb:\n"
+	"	ehb\n"
+	"idle_wait:\n"
+	"	wait\n"
+	"	jr	$ra\n"
+	"	 nop\n"
+	".size arch_irq_enable_and_wait, . - arch_irq_enable_and_wait\n"
+	".set pop\n.popsection");
+
+void arch_idle_resume(uint64_t *epc)
+{
+	extern char idle_ehb[], idle_wait[];
+
+	if (*epc == (uint64_t)(uintptr_t)idle_ehb || *epc == (uint64_t)(uintptr_t)idle_wait)
+		*epc = (uint64_t)(uintptr_t)idle_wait + 4;
+}

@@ -78,7 +78,7 @@ secondary:
 	addu	$t1, $t1, $t2
 	mtc0	$t1, $11		/* Compare = Count + 100 us */
 	ehb
-	mfc0	$t3, $9			/* passed already? (see timer.c) */
+	mfc0	$t3, $9			/* passed already? (arch/compare.h) */
 	subu	$t3, $t1, $t3
 	blez	$t3, 3b
 	 sll	$t2, $t2, 1		/* late: try again further ahead */

@@ -100,6 +100,8 @@ static void interrupt(struct trap_frame *f)
 {
 	uint32_t pending = f->cause & f->status & CAUSE_IP;
 
+	if (!(f->status & ST0_KSU))
+		arch_idle_resume(&f->epc);      /* what the idle wait waited for */
 	if ((pending & CAUSE_IP7) && arch_timer_ack())
 		monitor_tick();
 }

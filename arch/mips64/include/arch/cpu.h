@@ -62,6 +62,18 @@ static inline void arch_wait_for_interrupt(void)
 	__asm__ volatile("wait" : : : "memory");
 }
 
+/*
+ * Enables interrupts and sleeps until one arrives, as one step: an
+ * interrupt taken after the ei but before the wait returns past the wait
+ * (arch_idle_resume, from the interrupt handler) instead of leaving the CPU
+ * asleep until the next one. Returns with interrupts on.
+ */
+void arch_irq_enable_and_wait(void);
+
+/* Called with the frame of an interrupt taken in the monitor: moves its
+ * EPC past arch_irq_enable_and_wait's wait if it was taken before it. */
+void arch_idle_resume(uint64_t *epc);
+
 /* Spin-loop hint. QEMU has no pause; a nop keeps the loop honest. */
 static inline void arch_cpu_relax(void)
 {

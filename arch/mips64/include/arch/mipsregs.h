@@ -35,6 +35,7 @@
 #define CAUSE_IP7           (1 << 15)
 #define CAUSE_IV            (1 << 23)  /* interrupts use the special vector */
 #define CAUSE_CE_SHIFT      28          /* coprocessor number for CpU */
+#define CAUSE_TI            (1 << 30)  /* timer interrupt: Count met Compare */
 #define CAUSE_BD            0x80000000 /* exception in a branch delay slot */
 
 /* Debug (CP0 register 23): DM, the CPU is in EJTAG debug mode. */

@@ -1,0 +1,96 @@
+/*
+ * The Count/Compare timer's decisions (see arch/compare.h). Pure C.
+ */
+#include "arch/compare.h"
+
+/* What a Compare write found when Count was read back. */
+enum compare_write {
+	COMPARE_AHEAD,          /* the interrupt will come */
+	COMPARE_MET,            /* it came after the write and is pending */
+	COMPARE_MISSED,         /* Count had passed target first: none comes */
+};
+
+static enum compare_write set_compare(const struct compare_hw *hw, uint32_t target)
+{
+	int32_t ahead;
+
+	hw->write(hw->ctx, target);
+	ahead = (int32_t)(target - hw->count(hw->ctx));
+	if (ahead > 0)
+		return COMPARE_AHEAD;
+	/* Count equal to Compare is the match itself (QEMU may raise it a
+	 * few nanoseconds later); past it, the match was seen or never was */
+	if (ahead == 0 || hw->matched(hw->ctx))
+		return COMPARE_MET;
+	return COMPARE_MISSED;
+}
+
+/*
+ * Sets Compare to the earlier of the deadline and the next tick. A deadline
+ * not ahead when written is dropped (false: the caller acts on it now). A
+ * tick whose write missed is due: Compare goes a little ahead of Count,
+ * the step doubling each time a write misses again, and compare_ack then
+ * finds the tick late.
+ */
+static bool program(struct compare_timer *t, const struct compare_hw *hw, uint32_t period)
+{
+	bool deadline_met = true;
+	uint32_t step = period / COMPARE_RETRY_DIV;
+
+	if (t->has_deadline && (int32_t)(t->deadline - t->next_compare) < 0) {
+		if (set_compare(hw, t->deadline) == COMPARE_AHEAD)
+			return true;
+		t->has_deadline = false;
+		deadline_met = false;
+	}
+	if (set_compare(hw, t->next_compare) != COMPARE_MISSED)
+		return deadline_met;
+	if (!step)
+		step = 1;
+	while (set_compare(hw, hw->count(hw->ctx) + step) == COMPARE_MISSED)
+		if (step < (1u << 30))
+			step *= 2;
+	return deadline_met;
+}
+
+void compare_start(struct compare_timer *t, const struct compare_hw *hw, uint32_t period)
+{
+	t->next_compare = hw->count(hw->ctx) + period;
+	program(t, hw, period);
+}
+
+bool compare_ack(struct compare_timer *t, const struct compare_hw *hw, uint32_t period)
+{
+	uint32_t now = hw->count(hw->ctx);
+	uint32_t late = now - t->next_compare;
+	bool tick = (int32_t)late >= 0;
+
+	if (t->has_deadline && (int32_t)(now - t->deadline) >= 0)
+		t->has_deadline = false;
+	/* Unsigned: after interrupts were off for more than 2^31 ticks
+	 * (12.9 s) a signed test would take the old deadline for a future one. */
+	if (tick && late >= period)
+		t->next_compare = now + period;
+	else if (tick)
+		t->next_compare += period;
+	program(t, hw, period);
+	return tick;
+}
+
+bool compare_deadline(struct compare_timer *t, const struct compare_hw *hw,
+		      uint32_t period, uint32_t count)
+{
+	uint32_t now = hw->count(hw->ctx);
+
+	if ((int32_t)(count - now) <= 0)
+		return false;           /* passed already */
+	if (t->has_deadline && (int32_t)(t->deadline - count) <= 0 &&
+	    (int32_t)(t->deadline - now) > 0)
+		return true;            /* an earlier one is already set */
+	t->deadline = count;
+	t->has_deadline = true;
+	if ((int32_t)(now - t->next_compare) >= 0)
+		return true;            /* the tick is due: its interrupt comes
+					 * first, and compare_ack programs this */
+	return program(t, hw, period);
+}
