@@ -77,8 +77,9 @@ static void await(unsigned int cpu, uint32_t seq, bool sleep)
 	while (!finished(slot, seq)) {
 		xcall_poll();
 		if (sleep) {
-			arch_irq_enable();
-			arch_wait_for_interrupt();
+			/* a cross-call interrupt between the poll and the
+			 * wait must end the wait, not wait for the next tick */
+			arch_irq_enable_and_wait();
 			arch_irq_disable();
 		} else {
 			arch_cpu_relax();
