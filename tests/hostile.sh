@@ -102,12 +102,8 @@ hostile_victim_why() {          # LOG: intact, status 0, its fair share of time
 }
 
 hostile_fair_why() {            # LOG: the victim ended before the long attack
-	local v a
-	v=$(grep -an -m1 '^disco: vm victim: powered off' "$1" | cut -d: -f1)
-	a=$(grep -an -m1 '^disco: vm attacker: .*(exit status' "$1" | cut -d: -f1)
-	if [ -z "$v" ] || [ -z "$a" ] || [ "$v" -gt "$a" ]; then
-		echo "the victim did not end before the attacker's long attack (lines ${v:-none}, ${a:-none})"
-	fi
+	comes_first "$1" '^disco: vm victim: powered off' '^disco: vm attacker: .*(exit status' ||
+		echo "the victim did not end before the attacker's long attack ($order_lines)"
 }
 
 hostile_patterns_why() {        # LOG PATTERN...: each (or !PATTERN not) in LOG

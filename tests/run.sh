@@ -16,6 +16,28 @@ pass() { passed=$((passed + 1)); echo "PASS $1"; }
 selected() { [[ -z ${ONLY:-} || $1 =~ $ONLY ]]; }
 fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 
+# comes_first LOG FIRST SECOND: true if the first line of LOG matching FIRST
+# (a grep pattern) comes before the first matching SECOND; their line
+# numbers ("none" where nothing matched) are left in $order_lines.
+comes_first() {
+	local a b
+	a=$(grep -an -m1 -- "$2" "$1" 2> /dev/null | cut -d: -f1)
+	b=$(grep -an -m1 -- "$3" "$1" 2> /dev/null | cut -d: -f1)
+	order_lines="line ${a:-none}, line ${b:-none}"
+	[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]
+}
+
+# order_test TEST NAME FIRST SECOND WHY: after TEST (if it was selected),
+# NAME passes if FIRST's line comes before SECOND's in TEST's log.
+order_test() {
+	selected "$1" || return 0
+	if comes_first "$LOGS/$1.log" "$3" "$4"; then
+		pass "$2"
+	else
+		fail "$2" "$5 ($order_lines)"
+	fi
+}
+
 # ---- host unit tests: one cmocka binary per pure module ----
 for bin in build/host/test_*; do
 	[ -x "$bin" ] || continue
@@ -237,15 +259,8 @@ BUNDLE=$LOGS/cksseg.cpio qemu_test guest-sdbbp-cksseg 1 128M "" 0 60 \
 	"disco: vm cksseg: debug breakpoint \\(sdbbp\\) \\(exit status 1\\)" \
 	"disco: vm good: powered off \\(exit status 0\\)" "disco: all VMs have ended; power off \\(status 1\\)" \
 	'!sdbbp in the monitor' '!only reached if'
-if selected guest-sdbbp-cksseg; then
-attacker_line=$(grep -n '^disco: vm cksseg: debug breakpoint' "$LOGS/guest-sdbbp-cksseg.log" 2>/dev/null | cut -d: -f1)
-good_line=$(grep -n '^disco: vm good: powered off' "$LOGS/guest-sdbbp-cksseg.log" 2>/dev/null | cut -d: -f1)
-if [ -n "$attacker_line" ] && [ -n "$good_line" ] && [ "$attacker_line" -lt "$good_line" ]; then
-	pass guest-sdbbp-cksseg-alone
-else
-	fail guest-sdbbp-cksseg-alone "cksseg (line ${attacker_line:-none}) must end while good (line ${good_line:-none}) still runs"
-fi
-fi
+order_test guest-sdbbp-cksseg guest-sdbbp-cksseg-alone '^disco: vm cksseg: debug breakpoint' \
+	'^disco: vm good: powered off' "cksseg must end while good still runs"
 # k0/k1 survive the monitor's ticks while a guest runs.
 one_vm kregs kregs.elf
 BUNDLE=$LOGS/kregs.cpio qemu_test guest-kregs 1 128M "" 0 60 \
@@ -308,15 +323,8 @@ BUNDLE=$LOGS/mix.cpio qemu_test guest-mix 2 128M "" 0 120 \
 	"disco: vm spin: powered off \\(exit status 0\\)" \
 	"disco: vm sdbbp: debug breakpoint \\(sdbbp\\) \\(exit status 1\\)" \
 	"disco: all VMs have ended; power off \\(status 1\\)"
-if selected guest-mix; then
-good_line=$(grep -an '^disco: vm good1: powered off' "$LOGS/guest-mix.log" 2>/dev/null | cut -d: -f1)
-spin_line=$(grep -an '^disco: vm spin: powered off' "$LOGS/guest-mix.log" 2>/dev/null | cut -d: -f1)
-if [ -n "$good_line" ] && [ -n "$spin_line" ] && [ "$good_line" -lt "$spin_line" ]; then
-	pass guest-mix-no-starvation
-else
-	fail guest-mix-no-starvation "good1 (line ${good_line:-none}) must end before spin (line ${spin_line:-none}) on their shared CPU"
-fi
-fi
+order_test guest-mix guest-mix-no-starvation '^disco: vm good1: powered off' \
+	'^disco: vm spin: powered off' "good1 must end before spin on their shared CPU"
 # A guest that sets its Compare just behind Count, over and over, for half
 # a second, beside a victim on the same CPU: the monitor's tick still comes
 # (it shows the storm's unfinished line after 100 ms, so "done" starts a
@@ -328,15 +336,8 @@ BUNDLE=$LOGS/storm.cpio qemu_test guest-compare-storm 1 128M "" 0 120 \
 	"\\[victim\\] waited [0-9]+ ms" "disco: vm victim: powered off \\(exit status 0\\)" \
 	"\\[storm\\] attacking\\.\\.\\." "\\[storm\\] done" \
 	"disco: vm storm: powered off \\(exit status 0\\)" "disco: all VMs have ended; power off \\(status 0\\)"
-if selected guest-compare-storm; then
-victim_line=$(grep -n '^disco: vm victim: powered off' "$LOGS/guest-compare-storm.log" 2>/dev/null | cut -d: -f1)
-storm_line=$(grep -n '^disco: vm storm: powered off' "$LOGS/guest-compare-storm.log" 2>/dev/null | cut -d: -f1)
-if [ -n "$victim_line" ] && [ -n "$storm_line" ] && [ "$victim_line" -lt "$storm_line" ]; then
-	pass guest-compare-storm-no-starvation
-else
-	fail guest-compare-storm-no-starvation "victim (line ${victim_line:-none}) must end before storm (line ${storm_line:-none}) on their shared CPU"
-fi
-fi
+order_test guest-compare-storm guest-compare-storm-no-starvation '^disco: vm victim: powered off' \
+	'^disco: vm storm: powered off' "victim must end before storm on their shared CPU"
 echo "not a cpio archive" > "$LOGS/junk.cpio"
 BUNDLE=$LOGS/junk.cpio qemu_test bundle-junk 1 128M "test=boot" 0 60 \
 	"disco: error: the boot bundle \(-initrd\) has no vms.conf" "selftest boot: PASS"
