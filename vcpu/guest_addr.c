@@ -5,8 +5,7 @@
 #include "vcpu/cp0.h"
 #include "vcpu/guest_addr.h"
 
-#define SEGBITS      42
-#define SEG_SIZE     (1ull << SEGBITS)
+#define SEG_SIZE     (1ull << CP0_SEGBITS)
 #define USEG_END     0x80000000ull
 #define XKPHYS_BASE  0x8000000000000000ull
 #define CKSSEG_BASE  0xffffffffc0000000ull

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "vcpu/cp0.h"
 
 enum guest_addr_kind {
 	GA_WINDOW_CACHED,       /* gpa = va - GUEST_CACHED_BASE */
@@ -24,9 +25,9 @@ enum guest_addr_kind {
 
 enum guest_mode { GM_KERNEL, GM_SUPERVISOR, GM_USER };
 
-/* xsseg (SEGBITS 42), where the windows are. */
+/* xsseg (CP0_SEGBITS), where the windows are. */
 #define GUEST_XSSEG_BASE 0x4000000000000000ull
-#define GUEST_XSSEG_END  (GUEST_XSSEG_BASE + (1ull << 42))
+#define GUEST_XSSEG_END  (GUEST_XSSEG_BASE + (1ull << CP0_SEGBITS))
 
 /* The mode a virtual Status means (EXL or ERL: kernel). */
 enum guest_mode guest_mode_of(uint32_t status);
