@@ -21,16 +21,6 @@ mirror=http://deb.debian.org/debian
 start=$(date +%s)
 say() { echo "test-fresh: $*"; }
 
-if [ "$(id -u)" -ne 0 ]; then
-	say "not root: a fresh chroot cannot be made here (mmdebstrap, chroot and mounts need root); running the plain 'make test' instead"
-	exec make test
-fi
-if ! command -v mmdebstrap > /dev/null; then
-	say "installing Debian's mmdebstrap on this machine (it makes the chroot)"
-	DEBIAN_FRONTEND=noninteractive apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap
-fi
-
 # The inside of a run, in a private mount namespace (unshare -m): every
 # mount below is gone when it ends, and none reaches this machine's own.
 if [ "${1:-}" = --inside ]; then
@@ -43,17 +33,9 @@ if [ "${1:-}" = --inside ]; then
 	}
 	mount_in proc /proc -t proc
 	mount_in sysfs /sys -t sysfs
-	mount_in tmpfs /dev -t tmpfs -o mode=755,nosuid
-	for node in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
-		IFS=: read -r name major minor <<< "$node"
-		mknod -m 666 "$root/dev/$name" c "$major" "$minor"
-	done
-	ln -s /proc/self/fd "$root/dev/fd"
-	ln -s /proc/self/fd/0 "$root/dev/stdin"
-	ln -s /proc/self/fd/1 "$root/dev/stdout"
-	ln -s /proc/self/fd/2 "$root/dev/stderr"
+	# /dev's nodes are mmdebstrap's; ptys come from a devpts of the chroot's own
 	mount_in devpts /dev/pts -t devpts -o newinstance,ptmxmode=0666
-	ln -s pts/ptmx "$root/dev/ptmx"
+	mount --bind "$root/dev/pts/ptmx" "$root/dev/ptmx"
 	mount_in tmpfs /dev/shm -t tmpfs
 	mount_in "$cache/linux" /root/.cache/disco/linux --bind
 	mount_in "$PWD" /mnt/origin --bind -o ro
@@ -63,6 +45,16 @@ if [ "${1:-}" = --inside ]; then
 	chroot "$root" git -C /root/disco checkout -q "$(git rev-parse HEAD)"
 	exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		TERM=dumb LANG=C.UTF-8 CI="${CI:-}" bash -c 'cd /root/disco && make test'
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	say "not root: a fresh chroot cannot be made here (mmdebstrap, chroot and mounts need root); running the plain 'make test' instead"
+	exec make test
+fi
+if ! command -v mmdebstrap > /dev/null; then
+	say "installing Debian's mmdebstrap on this machine (it makes the chroot)"
+	DEBIAN_FRONTEND=noninteractive apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap
 fi
 
 root=$(mktemp -d /var/tmp/disco-fresh.XXXXXX)
