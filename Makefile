@@ -57,7 +57,7 @@ all: $(BUILD)/disco.elf
 deps:
 	@tools/install-deps.sh
 
-$(BUILD)/include/asm-offsets.h: arch/mips64/asm-offsets.c arch/mips64/include/arch/frame.h monitor/percpu.h
+$(BUILD)/include/asm-offsets.h: arch/mips64/asm-offsets.c arch/mips64/include/arch/frame.h arch/mips64/include/arch/fast.h monitor/percpu.h
 	@mkdir -p $(dir $@)
 	$(say) "  GEN     $@"
 	$(Q)$(CC) $(CFLAGS) -S -o $(BUILD)/asm-offsets.s $<

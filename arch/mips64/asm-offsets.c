@@ -3,6 +3,7 @@
  * turns each "->NAME value" marker into "#define NAME value".
  */
 #include <stddef.h>
+#include "arch/fast.h"
 #include "arch/frame.h"
 #include "monitor/percpu.h"
 
@@ -22,6 +23,10 @@ void asm_offsets(void)
 	OFFSET(FRAME_VECTOR, struct trap_frame, vector);
 	OFFSET(FRAME_STATUS, struct trap_frame, status);
 	OFFSET(FRAME_CAUSE, struct trap_frame, cause);
+	DEFINE(FAST_SIZE, sizeof(struct arch_fast));
+	OFFSET(FAST_K0, struct arch_fast, k0);
+	OFFSET(FAST_K1, struct arch_fast, k1);
+	OFFSET(FAST_SAVE, struct arch_fast, save);
 	DEFINE(PERCPU_STACK_SHIFT, PERCPU_STACK_SHIFT);
 	DEFINE(MAX_CPUS, MAX_CPUS);
 }

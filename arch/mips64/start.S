@@ -9,6 +9,7 @@
 #include "arch/mipsregs.h"
 #include "arch/timer.h"
 #include "monitor/percpu.h"
+#include "asm-offsets.h"
 
 	.set	noreorder
 	.set	noat
@@ -36,9 +37,11 @@ _start:
 	dla	$sp, monitor_stacks
 	daddu	$sp, $sp, $t1
 
-	/* DataLo = this CPU's k0/k1 scratch pair for the vectors. */
-	dla	$t1, exc_kscratch
-	dsll	$t2, $t0, 4
+	/* DataLo = this CPU's struct arch_fast for the vectors. */
+	dla	$t1, arch_fast
+	li	$t2, FAST_SIZE
+	dmultu	$t0, $t2
+	mflo	$t2
 	daddu	$t1, $t1, $t2
 	mtc0	$t1, $28, 1
 

@@ -4,8 +4,8 @@
  * Registers: k0 and k1 only until the frame is on the stack; after that
  * anything. A guest's k0/k1 are live at any moment (its own exception
  * handlers run with virtual EXL only), so they are saved first: k1 into
- * ErrorEPC, k1 = this CPU's scratch pair (kept in DataLo by start.S), k0
- * and the old k1 into the pair; exc_save copies both into the frame. (This
+ * ErrorEPC, k1 = this CPU's struct arch_fast (arch/fast.h, kept in DataLo
+ * by start.S), k0 and the old k1 into it; exc_save copies both into the frame. (This
  * CPU has no KScratch registers; ErrorEPC and DataLo are otherwise unused.)
  * The frame layout is struct trap_frame (arch/frame.h); offsets come from
  * asm-offsets.c.
@@ -26,11 +26,11 @@
 .macro	VECTOR offset
 	.org	\offset
 	dmtc0	$k1, $30		/* ErrorEPC = k1 */
-	mfc0	$k1, $28, 1		/* DataLo: this CPU's scratch pair */
-	sd	$k0, 0($k1)
+	mfc0	$k1, $28, 1		/* DataLo: this CPU's struct arch_fast */
+	sd	$k0, FAST_K0($k1)
 	ehb
 	dmfc0	$k0, $30
-	sd	$k0, 8($k1)
+	sd	$k0, FAST_K1($k1)
 	mfc0	$k0, $12
 	andi	$k0, $k0, ST0_KSU
 	beqz	$k0, 1f
@@ -93,8 +93,8 @@ exc_save:
 	sd	$30, FRAME_REGS + 30 * 8($sp)
 	sd	$31, FRAME_REGS + 31 * 8($sp)
 	mfc0	$t0, $28, 1		/* the k0, k1 the vector put aside */
-	ld	$t1, 0($t0)
-	ld	$t2, 8($t0)
+	ld	$t1, FAST_K0($t0)
+	ld	$t2, FAST_K1($t0)
 	sd	$t1, FRAME_REGS + 26 * 8($sp)
 	sd	$t2, FRAME_REGS + 27 * 8($sp)
 	mfhi	$t0
@@ -175,13 +175,6 @@ exc_return:
  * the top of this CPU's monitor stack, copied only after sp has moved
  * below it: the C stack there is abandoned, never overwritten in use.
  */
-	.data
-	.align	4
-	.globl	exc_kscratch
-exc_kscratch:			/* [MAX_CPUS][2]: k0, k1 while a vector saves them */
-	.space	MAX_CPUS * 16
-	.text
-
 	.globl	exc_enter_frame
 exc_enter_frame:
 	mfc0	$t0, $15, 1
