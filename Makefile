@@ -110,7 +110,7 @@ HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 # The pure modules each host test links with.
 HOST_MODULES := $(wildcard monitor/format.c monitor/parse.c monitor/cmdline.c \
-	numa/topology.c mmu/page_alloc.c monitor/cpio.c monitor/vm_config.c monitor/elf.c \
+	numa/topology.c mmu/page_alloc.c mmu/asid.c monitor/cpio.c monitor/vm_config.c monitor/elf.c \
 	monitor/guest_line.c \
 	vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c vcpu/guest_addr.c devices/uart16550.c \
 	arch/mips64/compare.c)
