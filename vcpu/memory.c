@@ -301,6 +301,7 @@ void vcpu_tlb_follow_status(struct vcpu *v)
 	case GT_FLUSH_ALL:
 		arch_tlb_flush_all();
 		v->stats.status_flushes++;
+		v->stats.real_flushes++;
 		break;
 	}
 }

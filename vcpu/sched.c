@@ -132,6 +132,7 @@ void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum)
 		sum->mapped_fills += s->mapped_fills;
 		sum->mmio += s->mmio;
 		sum->status_flushes += s->status_flushes;
+		sum->real_flushes += s->real_flushes;
 	}
 }
 
@@ -157,6 +158,21 @@ static void report(struct vm *vm)
 	}
 }
 
+/* Each online CPU's real-TLB counts, at the last VM's end. */
+static void print_cpu_tlb_counts(void)
+{
+	uint32_t online = smp_online_mask();
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		struct arch_tlb_counts n;
+
+		if (!(online & (1u << c)))
+			continue;
+		arch_tlb_counts(c, &n);
+		con_printf("disco: cpu %u: real TLB: flushes=%lu\n", c, (unsigned long)n.flushes);
+	}
+}
+
 static void vm_ended(struct vm *vm)
 {
 	vm_console_flush(vm);
@@ -165,6 +181,7 @@ static void vm_ended(struct vm *vm)
 	if (vm->exit_status)
 		atomic_cmpxchg(&machine_status, 0, 1);
 	if (atomic_add_return(&vms_running, (uint32_t)-1) == 0) {
+		print_cpu_tlb_counts();
 		con_printf("disco: all VMs have ended; power off (status %u)\n",
 			   machine_status);
 		monitor_halt((int)machine_status);
@@ -177,8 +194,10 @@ static void stop_vcpu(struct vcpu *v)
 	struct vm *vm = v->vm;
 
 	v->state = VCPU_STOPPED;
-	if (runqs[arch_cpu_id()].current == v)
+	if (runqs[arch_cpu_id()].current == v) {
 		arch_tlb_flush_all();
+		v->stats.real_flushes++;
+	}
 	if (atomic_add_return(&vm->vcpus_live, (uint32_t)-1) == 0)
 		vm_ended(vm);
 }
@@ -335,6 +354,7 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 		q->fpu_foreign = false;
 	}
 	arch_tlb_flush_all();
+	next->stats.real_flushes++;
 	next->last_status = (uint32_t)next->cp0.status;
 	q->current = next;
 	q->slice_start = arch_timer_count();

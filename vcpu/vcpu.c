@@ -144,8 +144,8 @@ void vcpu_print_stats(const char *vm_name, const struct vcpu_stats *s)
 	print_counts(vm_name, "traps", s->exc, 32, exc_short);
 	print_counts(vm_name, "emulated", s->emulated, INSN_KIND_COUNT, vcpu_insn_names);
 	print_counts(vm_name, "reflected", s->reflected, 32, exc_short);
-	con_printf("disco: vm %s: hypercalls=%lu window-fills=%lu mapped-fills=%lu mmio=%lu status-flushes=%lu\n",
+	con_printf("disco: vm %s: hypercalls=%lu window-fills=%lu mapped-fills=%lu mmio=%lu status-flushes=%lu real-tlb-flushes=%lu\n",
 		   vm_name, (unsigned long)s->hypercalls, (unsigned long)s->window_fills,
 		   (unsigned long)s->mapped_fills, (unsigned long)s->mmio,
-		   (unsigned long)s->status_flushes);
+		   (unsigned long)s->status_flushes, (unsigned long)s->real_flushes);
 }

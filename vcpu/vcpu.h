@@ -79,6 +79,7 @@ struct vcpu_stats {
 	uint64_t hypercalls;
 	uint64_t window_fills, mapped_fills, mmio;
 	uint64_t status_flushes;        /* real TLB flushes for Status changes */
+	uint64_t real_flushes;          /* whole real TLB flushes made for it */
 };
 
 struct vcpu {

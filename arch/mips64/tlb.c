@@ -30,6 +30,7 @@ struct tlb_shadow {
 };
 
 static struct tlb_shadow shadow[MAX_CPUS];
+static struct arch_tlb_counts counts[MAX_CPUS];
 
 /* An entry that can never match: a distinct CKSEG0 pair per index. */
 static uint64_t unused_entryhi(unsigned int index)
@@ -118,6 +119,7 @@ void arch_tlb_flush_all(void)
 
 	for (unsigned int i = 0; i < n; i++)
 		invalidate(s, i);
+	counts[arch_cpu_id()].flushes++;
 	write_c0_wired(0);
 	write_c0_entryhi(0);
 }
@@ -125,4 +127,9 @@ void arch_tlb_flush_all(void)
 void arch_set_asid(uint8_t asid)
 {
 	write_c0_entryhi(asid);
+}
+
+void arch_tlb_counts(unsigned int cpu, struct arch_tlb_counts *out)
+{
+	*out = counts[cpu];
 }

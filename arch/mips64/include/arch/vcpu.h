@@ -54,6 +54,12 @@ void arch_tlb_flush_range(uint64_t start, uint64_t end);
 /* Drops every real entry (on a switch to another vCPU). */
 void arch_tlb_flush_all(void);
 
+/* A CPU's real-TLB counts since boot (for the exit report). */
+struct arch_tlb_counts {
+	uint64_t flushes;       /* the whole real TLB dropped */
+};
+void arch_tlb_counts(unsigned int cpu, struct arch_tlb_counts *out);
+
 /* The ASID the guest's accesses are matched under. */
 void arch_set_asid(uint8_t asid);
 
