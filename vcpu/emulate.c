@@ -92,7 +92,7 @@ void vcpu_tlb_op(struct vcpu *v, enum insn_kind kind)
 		break;
 	case INSN_TLBWI:
 		index = (unsigned int)((v->cp0.index & 0x7fffffffu) % t->size);
-		vcpu_tlb_forget(&t->e[index]);
+		vcpu_tlb_forget(v, &t->e[index]);
 		vtlb_write(t, &v->cp0, index);
 		break;
 	default:                /* tlbwr: the old entry may live on as a shadow */
@@ -100,11 +100,11 @@ void vcpu_tlb_op(struct vcpu *v, enum insn_kind kind)
 		if (t->nr_shadow > shadows)
 			shadows = t->nr_shadow;
 		else
-			vcpu_tlb_forget(&old);
+			vcpu_tlb_forget(v, &old);
 		break;
 	}
 	for (unsigned int k = t->nr_shadow; k < shadows; k++)
-		vcpu_tlb_forget(&t->shadow[k]);
+		vcpu_tlb_forget(v, &t->shadow[k]);
 }
 
 /* Whether the guest may execute COP0 instructions: virtual kernel mode, or

@@ -7,8 +7,13 @@
  *  - a mapped address: looked up in the guest's own TLB; a miss, an invalid
  *    entry or a clean page stored to is the guest's exception; a hit has its
  *    guest-physical frame translated through the pmap and entered into the
- *    real TLB under the guest's ASID. A frame outside the VM's memory and
+ *    real TLB. A frame outside the VM's memory and
  *    devices is a bus error for the guest, never another page.
+ * Every entry, window or mapped, guest-global or not, is made under the real
+ * ASID of the guest's current ASID (arch_tlb_set_asid, set before the guest
+ * ran), never global: another VM, vCPU or guest process on this CPU runs
+ * under another real ASID and cannot match it; a guest-global entry is made
+ * again under each ASID that uses it.
  * Each entry is made under the vCPU's Status at the time; when Status
  * changes what an address is (virtual supervisor mode, SX, ERL), the
  * entries that would now mean something else are dropped before the guest
@@ -86,7 +91,7 @@ static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f,
 	pair = gpa & ~(2 * half_size - 1);
 	half[0] = ram_half(v, pair, true, cca);
 	half[1] = ram_half(v, pair + half_size, true, cca);
-	arch_tlb_insert(va, half, 0, true, order);
+	arch_tlb_insert(va, half, order);
 	v->stats.window_fills++;
 	return VCPU_CONTINUE;
 }
@@ -159,7 +164,7 @@ static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 		return bus_error(v, f, va);
 	}
 	mapped_pair(v, va, m.page_size, half, &global, &order);
-	arch_tlb_insert(va, half, guest_asid(v), global, order);
+	arch_tlb_insert(va, half, order);
 	v->stats.mapped_fills++;
 	return VCPU_CONTINUE;
 }
@@ -306,10 +311,14 @@ void vcpu_tlb_follow_status(struct vcpu *v)
 	}
 }
 
-void vcpu_tlb_forget(const struct vtlb_entry *e)
+void vcpu_tlb_forget(struct vcpu *v, const struct vtlb_entry *e)
 {
 	uint64_t start = e->vpn2 & ~(e->mask | PAIR_MASK);
 	uint64_t size = (e->mask | PAIR_MASK) + 1;
 
-	arch_tlb_flush_range(start, start + size);
+	/* a global entry matched under whatever ASID the guest had */
+	if (e->g)
+		arch_tlb_flush_range(start, start + size);
+	else
+		arch_tlb_flush_asid_range(start, start + size, arch_tlb_asid_of(&v->asids, e->asid));
 }

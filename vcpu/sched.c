@@ -4,8 +4,22 @@
  * A running vCPU's registers live in the frame at the top of its CPU's
  * monitor stack (vectors.S); switching vCPUs is copying that frame out to
  * the old vCPU and the new one's registers in, then returning as usual.
- * The real TLB holds one vCPU's translations at a time: it is flushed on
- * every switch.
+ *
+ * The real TLB is not flushed on a switch: each vCPU's entries are under
+ * real ASIDs of its own (mmu/asid.h, one per guest ASID it used on this
+ * CPU), and prepare() points EntryHi at the one for its current guest ASID
+ * each time it returns to the guest, so a guest's own EntryHi writes
+ * (Linux's context switches) take effect on the way back. A stopped vCPU's
+ * map is forgotten: its real ASIDs are never handed out again in this CPU's
+ * generation, and the new generation that recycles them flushes the TLB
+ * first, so no later vCPU or VM can match its entries.
+ *
+ * Migration (issue 11): a vCPU's map is only valid on the CPU whose
+ * generation it was filled under (v->cpu). Moving a vCPU must forget its
+ * map (asid_map_forget) before it runs on the new CPU; its entries on the
+ * old CPU are then unreachable, as a stopped vCPU's. A vCPU's guest TLB
+ * changes drop real entries on its own CPU only (vcpu_tlb_forget), which
+ * stays right as long as a vCPU's entries live on one CPU at a time.
  */
 #include "arch/atomic.h"
 #include "arch/board.h"
@@ -70,6 +84,7 @@ static struct vcpu *new_vcpu(struct vm *vm, unsigned int id)
 
 	vcpu_init(v, vm, id);
 	cp0_reset(&v->cp0, &identity, id, arch_timer_count());
+	v->last_status = (uint32_t)v->cp0.status;       /* no entries yet */
 	return v;
 }
 
@@ -169,7 +184,10 @@ static void print_cpu_tlb_counts(void)
 		if (!(online & (1u << c)))
 			continue;
 		arch_tlb_counts(c, &n);
-		con_printf("disco: cpu %u: real TLB: flushes=%lu\n", c, (unsigned long)n.flushes);
+		con_printf("disco: cpu %u: real TLB: flushes=%lu range-flushes=%lu frame-flushes=%lu inserts=%lu generations=%lu asids=%lu\n",
+			   c, (unsigned long)n.flushes, (unsigned long)n.range_flushes,
+			   (unsigned long)n.frame_flushes, (unsigned long)n.inserts,
+			   (unsigned long)n.generations, (unsigned long)n.asids);
 	}
 }
 
@@ -194,10 +212,7 @@ static void stop_vcpu(struct vcpu *v)
 	struct vm *vm = v->vm;
 
 	v->state = VCPU_STOPPED;
-	if (runqs[arch_cpu_id()].current == v) {
-		arch_tlb_flush_all();
-		v->stats.real_flushes++;
-	}
+	asid_map_forget(&v->asids);     /* its entries become unreachable */
 	if (atomic_add_return(&vm->vcpus_live, (uint32_t)-1) == 0)
 		vm_ended(vm);
 }
@@ -329,7 +344,7 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 		v->fpu_live = true;     /* from now on its FPU state is kept */
 	vcpu_shared_store(v);
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
-	arch_set_asid((uint8_t)(v->cp0.entryhi & 0xff));
+	arch_tlb_set_asid(&v->asids, (uint8_t)(v->cp0.entryhi & 0xff));
 }
 
 static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
@@ -353,9 +368,8 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 		arch_fpu_restore(&next->fpu);
 		q->fpu_foreign = false;
 	}
-	arch_tlb_flush_all();
-	next->stats.real_flushes++;
-	next->last_status = (uint32_t)next->cp0.status;
+	/* no flush: next's entries are under its own real ASIDs, made under
+	 * next->last_status (prepare drops what its Status made stale) */
 	q->current = next;
 	q->slice_start = arch_timer_count();
 }

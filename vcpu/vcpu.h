@@ -11,6 +11,7 @@
 
 #include "arch/frame.h"
 #include "arch/vcpu.h"
+#include "mmu/asid.h"
 #include "monitor/vm.h"
 #include "vcpu/cp0.h"
 #include "vcpu/decode.h"
@@ -100,6 +101,7 @@ struct vcpu {
 	uint64_t ll_machine;
 	bool ll_fresh;
 	uint32_t last_status;   /* Status the real TLB's entries were made under */
+	struct asid_map asids;  /* its guest ASIDs' real ones on its CPU (mmu/asid.h) */
 	volatile struct vcpu_shared *shared;    /* registered by the guest, or NULL */
 	struct fpu_state fpu;   /* while not on its CPU, if it has used CU1 */
 	bool fpu_live;          /* fpu holds state to restore */
@@ -180,8 +182,9 @@ uint64_t vcpu_guest_lladdr(struct vcpu *v);
  * Called wherever Status may have changed, before the guest runs again or
  * the real TLB is filled. */
 void vcpu_tlb_follow_status(struct vcpu *v);
-/* Drops the real TLB entries a guest TLB entry may have produced. */
-void vcpu_tlb_forget(const struct vtlb_entry *e);
+/* Drops the real TLB entries guest TLB entry e of v may have produced (on
+ * v's CPU: under e's real ASID, or every ASID for a global e). */
+void vcpu_tlb_forget(struct vcpu *v, const struct vtlb_entry *e);
 
 /* Emulates the instruction at f->epc (or in its delay slot) (emulate.c). */
 enum emulate_why {

@@ -1,36 +1,63 @@
 /*
  * The real TLB while guests run (see arch/vcpu.h). The monitor itself runs
- * unmapped, so every real entry belongs to the guest on this CPU: its
- * direct-map window pages and the pages its own TLB maps. Entries are
- * written with tlbwi at a round-robin index the monitor chooses, and a
- * shadow copy of what each index holds lets a guest tlbwi/tlbwr drop exactly
- * the real entries its old mapping produced. A tlbp before each write keeps
- * duplicates out (QEMU never raises a machine check for them; hardware may).
+ * unmapped, so every real entry belongs to a guest: its direct-map window
+ * pages and the pages its own TLB maps, each under the real ASID of the
+ * guest address space it was made for (mmu/asid.h); no entry is global, so
+ * entries of two VMs, two vCPUs or two guest processes never match each
+ * other's accesses, and a switch between them is a write of EntryHi.
+ *
+ * Entries are written with tlbwr (Wired = 0) unless a tlbp finds an entry
+ * for the same pair under the same ASID (then tlbwi there): nothing here,
+ * or in the assembly refill path that writes with tlbwr too, knows which
+ * index holds what. Before a large page goes in, the smaller entries it
+ * overlaps under its ASID are dropped: QEMU takes the first match, real
+ * hardware may raise a machine check for duplicates. Flushes find entries
+ * with tlbp (a few pairs under one ASID) or by reading all 64 with tlbr.
+ * A dropped entry gets a distinct CKSEG0 address per index (never
+ * translated, never a duplicate), ASID 0 and both halves invalid.
+ *
+ * QEMU keeps an entry a tlbwr replaced as a hidden "shadow" that still
+ * translates until a tlbr, a tlbwi that changes more than permissions, or a
+ * tlbp that misses the real entries but matches it discards it (vtlb.h);
+ * the flushes here end with a tlbr scan or a tlbp per pair, so they drop
+ * shadows too.
  */
 #include <stdint.h>
 #include "arch/addrspace.h"
 #include "arch/board.h"
 #include "arch/cpu.h"
 #include "arch/vcpu.h"
+#include "mmu/asid.h"
 #include "monitor/percpu.h"
 
-#define ENTRYLO_G   (1u << 0)
 #define ENTRYLO_V   (1u << 1)
 #define ENTRYLO_D   (1u << 2)
 #define ENTRYLO_CCA_SHIFT 3
+#define ENTRYLO_PFN_SHIFT 6
+#define ENTRYLO_PFN_MASK  0xffffffull           /* PABITS 36 */
 #define ENTRYHI_VPN2_MASK 0xc00003ffffffe000ul   /* R and VPN2 (SEGBITS 42) */
+#define ENTRYHI_ASID      0xffu
+#define INDEX_P     0x80000000u
 #define PAIR_SIZE   0x2000ul    /* of 4 KiB pages; larger: PAIR_SIZE << order */
-#define TLB_MAX     64
-#define SLOT_EMPTY  (~0ul)      /* not a pair address (those are 8K-aligned) */
+#define PROBE_MAX   16          /* pairs dropped by tlbp; a larger range: a scan */
 
-struct tlb_shadow {
-	unsigned int next;              /* round-robin victim */
-	uint64_t slot_va[TLB_MAX];      /* pair address held, or SLOT_EMPTY */
-	uint64_t slot_size[TLB_MAX];    /* and the pair's size */
+struct tlb_cpu {
+	struct asid_space asids;
+	struct arch_tlb_counts counts;
 };
 
-static struct tlb_shadow shadow[MAX_CPUS];
-static struct arch_tlb_counts counts[MAX_CPUS];
+static struct tlb_cpu tlb_cpus[MAX_CPUS];
+
+static struct tlb_cpu *this_tlb(void)
+{
+	return &tlb_cpus[arch_cpu_id()];
+}
+
+/* The real ASID the guest on this CPU runs under (prepare set it). */
+static unsigned int current_asid(void)
+{
+	return (unsigned int)(read_c0_entryhi() & ENTRYHI_ASID);
+}
 
 /* An entry that can never match: a distinct CKSEG0 pair per index. */
 static uint64_t unused_entryhi(unsigned int index)
@@ -38,98 +65,200 @@ static uint64_t unused_entryhi(unsigned int index)
 	return CKSEG0_BASE + ((uint64_t)index << 13);
 }
 
-static uint64_t entrylo(const struct tlb_half *h, bool global)
+static uint64_t entrylo(const struct tlb_half *h)
 {
 	uint64_t pa;
 
 	if (h->frame == UINT32_MAX)
-		return global ? ENTRYLO_G : 0;
+		return 0;
 	pa = arch_ram_base() + ((uint64_t)h->frame << 12);
-	return (pa >> 12) << 6 | (uint64_t)h->cca << ENTRYLO_CCA_SHIFT |
-	       (h->dirty ? ENTRYLO_D : 0) | ENTRYLO_V | (global ? ENTRYLO_G : 0);
+	return (pa >> 12) << ENTRYLO_PFN_SHIFT | (uint64_t)h->cca << ENTRYLO_CCA_SHIFT |
+	       (h->dirty ? ENTRYLO_D : 0) | ENTRYLO_V;
 }
 
-static void write_index(unsigned int index, uint64_t hi, uint64_t lo0, uint64_t lo1,
-			uint64_t pagemask)
+static void drop(unsigned int index)
 {
-	write_c0_pagemask(pagemask);
-	write_c0_entryhi(hi);
-	write_c0_entrylo0(lo0);
-	write_c0_entrylo1(lo1);
+	write_c0_pagemask(0);
+	write_c0_entryhi(unused_entryhi(index));
+	write_c0_entrylo0(0);
+	write_c0_entrylo1(0);
 	write_c0_index(index);
 	__asm__ volatile("tlbwi\n\tehb" : : : "memory");
-	write_c0_pagemask(0);
 }
 
-static void invalidate(struct tlb_shadow *s, unsigned int index)
+/* tlbp for hi (pair | ASID): the index of the entry that matches, or
+ * INDEX_P. Leaves EntryHi = hi. */
+static uint32_t probe(uint64_t hi)
 {
-	write_index(index, unused_entryhi(index), 0, 0, 0);
-	s->slot_va[index] = SLOT_EMPTY;
+	write_c0_entryhi(hi);
+	__asm__ volatile("tlbp\n\tehb" : : : "memory");
+	return read_c0_index();
 }
 
-static void flush_overlapping(struct tlb_shadow *s, uint64_t start, uint64_t end)
+/* Reads entry index: EntryHi, PageMask, EntryLo0/1 (clobbers EntryHi). */
+struct entry {
+	uint64_t hi, lo[2], size;       /* size: of the pair */
+};
+
+static void read_entry(unsigned int index, struct entry *e)
+{
+	write_c0_index(index);
+	__asm__ volatile("tlbr\n\tehb" : : : "memory");
+	e->hi = read_c0_entryhi();
+	e->lo[0] = read_c0_entrylo0();
+	e->lo[1] = read_c0_entrylo1();
+	e->size = ((uint64_t)read_c0_pagemask() | (PAIR_SIZE - 1)) + 1;
+}
+
+static bool entry_overlaps(const struct entry *e, uint64_t start, uint64_t end)
+{
+	uint64_t va = e->hi & ENTRYHI_VPN2_MASK & ~(e->size - 1);
+
+	return ((e->lo[0] | e->lo[1]) & ENTRYLO_V) && va < end && va + e->size > start;
+}
+
+/* Drops the entries overlapping [start, end) under asid, or under any ASID
+ * if asid is ASID_NONE. EntryHi and PageMask are left clobbered. */
+static void drop_range(uint64_t start, uint64_t end, unsigned int asid)
 {
 	unsigned int n = cpu_tlb_entries();
+	struct entry e;
 
+	start &= ~(PAIR_SIZE - 1);
+	if (asid != ASID_NONE && end - start <= PROBE_MAX * PAIR_SIZE) {
+		for (uint64_t va = start; va < end; va += PAIR_SIZE) {
+			uint32_t index = probe((va & ENTRYHI_VPN2_MASK) | asid);
+
+			if (!(index & INDEX_P))
+				drop(index);
+		}
+		return;
+	}
 	for (unsigned int i = 0; i < n; i++) {
-		uint64_t va = s->slot_va[i];
-		if (va != SLOT_EMPTY && va < end && va + s->slot_size[i] > start)
-			invalidate(s, i);
+		read_entry(i, &e);
+		if (entry_overlaps(&e, start, end) &&
+		    (asid == ASID_NONE || (e.hi & ENTRYHI_ASID) == asid))
+			drop(i);
 	}
 }
 
-void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], uint8_t asid,
-		     bool global, unsigned int order)
+void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], unsigned int order)
 {
-	struct tlb_shadow *s = &shadow[arch_cpu_id()];
+	unsigned int asid = current_asid();
 	uint64_t size = PAIR_SIZE << order;
 	uint64_t pair = va & ENTRYHI_VPN2_MASK & ~(size - 1);
-	uint64_t hi = pair | asid;
-	unsigned int n = cpu_tlb_entries(), index;
+	uint32_t index = INDEX_P;
 
-	if (order) {    /* smaller entries inside it would match twice */
-		flush_overlapping(s, pair, pair + size);
-		index = 0x80000000u;
+	if (order)      /* smaller entries inside it would match twice */
+		drop_range(pair, pair + size, asid);
+	else            /* an entry for the pair (an invalid half, Mod): there */
+		index = probe(pair | asid);
+	write_c0_pagemask((uint32_t)((size - 1) & ~(PAIR_SIZE - 1)));
+	write_c0_entryhi(pair | asid);
+	write_c0_entrylo0(entrylo(&half[0]));
+	write_c0_entrylo1(entrylo(&half[1]));
+	if (index & INDEX_P) {
+		__asm__ volatile("tlbwr\n\tehb" : : : "memory");
 	} else {
-		write_c0_entryhi(hi);
-		__asm__ volatile("tlbp\n\tehb" : : : "memory");
-		index = read_c0_index();
+		write_c0_index(index);
+		__asm__ volatile("tlbwi\n\tehb" : : : "memory");
 	}
-	if (index & 0x80000000u) {      /* no entry for this pair: a victim */
-		index = s->next;
-		s->next = (s->next + 1) % n;
-	}
-	write_index(index, hi, entrylo(&half[0], global), entrylo(&half[1], global),
-		    (size - 1) & ~(PAIR_SIZE - 1));
-	s->slot_va[index] = pair;
-	s->slot_size[index] = size;
+	write_c0_pagemask(0);
 	write_c0_entryhi(asid);
+	this_tlb()->counts.inserts++;
 }
 
 void arch_tlb_flush_range(uint64_t start, uint64_t end)
 {
-	flush_overlapping(&shadow[arch_cpu_id()], start, end);
-	write_c0_entryhi(0);
+	unsigned int asid = current_asid();
+
+	drop_range(start, end, ASID_NONE);
+	write_c0_pagemask(0);
+	write_c0_entryhi(asid);
+	this_tlb()->counts.range_flushes++;
+}
+
+void arch_tlb_flush_asid_range(uint64_t start, uint64_t end, unsigned int real_asid)
+{
+	unsigned int asid = current_asid();
+
+	if (real_asid == ASID_NONE)
+		return;
+	drop_range(start, end, real_asid);
+	write_c0_pagemask(0);
+	write_c0_entryhi(asid);
+	this_tlb()->counts.range_flushes++;
+}
+
+void arch_tlb_flush_frame(uint32_t frame)
+{
+	unsigned int n = cpu_tlb_entries(), asid = current_asid();
+	uint64_t ram_pfn = arch_ram_base() >> 12;
+	struct entry e;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t pages;
+		bool hit = false;
+
+		read_entry(i, &e);
+		pages = e.size >> 13;           /* 4 KiB pages per half */
+		for (unsigned int h = 0; h < 2; h++) {
+			uint64_t pfn = (e.lo[h] >> ENTRYLO_PFN_SHIFT) & ENTRYLO_PFN_MASK;
+
+			if ((e.lo[h] & ENTRYLO_V) && pfn >= ram_pfn &&
+			    frame >= pfn - ram_pfn && frame < pfn - ram_pfn + pages)
+				hit = true;
+		}
+		if (hit)
+			drop(i);
+	}
+	write_c0_pagemask(0);
+	write_c0_entryhi(asid);
+	this_tlb()->counts.frame_flushes++;
 }
 
 void arch_tlb_flush_all(void)
 {
-	struct tlb_shadow *s = &shadow[arch_cpu_id()];
 	unsigned int n = cpu_tlb_entries();
+	uint64_t hi = read_c0_entryhi();
 
 	for (unsigned int i = 0; i < n; i++)
-		invalidate(s, i);
-	counts[arch_cpu_id()].flushes++;
+		drop(i);
 	write_c0_wired(0);
-	write_c0_entryhi(0);
+	write_c0_entryhi(hi & ENTRYHI_ASID);
+	this_tlb()->counts.flushes++;
 }
 
-void arch_set_asid(uint8_t asid)
+void arch_tlb_init(void)
 {
-	write_c0_entryhi(asid);
+	asid_space_init(&this_tlb()->asids);
+	write_c0_entryhi(ASID_NONE);
+	arch_tlb_flush_all();
+}
+
+unsigned int arch_tlb_set_asid(struct asid_map *m, uint8_t guest_asid)
+{
+	struct tlb_cpu *t = this_tlb();
+	unsigned int real = asid_lookup(&t->asids, m, guest_asid);
+	bool new_generation;
+
+	if (real == ASID_NONE) {
+		real = asid_get(&t->asids, m, guest_asid, &new_generation);
+		if (new_generation)
+			arch_tlb_flush_all();
+	}
+	write_c0_entryhi(real);
+	return real;
+}
+
+unsigned int arch_tlb_asid_of(const struct asid_map *m, uint8_t guest_asid)
+{
+	return asid_lookup(&this_tlb()->asids, m, guest_asid);
 }
 
 void arch_tlb_counts(unsigned int cpu, struct arch_tlb_counts *out)
 {
-	*out = counts[cpu];
+	*out = tlb_cpus[cpu].counts;
+	out->generations = tlb_cpus[cpu].asids.generations;
+	out->asids = tlb_cpus[cpu].asids.handed_out;
 }

@@ -78,8 +78,11 @@ enum exc_code {
 
 #define read_c0_index()      __read_c0_32(0, 0)
 #define write_c0_index(v)    __write_c0_32(0, 0, v)
+#define read_c0_entrylo0()   __read_c0_64(2, 0)
 #define write_c0_entrylo0(v) __write_c0_64(2, 0, v)
+#define read_c0_entrylo1()   __read_c0_64(3, 0)
 #define write_c0_entrylo1(v) __write_c0_64(3, 0, v)
+#define read_c0_pagemask()   __read_c0_32(5, 0)
 #define write_c0_pagemask(v) __write_c0_32(5, 0, v)
 #define write_c0_wired(v)    __write_c0_32(6, 0, v)
 #define read_c0_badvaddr()   __read_c0_64(8, 0)

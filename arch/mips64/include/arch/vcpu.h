@@ -42,25 +42,59 @@ struct tlb_half {
  * order even (the MIPS page sizes 4K, 16K, 64K, ... 16M). */
 #define ARCH_TLB_MAX_ORDER 12
 
-/* Enters the pair of pages of 4 KiB << order around va into the real TLB
- * under asid (or global), replacing the entries it overlaps. Each valid
- * half's frames must be machine-contiguous and aligned to its size. */
-void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], uint8_t asid,
-		     bool global, unsigned int order);
+/*
+ * The real TLB (arch/mips64/tlb.c). Every entry is made under a real ASID
+ * (mmu/asid.h: one per vCPU and guest ASID on each CPU, recycled by
+ * generation), never global; entries of other ASIDs stay across vCPU
+ * switches. While a vCPU's trap is handled, the real EntryHi holds the
+ * real ASID arch_tlb_set_asid gave it before it last ran; every function
+ * here leaves it so. Nothing depends on which index holds an entry.
+ */
 
-/* Drops every real entry whose pages overlap [start, end). */
+/* Enters the pair of pages of 4 KiB << order around va into the real TLB
+ * under the current real ASID, replacing the entry for the same pair and
+ * dropping the smaller ones it overlaps under that ASID. Each valid half's
+ * frames must be machine-contiguous and aligned to its size. */
+void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], unsigned int order);
+
+/* Drops every real entry whose pages overlap [start, end), of every ASID. */
 void arch_tlb_flush_range(uint64_t start, uint64_t end);
 
-/* Drops every real entry (on a switch to another vCPU). */
+/* Drops the real entries overlapping [start, end) under real_asid only
+ * (nothing for 0, ASID_NONE). */
+void arch_tlb_flush_asid_range(uint64_t start, uint64_t end, unsigned int real_asid);
+
+/* Drops every real entry (any ASID) whose EntryLo0 or EntryLo1 maps the
+ * machine frame (RAM offset >> 12), on this CPU (a page taken away: the
+ * memmap calls it on each CPU that may cache it). */
+void arch_tlb_flush_frame(uint32_t frame);
+
+/* Drops every real entry on this CPU. */
 void arch_tlb_flush_all(void);
+
+/* This CPU's real TLB at boot: empty, ASIDs at their first generation. */
+void arch_tlb_init(void);
+
+struct asid_map;
+/* Makes the guest's accesses on this CPU match under the real ASID of
+ * guest ASID guest_asid in the vCPU's map m, handing one out if it has none
+ * in this CPU's generation (a new generation flushes this CPU's real TLB
+ * first). Returns it. For the vCPU placed on this CPU only (vcpu->cpu). */
+unsigned int arch_tlb_set_asid(struct asid_map *m, uint8_t guest_asid);
+
+/* The real ASID guest_asid has in m on this CPU now, or 0 (ASID_NONE: no
+ * real entry was made for it since its map or this CPU's generation was
+ * last renewed). */
+unsigned int arch_tlb_asid_of(const struct asid_map *m, uint8_t guest_asid);
 
 /* A CPU's real-TLB counts since boot (for the exit report). */
 struct arch_tlb_counts {
 	uint64_t flushes;       /* the whole real TLB dropped */
+	uint64_t range_flushes, frame_flushes;
+	uint64_t inserts;       /* entries written by arch_tlb_insert */
+	uint64_t generations;   /* ASID generations begun after the first */
+	uint64_t asids;         /* real ASIDs handed out */
 };
 void arch_tlb_counts(unsigned int cpu, struct arch_tlb_counts *out);
-
-/* The ASID the guest's accesses are matched under. */
-void arch_set_asid(uint8_t asid);
 
 #endif
