@@ -6,7 +6,10 @@
  * yields the CPU (hypercall 4) and reads every page under both ASIDs
  * (switching by writing EntryHi). Two VMs built with different SEEDs share
  * one CPU in the test: the same addresses under the same ASIDs, different
- * memory. Powers off with status 0, or 4 if a page read another's word.
+ * memory. Each vCPU (EBase.CPUNum, s6) has pages of its own too: two vCPUs
+ * of one VM on one CPU, with the same ASIDs, must not share real entries
+ * either (SMP kernels give ASIDs per CPU). Powers off with status 0, or 4
+ * if a page read another's word.
  * t8: the ASID, t9: the page (0..15), t3: the word expected there.
  */
 #define HCALL		.word 0x42000028
@@ -25,6 +28,8 @@ _start:
 	and	$t0, $t0, $t1
 	mtc0	$t0, $12
 	ehb
+	mfc0	$s6, $15, 1			/* EBase.CPUNum: this vCPU */
+	andi	$s6, $s6, 0x3ff
 	dli	$s7, 0x4000000000000000		/* the cached window */
 	li	$t8, 1
 fill_asid:
@@ -97,11 +102,13 @@ bad:	li	$a0, 4
 3:	b	3b
 	 nop
 
-/* Page t9 of ASID t8: t0 = its gpa, t2 = its virtual address, t3 = the
- * word it holds (SEED << 32 | ASID << 16 | page). */
+/* Page t9 of ASID t8 of vCPU s6: t0 = its gpa, t2 = its virtual address,
+ * t3 = the word it holds (SEED << 32 | vCPU << 24 | ASID << 16 | page). */
 page:	addiu	$t0, $t8, -1
 	dsll	$t0, $t0, 16
 	dsll	$t1, $t9, 12
+	daddu	$t0, $t0, $t1
+	dsll	$t1, $s6, 17
 	daddu	$t0, $t0, $t1
 	lui	$t1, GPA_BASE
 	daddu	$t0, $t0, $t1
@@ -111,6 +118,8 @@ page:	addiu	$t0, $t8, -1
 	li	$t3, SEED
 	dsll32	$t3, $t3, 0
 	dsll	$t1, $t8, 16
+	or	$t3, $t3, $t1
+	dsll	$t1, $s6, 24
 	or	$t3, $t3, $t1
 	jr	$ra
 	 or	$t3, $t3, $t9
