@@ -12,10 +12,16 @@ void asid_space_init(struct asid_space *s)
 	s->handed_out = 0;
 }
 
+static void clear(struct asid_map *m, uint64_t generation)
+{
+	m->generation = generation;
+	for (unsigned int g = 0; g < ASID_GUEST_COUNT; g++)
+		m->real[g] = ASID_NONE;
+}
+
 void asid_map_forget(struct asid_map *m)
 {
-	for (unsigned int g = 0; g < ASID_GUEST_COUNT; g++)
-		m->slot[g] = 0;
+	clear(m, 0);
 }
 
 unsigned int asid_get(struct asid_space *s, struct asid_map *m, unsigned int guest,
@@ -32,8 +38,10 @@ unsigned int asid_get(struct asid_space *s, struct asid_map *m, unsigned int gue
 		s->generations++;
 		*new_generation = true;
 	}
+	if (m->generation != s->generation)
+		clear(m, s->generation);        /* stale as a whole */
 	real = s->next++;
 	s->handed_out++;
-	m->slot[guest & (ASID_GUEST_COUNT - 1)] = s->generation << 8 | real;
+	m->real[guest & (ASID_GUEST_COUNT - 1)] = (uint8_t)real;
 	return real;
 }

@@ -7,11 +7,13 @@
  *
  * Per CPU, an asid_space: the current generation and the next free real
  * ASID (1..255; 0 is never handed out, so the ASID the monitor idles under
- * matches no guest entry). Per vCPU, an asid_map: for each of its 256 guest
- * ASIDs the real ASID it was given and in which generation. A recorded
- * pair of another generation is stale: a new real ASID is handed out. When
- * the 255 are used up a new generation begins: the CPU's real TLB must be
- * flushed (asid_get says so), and every map's pairs become stale at once.
+ * matches no guest entry). Per vCPU, an asid_map: the generation it was
+ * filled in and, for each of its 256 guest ASIDs, the real ASID it was
+ * given then. A map of another generation is stale as a whole (cleared at
+ * its next asid_get): its guest ASIDs get new real ones. When the 255 are
+ * used up a new generation begins: the CPU's real TLB must be flushed
+ * (asid_get says so), and every map becomes stale at once. A map is 264
+ * bytes, so it lives in the vCPU structure.
  *
  * Why per vCPU and not per (VM, guest ASID): each vCPU has its own guest
  * TLB, and a guest SMP kernel gives ASIDs per CPU (Linux: the same ASID on
@@ -38,15 +40,17 @@
 
 /* One CPU's real ASIDs. */
 struct asid_space {
-	uint64_t generation;    /* starts at 1; a map slot of 0 is never current */
+	uint64_t generation;    /* starts at 1; a map of generation 0 is empty */
 	unsigned int next;      /* next real ASID to hand out */
 	uint64_t generations;   /* new generations begun (rollovers) */
 	uint64_t handed_out;    /* real ASIDs handed out */
 };
 
-/* One vCPU's guest ASIDs: generation << 8 | real ASID, 0 for none. */
+/* One vCPU's guest ASIDs: their real ones (ASID_NONE for none), valid in
+ * generation only. */
 struct asid_map {
-	uint64_t slot[ASID_GUEST_COUNT];
+	uint64_t generation;
+	uint8_t real[ASID_GUEST_COUNT];
 };
 
 /* A CPU's space at boot: generation 1, nothing handed out. */
@@ -61,9 +65,8 @@ void asid_map_forget(struct asid_map *m);
 static inline unsigned int asid_lookup(const struct asid_space *s,
 				       const struct asid_map *m, unsigned int guest)
 {
-	uint64_t slot = m->slot[guest & (ASID_GUEST_COUNT - 1)];
-
-	return slot >> 8 == s->generation ? (unsigned int)(slot & 0xff) : ASID_NONE;
+	return m->generation == s->generation ? m->real[guest & (ASID_GUEST_COUNT - 1)]
+					      : ASID_NONE;
 }
 
 /* The real ASID for guest ASID guest of map m, handing out the next one if

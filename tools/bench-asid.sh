@@ -42,7 +42,7 @@ cpu_key() {
 }
 refills=$(( $(sum_key tlbl) + $(sum_key tlbs) + $(sum_key mod) ))
 flushes=$(cpu_key flushes)
-per_m() { awk -v n="$1" -v i="$insns" 'BEGIN { printf "%.1f", n * 1e6 / i }'; }
+per_m() { awk -v n="$1" -v i="$insns" 'BEGIN { printf "%.2f", n * 1e6 / i }'; }
 {
 	echo "# make bench-asid ($(date -u +%Y-%m-%d), $(git rev-parse --short HEAD)): two Linux VMs (tmpfs-test) on one CPU"
 	echo

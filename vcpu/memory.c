@@ -31,6 +31,7 @@
 #define CCA_CACHED   3
 #define ASID_MASK    0xffu
 #define PAIR_MASK    0x1fffull
+#define ENTRYLO_V    0x2ull     /* in a vtlb_entry's lo[] */
 
 static uint8_t guest_asid(const struct vcpu *v)
 {
@@ -316,6 +317,10 @@ void vcpu_tlb_forget(struct vcpu *v, const struct vtlb_entry *e)
 	uint64_t start = e->vpn2 & ~(e->mask | PAIR_MASK);
 	uint64_t size = (e->mask | PAIR_MASK) + 1;
 
+	/* no valid half: it never made a real entry (one whose other half
+	 * came from another guest entry goes with that one) */
+	if (!((e->lo[0] | e->lo[1]) & ENTRYLO_V))
+		return;
 	/* a global entry matched under whatever ASID the guest had */
 	if (e->g)
 		arch_tlb_flush_range(start, start + size);

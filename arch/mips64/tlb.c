@@ -95,26 +95,21 @@ static uint32_t probe(uint64_t hi)
 	return read_c0_index();
 }
 
-/* Reads entry index: EntryHi, PageMask, EntryLo0/1 (clobbers EntryHi). */
-struct entry {
-	uint64_t hi, lo[2], size;       /* size: of the pair */
-};
-
-static void read_entry(unsigned int index, struct entry *e)
+/* Reads entry index into EntryHi, PageMask, EntryLo0/1 (tlbr); returns
+ * the size of its pair. */
+static uint64_t read_entry(unsigned int index)
 {
 	write_c0_index(index);
 	__asm__ volatile("tlbr\n\tehb" : : : "memory");
-	e->hi = read_c0_entryhi();
-	e->lo[0] = read_c0_entrylo0();
-	e->lo[1] = read_c0_entrylo1();
-	e->size = ((uint64_t)read_c0_pagemask() | (PAIR_SIZE - 1)) + 1;
+	return ((uint64_t)read_c0_pagemask() | (PAIR_SIZE - 1)) + 1;
 }
 
-static bool entry_overlaps(const struct entry *e, uint64_t start, uint64_t end)
+/* Whether the entry tlbr read (hi, of a pair of size) overlaps [start, end). */
+static bool entry_overlaps(uint64_t hi, uint64_t size, uint64_t start, uint64_t end)
 {
-	uint64_t va = e->hi & ENTRYHI_VPN2_MASK & ~(e->size - 1);
+	uint64_t va = hi & ENTRYHI_VPN2_MASK & ~(size - 1);
 
-	return ((e->lo[0] | e->lo[1]) & ENTRYLO_V) && va < end && va + e->size > start;
+	return va < end && va + size > start;
 }
 
 /* Drops the entries overlapping [start, end) under asid, or under any ASID
@@ -122,7 +117,6 @@ static bool entry_overlaps(const struct entry *e, uint64_t start, uint64_t end)
 static void drop_range(uint64_t start, uint64_t end, unsigned int asid)
 {
 	unsigned int n = cpu_tlb_entries();
-	struct entry e;
 
 	start &= ~(PAIR_SIZE - 1);
 	if (asid != ASID_NONE && end - start <= PROBE_MAX * PAIR_SIZE) {
@@ -135,10 +129,11 @@ static void drop_range(uint64_t start, uint64_t end, unsigned int asid)
 		return;
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		read_entry(i, &e);
-		if (entry_overlaps(&e, start, end) &&
-		    (asid == ASID_NONE || (e.hi & ENTRYHI_ASID) == asid))
-			drop(i);
+		uint64_t size = read_entry(i), hi = read_c0_entryhi();
+
+		if (entry_overlaps(hi, size, start, end) &&
+		    (asid == ASID_NONE || (hi & ENTRYHI_ASID) == asid))
+			drop(i);        /* (a dropped entry never overlaps a guest's) */
 	}
 }
 
@@ -194,18 +189,16 @@ void arch_tlb_flush_frame(uint32_t frame)
 {
 	unsigned int n = cpu_tlb_entries(), asid = current_asid();
 	uint64_t ram_pfn = arch_ram_base() >> 12;
-	struct entry e;
 
 	for (unsigned int i = 0; i < n; i++) {
-		uint64_t pages;
+		uint64_t pages = read_entry(i) >> 13;   /* 4 KiB pages per half */
+		uint64_t lo[2] = { read_c0_entrylo0(), read_c0_entrylo1() };
 		bool hit = false;
 
-		read_entry(i, &e);
-		pages = e.size >> 13;           /* 4 KiB pages per half */
 		for (unsigned int h = 0; h < 2; h++) {
-			uint64_t pfn = (e.lo[h] >> ENTRYLO_PFN_SHIFT) & ENTRYLO_PFN_MASK;
+			uint64_t pfn = (lo[h] >> ENTRYLO_PFN_SHIFT) & ENTRYLO_PFN_MASK;
 
-			if ((e.lo[h] & ENTRYLO_V) && pfn >= ram_pfn &&
+			if ((lo[h] & ENTRYLO_V) && pfn >= ram_pfn &&
 			    frame >= pfn - ram_pfn && frame < pfn - ram_pfn + pages)
 				hit = true;
 		}
