@@ -48,7 +48,9 @@ struct tlb_half {
  * generation), never global; entries of other ASIDs stay across vCPU
  * switches. While a vCPU's trap is handled, the real EntryHi holds the
  * real ASID arch_tlb_set_asid gave it before it last ran; every function
- * here leaves it so. Nothing depends on which index holds an entry.
+ * here leaves it so (they use Index, PageMask, EntryLo0/1 and EntryHi in
+ * between: call them with interrupts off, as traps and cross-calls run).
+ * Nothing depends on which index holds an entry.
  */
 
 /* Enters the pair of pages of 4 KiB << order around va into the real TLB
