@@ -431,6 +431,19 @@ BUNDLE=$LOGS/tlbkeep.cpio qemu_test guest-tlb-keep 1 128M "" 0 60 \
 	"disco: vm keep1: traps: .*tlbl=[0-9]{1,2}( |$)" "disco: vm keep2: traps: .*tlbl=1?[0-9]{1,2}( |$)" \
 	"disco: all VMs have ended; power off \\(status 0\\)"
 
+# The same with a new guest ASID every round (tlbcycle: 3..255 in turn,
+# mapping one page under it alone): the three vCPUs use up the CPU's 255
+# real ASIDs twice; after each new generation no entry of a real ASID's
+# earlier owner answers for its new one (without the flush that starts a
+# generation, both VMs end with status 4).
+printf '[vm cycle1]\nkernel = tlbcycle1.elf\nmemory = 4M\ncpus = 0\n[vm cycle2]\nkernel = tlbcycle2.elf\nvcpus = 2\nmemory = 4M\ncpus = 0\n' > "$LOGS/tlbcycle.conf"
+tools/mkbundle.sh "$LOGS/tlbcycle.conf" "$LOGS/tlbcycle.cpio" build/guest-images
+BUNDLE=$LOGS/tlbcycle.cpio qemu_test guest-tlb-cycle 1 128M "" 0 60 \
+	"disco: vm cycle1: powered off \\(exit status 0\\)" "disco: vm cycle2: powered off \\(exit status 0\\)" \
+	"disco: vm cycle1: emulated: .*hypercall=20[0-9]" "disco: vm cycle2: emulated: .*hypercall=[2-4][0-9]{2}" \
+	"disco: cpu 0: real TLB: .* generations=[2-9]" \
+	"disco: all VMs have ended; power off \\(status 0\\)"
+
 # The hostile-guest suite: attacks beside a victim VM (tests/hostile.sh).
 source tests/hostile.sh
 

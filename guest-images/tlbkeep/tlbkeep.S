@@ -10,6 +10,12 @@
  * of one VM on one CPU, with the same ASIDs, must not share real entries
  * either (SMP kernels give ASIDs per CPU). Powers off with status 0, or 4
  * if a page read another's word.
+ *
+ * Built with CYCLE (tlbcycle*.elf), each round also takes a new guest ASID
+ * (3..255 in turn, s5), maps 0x10100000 under it alone (guest TLB index 16)
+ * to a page of ASID 1 and reads it there: three vCPUs use up the 255 real
+ * ASIDs of their CPU twice, and no entry of an ASID's earlier owner may
+ * answer for it after the real ones are recycled.
  * t8: the ASID, t9: the page (0..15), t3: the word expected there.
  */
 #define HCALL		.word 0x42000028
@@ -69,6 +75,7 @@ fill_page:
 	 nop
 
 	li	$s1, ROUNDS
+	li	$s5, 2
 round:	li	$v0, 4				/* yield */
 	HCALL
 	li	$t8, 1
@@ -90,6 +97,36 @@ check_page:
 	sltiu	$a4, $t8, 3
 	bnez	$a4, check_asid
 	 nop
+#ifdef CYCLE
+	addiu	$s5, $s5, 1			/* the next guest ASID, 3..255 */
+	sltiu	$a4, $s5, 256
+	bnez	$a4, 4f
+	 nop
+	li	$s5, 3
+4:	li	$t8, 1				/* page s5 & 14 of ASID 1 */
+	andi	$t9, $s5, 14
+	bal	page
+	 nop
+	lui	$a5, 0x1010			/* EntryHi: 0x10100000 | s5 */
+	or	$a5, $a5, $s5
+	dmtc0	$a5, $10
+	dsrl	$a6, $t0, 12
+	dsll	$a6, $a6, 6
+	ori	$a6, $a6, LO_FLAGS
+	dmtc0	$a6, $2
+	daddiu	$a6, $a6, 0x40
+	dmtc0	$a6, $3
+	mtc0	$zero, $5
+	li	$a6, 16
+	mtc0	$a6, $0
+	ehb
+	tlbwi
+	ehb
+	lui	$a5, 0x1010
+	ld	$t1, 0($a5)			/* under ASID s5 */
+	bne	$t1, $t3, bad
+	 nop
+#endif
 	addiu	$s1, $s1, -1
 	bnez	$s1, round
 	 nop
