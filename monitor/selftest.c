@@ -9,6 +9,7 @@
  *   test=timer     CPU 0 asks for one-shot deadlines over and over while
  *                  CPU 1 is busy: every tick must still come; a tick
  *                  pending when CPU 0 idles ends the idle
+ *   test=tlb       the real TLB functions and ASID generations (arch)
  * Parameters: iters=N (spinlock, xcall), fault_cpu=N (fault), periods=N
  * (timer).
  */
@@ -17,6 +18,7 @@
 #include "arch/board.h"
 #include "arch/cpu.h"
 #include "arch/timer.h"
+#include "arch/vcpu.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"
@@ -371,6 +373,7 @@ static const struct selftest tests[] = {
 	{ "alloc", test_alloc },
 	{ "fault", test_fault },
 	{ "timer", test_timer },
+	{ "tlb", arch_tlb_selftest },
 };
 
 void selftest_run(const char *name)
@@ -378,6 +381,6 @@ void selftest_run(const char *name)
 	for (unsigned int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		if (strcmp(tests[i].name, name) == 0)
 			finish(name, tests[i].run());
-	con_printf("disco: test=%s: no such test (boot spinlock xcall xcall-latency alloc fault timer)\n",
+	con_printf("disco: test=%s: no such test (boot spinlock xcall xcall-latency alloc fault timer tlb)\n",
 		   name);
 }

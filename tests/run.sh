@@ -169,6 +169,14 @@ qemu_test timer-deadlines 2 128M "test=timer periods=200" 0 60 \
 	"timer: 200 periods: [0-9]+ ticks," "timer: idle with a tick pending: slept [0-9]+ Count ticks" \
 	"selftest timer: PASS"
 
+# The real TLB functions against the CPU's own tlbp/tlbr: one pair under two
+# real ASIDs, a pair entered again, a large page over smaller ones, the
+# frame, one-ASID and all-ASID flushes, a new ASID generation.
+qemu_test tlb-selftest 1 128M "test=tlb" 0 60 \
+	"tlb: a 16 KiB pair over two 4 KiB pairs of its ASID: one entry: ok" \
+	"tlb: 256 guest ASIDs: a new generation, the TLB flushed, old maps stale: ok" \
+	"selftest tlb: PASS" '!FAILED'
+
 qemu_test fault-cpu0 2 128M "test=fault" 1 60 \
 	"PANIC on cpu 0: unexpected exception in the monitor: TLBL" \
 	"  exception 2 TLBL .*, TLB refill vector" "  EPC +ffffffff801[0-9a-f]+  BadVAddr 0000000000000010" \

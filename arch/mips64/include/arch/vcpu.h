@@ -89,6 +89,11 @@ unsigned int arch_tlb_set_asid(struct asid_map *m, uint8_t guest_asid);
  * last renewed). */
 unsigned int arch_tlb_asid_of(const struct asid_map *m, uint8_t guest_asid);
 
+/* test=tlb (arch/mips64/tlb_selftest.c): the functions above against the
+ * CPU's tlbp/tlbr, with no guest running; prints a line per check and
+ * returns the number that failed. */
+int arch_tlb_selftest(void);
+
 /* A CPU's real-TLB counts since boot (for the exit report). */
 struct arch_tlb_counts {
 	uint64_t flushes;       /* the whole real TLB dropped */
