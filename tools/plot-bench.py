@@ -21,11 +21,12 @@ step, short, description, then one ratio column a workload (a, b, ...;
 columns ending in _traps are not drawn); a row whose step is "target"
 holds the targets, one whose step is "name" the workloads' names. One
 line a workload across the steps (log scale), its target a dotted line of
-the same colour. New steps are new rows.
+the same colour (black if several share it). New steps are new rows.
 """
 import argparse
 import csv
 import json
+import math
 import sys
 
 import matplotlib
@@ -80,7 +81,7 @@ def plot_bars(args):
                color=SPLIT_COLOURS[0], label=args.ratio)
     for x, r in zip(xs, ratios):
         if r:
-            ax.annotate(f"{r:.3f}" if r < 2 else f"{r:.3g}", (x, r), textcoords="offset points", xytext=(0, 3),
+            ax.annotate(short(r), (x, r), textcoords="offset points", xytext=(0, 3),
                         ha="center", va="bottom", fontsize=9)
     if target:
         first = True
@@ -116,6 +117,8 @@ def plot_steps(args):
     fig, ax = plt.subplots(figsize=(max(7.0, 0.9 * len(steps) + 3), 5.0), dpi=100)
     ax.set_yscale("log")
     cmap = plt.get_cmap("tab10")
+    placed = []             # log10 of the end labels so far, to keep them apart
+    by_target = {}          # target value: the workloads that have it
     for i, w in enumerate(workloads):
         colour = cmap(i % 10)
         pts = [(x, number(r[w])) for x, r in zip(xs, steps) if number(r[w])]
@@ -124,12 +127,18 @@ def plot_steps(args):
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", color=colour,
                 label=f"({w}) {names.get(w) or ''}")
         last = pts[-1][1]
-        ax.annotate(f"{last:.3f}" if last < 2 else f"{last:.3g}", pts[-1],
-                    textcoords="offset points", xytext=(5, 0), va="center", fontsize=8,
-                    color=colour)
+        near = sum(1 for y in placed if abs(y - math.log10(last)) < 0.05)
+        placed.append(math.log10(last))
+        ax.annotate(short(last), pts[-1], textcoords="offset points",
+                    xytext=(6, -9 * near), va="center", fontsize=8, color=colour)
         t = number(targets.get(w))
         if t:
-            ax.axhline(t, color=colour, linestyle=":", linewidth=1.2)
+            by_target.setdefault(t, []).append((w, colour))
+    for t, ws in by_target.items():
+        colour = ws[0][1] if len(ws) == 1 else "black"
+        ax.axhline(t, color=colour, linestyle=":", linewidth=1.2)
+        ax.annotate("target " + " ".join(f"({w})" for w, _ in ws), (0, t),
+                    textcoords="offset points", xytext=(-40, 2), fontsize=7, color=colour)
     ax.axhline(1.0, color="grey", linewidth=0.8)
     ax.set_xticks(list(xs))
     ax.set_xticklabels([f"{r['step']}\n{fill(r.get('short') or '', 12)}" for r in steps],
@@ -142,6 +151,13 @@ def plot_steps(args):
     ax.grid(axis="y", which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(args.output)
+
+
+def short(value):
+    """A ratio as the tables write it: 1.002, 4.16, 12.1, 1029."""
+    if value < 2:
+        return f"{value:.3f}"
+    return f"{value:.3g}" if value < 100 else f"{value:.0f}"
 
 
 def fill(text, width):
