@@ -154,10 +154,10 @@ def plot_steps(args):
 
 
 def short(value):
-    """A ratio as the tables write it: 1.002, 4.16, 12.1, 1029."""
+    """A ratio as the tables write it: 1.002, 4.20, 12.1, 1029."""
     if value < 2:
         return f"{value:.3f}"
-    return f"{value:.3g}" if value < 100 else f"{value:.0f}"
+    return f"{value:#.3g}" if value < 100 else f"{value:.0f}"
 
 
 def fill(text, width):
