@@ -63,12 +63,14 @@ outputs() { tr -d '\r' < "$1" | sed 's/^\[bench\] //' | grep '^real: ' || true; 
 # The native kernel's boot waits on malta's RTC, which runs on host time
 # (with -rtc clock=vm it spins through a whole virtual second), so (a)
 # varies from run to run: three runs, the median one is used, and the
-# spread is reported. (b)-(e) repeat exactly.
+# spread is reported. (b)-(e) repeat exactly; (f)'s three counts are
+# reported too.
 if [ -n "${NATIVE:-}" ]; then
 	cp "$NATIVE" "$tmp/native.txt"
 	cp "${NATIVE%.txt}-output.txt" "$tmp/native.out" ||
 		{ echo "bench-linux: no native outputs of (f) beside $NATIVE" >&2; exit 1; }
 	boot_spread="(from $NATIVE)"
+	real_spread=""
 else
 	echo "bench-linux: native runs (3)" >&2
 	for run in 1 2 3; do
@@ -81,6 +83,8 @@ else
 		grep -q '^end$' "$tmp/native$run.txt" 2> /dev/null ||
 			{ echo "bench-linux: the native run failed:" >&2; tail -n 30 "$tmp/native$run.log" >&2; exit 1; }
 		echo "$(boot_count "$tmp/native$run.txt") $run" >> "$tmp/boots.unsorted"
+		snapshots "$tmp/native$run.txt" "$bench_mark" | sed -n "$((MARKS - 1))p;${MARKS}p" |
+			awk 'NR == 1 { a = $1 } NR == 2 { print $1 - a }' >> "$tmp/real.counts"
 		outputs "$tmp/native$run.log" > "$tmp/native$run.out"
 		cmp -s "$tmp/native1.out" "$tmp/native$run.out" ||
 			{ echo "bench-linux: native runs 1 and $run print different (f) lines:" >&2
@@ -90,6 +94,7 @@ else
 	sort -n "$tmp/boots.unsorted" > "$tmp/boots"
 	cp "$tmp/native$(sed -n 2p "$tmp/boots" | cut -d' ' -f2).txt" "$tmp/native.txt"
 	boot_spread="(3 native runs: $(cut -d' ' -f1 "$tmp/boots" | paste -sd' '); the median one is used)"
+	real_spread=" Native (f) in the three runs: $(paste -sd' ' "$tmp/real.counts")."
 	cp "$tmp/native.txt" build/bench-linux-native.txt
 	cp "$tmp/native.out" build/bench-linux-native-output.txt
 fi
@@ -193,7 +198,7 @@ echo "workload,name,native,native_kernel,native_user,virtualized,monitor,guest_k
 	done
 	echo
 	echo "Traps for (a) are counted up to linux-bench's first mark (boot, then /init's set-up). Native boot counts $boot_spread."
-	echo "(f) outputs identical: the $out_lines \"real: \" lines are the same natively and in the VM."
+	echo "(f) outputs identical: the $out_lines \"real: \" lines are the same natively and in the VM.$real_spread"
 } | tee "$OUT"
 
 cp "$tmp/rows.csv" "$base.csv"
