@@ -29,9 +29,13 @@ fi
 [ -f "$dir/done" ] && exit 0
 
 packages=($(awk '$1 == "package" { print $2 }' "$list"))
-echo "fetch-debian-programs: fetching ${packages[*]} for mips64el and what they depend on"
 work=$cache/apt-mips64el
 mkdir -p "$work/lists/partial" "$work/archives/partial"
+# one apt at a time in the shared list (make -j may run both fetch scripts)
+exec 9> "$work/lock"
+flock 9
+[ -f "$dir/done" ] && exit 0  # another run fetched it meanwhile
+echo "fetch-debian-programs: fetching ${packages[*]} for mips64el and what they depend on"
 cat > "$work/sources.list" <<LIST
 deb http://deb.debian.org/debian bookworm main
 deb http://deb.debian.org/debian bookworm-updates main
