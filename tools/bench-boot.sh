@@ -69,6 +69,7 @@ echo "measurement,cpus,instructions,monitor,boot_rom,calls,virtual_ns_each" > "$
 } | tee "$OUT"
 cp "$tmp/rows.csv" "$CSV"
 tools/bench-json.py "$CSV" "${OUT%.txt}.json" bench=bench-boot date="$date" qemu="$qemu_version" \
+	commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
 	icount=shift=0,sleep=off \
 	"title=make bench-boot ($date): instructions to all CPUs online, cross-call round trips"
 echo "bench-boot: $OUT, $CSV, ${OUT%.txt}.json" >&2

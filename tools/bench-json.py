@@ -9,8 +9,9 @@ CSV has a header row. In JSON it becomes
     {"meta": {KEY: VALUE, ...}, "columns": [header...], "rows": [{column: value}, ...]}
 with each value typed: an integer, a number, empty as null, a field of
 space-separated NAME=INTEGER words (trap counts by kind) as an object, and
-anything else as a string. KEY=VALUE pairs (bench=, date=, qemu=, ...)
-describe the run.
+anything else as a string. KEY=VALUE pairs (bench=, date=, qemu=,
+commit=, ...) describe the run; their values stay strings (a commit
+hash may be all digits).
 """
 import csv
 import json
