@@ -19,6 +19,9 @@ fi
 echo "fetch-busybox: fetching Debian's busybox-static for mips64el"
 work=$cache/apt-mips64el
 mkdir -p "$work/lists/partial" "$work/archives/partial" "$dir"
+# one apt at a time in the shared list (make -j may run both fetch scripts)
+exec 9> "$work/lock"
+flock 9
 cat > "$work/sources.list" <<LIST
 deb http://deb.debian.org/debian bookworm main
 deb http://deb.debian.org/debian bookworm-updates main

@@ -16,7 +16,7 @@ packages=(
 	make                         # every build
 	gcc-mips64el-linux-gnuabi64  # the cross compiler
 	libc6-dev-mips64el-cross     # the cross C library: the static Linux test programs
-	binutils                     # nm, objcopy for the host tools
+	binutils                     # nm, objcopy, readelf (fetch-debian-programs: libraries)
 	device-tree-compiler         # dtc: each VM's device tree in its boot bundle
 	cpio                         # boot bundles and initrds
 	# host unit tests and tools
