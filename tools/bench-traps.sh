@@ -10,7 +10,8 @@
 # of the monitor's instructions per operation (build/bench-traps.png, with
 # a second monitor's figures beside them if BEFORE= names its JSON).
 # Knobs: DISCO_ELF= another monitor; OUT= another name for the four files
-# (without the extension); BEFORE=FILE.json the figures to compare with.
+# (without the extension); BEFORE=FILE.json the figures to compare with;
+# PYTHON= the interpreter (default Debian's /usr/bin/python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ ITERS=2000                      # as in trapbench.S
 OUT=${OUT:-build/bench-traps}
 DISCO_ELF=${DISCO_ELF:-build/disco.elf}
 BEFORE=${BEFORE:-}
+PYTHON=${PYTHON:-/usr/bin/python3}  # Debian's, with python3-matplotlib
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -91,7 +93,7 @@ title="make bench-traps ($(date -u +%Y-%m-%d), QEMU $(tools/qemu-malta.sh --vers
 		echo "$key,\"$name\",$n,$v,$m,$ratio"
 	done
 } > "$OUT.csv"
-printf '%s\n' "${rows[@]}" | python3 -c '
+printf '%s\n' "${rows[@]}" | "$PYTHON" -c '
 import json, sys
 title, monitor = sys.argv[1], sys.argv[2]
 ops = []
@@ -102,6 +104,6 @@ for line in sys.stdin:
                 "monitor": num(m), "ratio": num(ratio)})
 json.dump({"title": title, "monitor_elf": monitor, "operations": ops}, sys.stdout, indent=1)
 print()' "$title" "$DISCO_ELF" > "$OUT.json"
-python3 tools/bench-traps-plot.py "$OUT.json" "$OUT.png" ${BEFORE:+"$BEFORE"} ||
+"$PYTHON" tools/bench-traps-plot.py "$OUT.json" "$OUT.png" ${BEFORE:+"$BEFORE"} ||
 	echo "bench-traps: no chart (python3-matplotlib missing?)" >&2
 echo "bench-traps: $OUT.txt, $OUT.csv, $OUT.json, $OUT.png"

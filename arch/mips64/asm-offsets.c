@@ -39,6 +39,8 @@ void asm_offsets(void)
 	OFFSET(FAST_REAL_BASE, struct arch_fast, real_base);
 	OFFSET(FAST_INSN_ERET, struct arch_fast, insn_eret);
 	OFFSET(FAST_INSN_RDHWR, struct arch_fast, insn_rdhwr);
+	OFFSET(FAST_NOT_ERET, struct arch_fast, not_eret);
+	OFFSET(FAST_STATUS_RW, struct arch_fast, status_rw);
 	/* struct vcpu, for fastpath.S */
 	OFFSET(VCPU_STATUS, struct vcpu, cp0.status);
 	OFFSET(VCPU_CAUSE, struct vcpu, cp0.cause);
@@ -68,7 +70,6 @@ void asm_offsets(void)
 	OFFSET(SH_STATUS_SET, struct vcpu_shared, status_set);
 	OFFSET(SH_TP_SET, struct vcpu_shared, tp_set);
 	OFFSET(SH_TP, struct vcpu_shared, tp);
-	DEFINE(CP0_STATUS_RW, CP0_STATUS_RW);
 	DEFINE(PERCPU_STACK_SHIFT, PERCPU_STACK_SHIFT);
 	DEFINE(MAX_CPUS, MAX_CPUS);
 }

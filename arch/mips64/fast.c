@@ -119,6 +119,7 @@ static void __attribute__((noinline)) derive_and_publish(struct arch_fast *a, st
 	a->pending = (c->cause & c->status & CAUSE_IP) != 0;  /* vcpu_interrupt_pending */
 	a->insn_eret = INSN_ERET_WORD;
 	a->insn_rdhwr = INSN_RDHWR_WORD;
+	a->status_rw = CP0_STATUS_RW;
 	a->mailbox = xcall_pending_word(arch_cpu_id());
 	publish(a, v, slice_end);
 }
@@ -126,7 +127,7 @@ static void __attribute__((noinline)) derive_and_publish(struct arch_fast *a, st
 void arch_fast_enter(struct vcpu *v, uint32_t real_status, uint32_t slice_start,
 		     uint32_t slice_len)
 {
-	struct arch_fast *a = &arch_fast[arch_cpu_id()];
+	struct arch_fast *a = arch_fast_this();
 
 	a->vcpu = 0;
 	if (!fast_allowed(v))

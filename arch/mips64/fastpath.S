@@ -58,6 +58,21 @@ fast_slow1:
 	j	general_slow
 	 nop
 
+/* reg = arch_fast + 8 * (EPC bits 4:2): the site's not_eret slot less
+ * FAST_NOT_ERET (t0 = EPC). */
+.macro	NOT_ERET_SLOT reg
+	andi	\reg, $t0, 0x1c
+	dsll	\reg, \reg, 1
+	daddu	\reg, \reg, $k1
+.endm
+
+/* A CpU at EPC (t0) that is not an eret: remembered, so that the next one
+ * there goes to C at once. */
+fast_not_eret:
+	NOT_ERET_SLOT $t1
+	b	fast_slow2
+	 sd	$t0, FAST_NOT_ERET($t1)
+
 /* Fast paths on, the slice and the virtual timer not due: k0 = the vCPU,
  * t0..t2 borrowed, t2 = the shared area; else to the C path. */
 .macro	FAST_CHECKS
@@ -94,12 +109,12 @@ fast_slow1:
 	sd	\reg, \off($k0)
 .endm
 
-/* To the C path unless the word at EPC is the one at arch_fast + want;
- * t0 = EPC. The word is read where the guest just fetched it, proven in
- * the real TLB first. Clobbers t1, t2 (the shared area) and EntryHi's
- * VPN2 (its ASID, the guest's, stays). */
-.macro	EPC_WORD_IS want, slow
-	dmfc0	$t0, $14
+/* To slow_word unless the word at EPC (in t0) is the one at arch_fast +
+ * want; to slow_tlb if EPC is not in the real TLB. The word is read where
+ * the guest just fetched it, proven in the real TLB first. Clobbers t1, t2
+ * (the shared area) and EntryHi's VPN2 (its ASID, the guest's, stays). The
+ * caller gives the last branch's delay slot. */
+.macro	WORD_AT_EPC_IS want, slow_tlb, slow_word
 	dmfc0	$t1, $10
 	dsrl	$t2, $t0, 13
 	dinsm	$t1, $t2, 13, 51	/* EntryHi = EPC's VPN2 | ASID */
@@ -108,10 +123,10 @@ fast_slow1:
 	tlbp
 	ehb
 	mfc0	$t1, $0
-	bltz	$t1, \slow		/* Index.P: not there */
+	bltz	$t1, \slow_tlb		/* Index.P: not there */
 	 lw	$t2, \want($k1)
 	lw	$t1, 0($t0)
-	bne	$t1, $t2, \slow
+	bne	$t1, $t2, \slow_word
 .endm
 
 /* The guest's t0..tN, k0, k1 back; to the real EPC. */
@@ -129,30 +144,13 @@ fast_slow1:
 .endm
 
 /*
- * From the 0x180 vector: k0 = Cause, k1 = arch_fast, the guest's k0 and
- * k1 parked. Dispatch on ExcCode; a delay slot always goes to C.
- */
-	.globl	fast_general
-fast_general:
-	bltz	$k0, general_slow	/* Cause.BD */
-	 andi	$k0, $k0, CAUSE_EXCCODE
-	xori	$k0, $k0, 8 << 2	/* Sys */
-	beqz	$k0, fast_syscall
-	 xori	$k0, $k0, (8 ^ 11) << 2	/* CpU */
-	beqz	$k0, fast_eret
-	 xori	$k0, $k0, (11 ^ 10) << 2	/* RI */
-	beqz	$k0, fast_rdhwr
-	 nop
-	j	general_slow
-	 nop
-
-/*
  * syscall: the guest's Status gets IE from the shared area and EXL; EPC,
  * Cause (ExcCode Sys, BD clear: arch_fast.cause_sys) as enter_vector sets
  * them; the shared area as vcpu_shared_store writes it; counted in
  * stats.exc[Sys] and stats.reflected[Sys]; on to the guest's general
  * vector in its kernel mode (real supervisor mode).
  */
+	.globl	fast_syscall, fast_eret, fast_rdhwr
 fast_syscall:
 	FAST_CHECKS
 	 ld	$t1, VCPU_STATUS($k0)
@@ -201,13 +199,19 @@ fast_eret:
 	sd	$t0, FAST_SAVE + 0($k1)
 	beqz	$k0, fast_slow1 + 4	/* t0 back, then C */
 	 sd	$t1, FAST_SAVE + 8($k1)
+	dmfc0	$t0, $14
 	sd	$t2, FAST_SAVE + 16($k1)
-	/* first the word: most CpU traps are other instructions */
-	EPC_WORD_IS FAST_INSN_ERET, fast_slow2	/* else C emulates it */
-	 mfc0	$t0, $9			/* Count */
-	lw	$t1, FAST_DEADLINE($k1)
-	subu	$t0, $t0, $t1
-	bgez	$t0, fast_slow2		/* slice over, or virtual timer due */
+	/* first the word: most CpU traps are other instructions, and the
+	 * sites of the last ones are remembered (not_eret) */
+	NOT_ERET_SLOT $t1
+	ld	$t2, FAST_NOT_ERET($t1)
+	beq	$t2, $t0, fast_slow2
+	 nop
+	WORD_AT_EPC_IS FAST_INSN_ERET, fast_slow2, fast_not_eret
+	 mfc0	$t1, $9			/* Count (t0 stays EPC for fast_not_eret) */
+	lw	$t2, FAST_DEADLINE($k1)
+	subu	$t1, $t1, $t2
+	bgez	$t1, fast_slow2		/* slice over, or virtual timer due */
 	 ld	$t2, FAST_SHARED($k1)
 	lw	$t0, SH_STATUS_SET($t2)
 	bnez	$t0, fast_slow2		/* a Status to apply first */
@@ -222,7 +226,7 @@ fast_eret:
 	beqz	$t0, 1f
 	 ld	$t3, VCPU_EPC($k0)	/* where it returns */
 	ld	$t0, SH_ERET_STATUS($t2)
-	li	$t3, CP0_STATUS_RW
+	ld	$t3, FAST_STATUS_RW($k1)
 	xor	$t0, $t0, $t1
 	and	$t0, $t0, $t3
 	xor	$t1, $t1, $t0		/* Status = (Status & ~RW) | (new & RW) */
@@ -291,7 +295,8 @@ fast_rdhwr:
 	sd	$t1, SH_STATUS($t2)
 	andi	$t1, $t1, ST0_IE
 	sw	$t1, SH_IE($t2)
-	EPC_WORD_IS FAST_INSN_RDHWR, fast_slow2	/* else C: other rdhwr, RI */
+	dmfc0	$t0, $14
+	WORD_AT_EPC_IS FAST_INSN_RDHWR, fast_slow2, fast_slow2	/* else C */
 	 daddiu	$t0, $t0, 4
 	dmtc0	$t0, $14		/* past it */
 	ld	$t2, FAST_SHARED($k1)

@@ -148,7 +148,7 @@ void trap_entry(struct trap_frame *f)
 	unsigned int code = exc_code(f);
 	trap_handler h = handlers[code] ? handlers[code] : unexpected;
 
-	arch_fast_off(arch_cpu_id());   /* until the C path returns to a guest */
+	arch_fast_off();                /* until the C path returns to a guest */
 	if (__read_c0_32(23, 0) & DEBUG_DM)
 		debug_reentry(f->status);  /* a fault in the ROM after an sdbbp */
 	this_cpu()->exceptions[code]++;

@@ -21,6 +21,7 @@
 #include "arch/mipsregs.h"
 #include "monitor/percpu.h"
 #include "asm-offsets.h"
+#include "fastpath.h"
 
 	.set	noreorder
 	.set	noat
@@ -76,8 +77,8 @@ exception_vectors:
 	 * back to general_slow for anything they do not take */
 	.org	0x180
 	PARK_K
-	j	fast_general
-	 mfc0	$k0, $13		/* Cause */
+	mfc0	$k0, $13		/* Cause */
+	FAST_DISPATCH
 	VECTOR	0x200		/* interrupt, when Cause.IV = 1 */
 
 	.text

@@ -23,6 +23,7 @@
  *     (user)     the thread pointer published in the shared area (tp); on
  *                the bare machine (and a monitor that does not) it is a
  *                Reserved Instruction the kernel's vector emulates
+ * The guest exits with status 4 if rdhwr read a wrong value.
  * Loops 7-9 (the guest registers its shared area before them) run ITERS
  * iterations between marks as the others; 8 and 9 add the way into user
  * mode (one eret) and back (one syscall), 2 traps per ITERS iterations.
@@ -216,6 +217,7 @@ _start:
 	jal	bench_point			/* 9: rdhwr $29 from user mode */
 	 nop
 	li	$s0, ITERS
+	li	$v1, 0
 	dla	$s5, 3f
 	dla	$t0, user_rdhwr
 	andi	$t0, $t0, 0xfff
@@ -226,13 +228,19 @@ _start:
 3:
 	jal	bench_point			/* end */
 	 nop
+	dli	$t0, TP_VALUE
+	bne	$v1, $t0, 4f			/* rdhwr read a wrong value: exit 4 */
+	 nop
 
-#ifdef BARE
 	li	$a0, 0
+	b	5f
+	 nop
+4:	li	$a0, 4
+5:
+#ifdef BARE
 	li	$t9, 1				/* UHI exit */
 	sdbbp	1
 #else
-	li	$a0, 0
 	li	$v0, 2				/* HCALL_EXIT */
 	.word	0x42000028
 #endif

@@ -41,7 +41,12 @@ struct arch_fast {
 	uint32_t insn_eret;     /* the instruction words the paths accept */
 	uint32_t insn_rdhwr;
 	uint32_t pad;
+	uint64_t status_rw;     /* mtc0 Status's write mask (CP0_STATUS_RW) */
 	volatile uint32_t *mailbox;     /* xcall_pending_word() of this CPU */
+	/* EPCs of the last CpU traps that were not an eret, by bits 4:2:
+	 * they go to C without reading the instruction again (a stale entry
+	 * only sends an eret there to C). */
+	uint64_t not_eret[8];
 	/* What the fields from shared to pending were computed from (C only):
 	 * most returns to a guest change none of it. */
 	struct {
@@ -66,10 +71,19 @@ extern struct arch_fast arch_fast[MAX_CPUS];
 void arch_fast_enter(struct vcpu *v, uint32_t real_status, uint32_t slice_start,
 		     uint32_t slice_len);
 
-/* Turns this CPU's fast paths off (every entry into the monitor's C code). */
-static inline void arch_fast_off(unsigned int cpu)
+/* This CPU's area: DataLo holds its (32-bit, sign-extended) address. */
+static inline struct arch_fast *arch_fast_this(void)
 {
-	arch_fast[cpu].vcpu = 0;
+	int32_t p;
+
+	__asm__ volatile("mfc0\t%0, $28, 1" : "=r"(p));
+	return (struct arch_fast *)(intptr_t)p;
+}
+
+/* Turns this CPU's fast paths off (every entry into the monitor's C code). */
+static inline void arch_fast_off(void)
+{
+	arch_fast_this()->vcpu = 0;
 }
 
 /* Another CPU posted a cross-call to cpu: its next trap goes through C
