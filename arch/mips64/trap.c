@@ -137,6 +137,7 @@ void arch_debug_breakpoint(uint64_t depc, uint32_t status) __attribute__((noretu
  */
 void arch_debug_breakpoint(uint64_t depc, uint32_t status)
 {
+	arch_fast_off();                /* not through trap_entry */
 	if (status & ST0_KSU)
 		sched_debug_breakpoint(depc);
 	con_printf("disco: sdbbp in the monitor at %lx; power off\n", (unsigned long)depc);
