@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+# issue 10's targets; the user syscall loop is a syscall and an eret
 TARGETS = {"eret_shared": 60, "syscall_user": 60 + 60, "rdhwr_user": 40}
 
 
@@ -19,6 +20,10 @@ def monitor_counts(path):
     with open(path) as f:
         data = json.load(f)
     return {op["key"]: op for op in data["operations"] if op["key"] != "empty"}
+
+
+def label(text):
+    return text.replace("$", r"\$")     # not matplotlib's math mode
 
 
 def main():
@@ -30,7 +35,7 @@ def main():
     fig, ax = plt.subplots(figsize=(10, 0.55 * len(keys) + 1.5))
     if before:
         ax.barh([i + height / 2 for i in y], [before[k]["monitor"] if k in before else 0 for k in keys],
-                height, label="before (" + sys.argv[3] + ")", color="#bbbbbb")
+                height, label="before", color="#bbbbbb")
     bars = ax.barh([i - (height / 2 if before else 0) for i in y], [after[k]["monitor"] for k in keys],
                    height, label="after" if before else None, color="#3b75af")
     for bar, k in zip(bars, keys):
@@ -41,12 +46,12 @@ def main():
             ax.plot([TARGETS[k]] * 2, [i - 0.45, i + 0.45], color="#c0392b", linewidth=2,
                     label="target" if k == "eret_shared" else None)
     ax.set_yticks(list(y))
-    ax.set_yticklabels([after[k]["operation"] for k in keys], fontsize=8)
+    ax.set_yticklabels([label(after[k]["operation"]) for k in keys], fontsize=8)
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlabel("monitor instructions per operation (log scale)")
     ax.set_title("make bench-traps: the monitor's share of each operation", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
     fig.tight_layout()
     fig.savefig(sys.argv[2], dpi=80)
 
