@@ -57,10 +57,10 @@ static uint32_t deadline(const struct cp0 *c, uint32_t now, uint32_t slice_end)
 	return now + left;
 }
 
+/* What turns the fast paths off for v, but its Status (derived()'s). */
 static bool fast_allowed(const struct vcpu *v)
 {
-	return !vcpu_trap_sites_on && v->state == VCPU_RUNNABLE &&
-	       v->vm->state == VM_RUNNING && !(v->cp0.status & STATUS_OFF);
+	return v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING;
 }
 
 /* Whether the fields from shared to pending (arch/fast.h) were computed
@@ -86,7 +86,8 @@ static void publish(struct arch_fast *a, struct vcpu *v, uint32_t slice_end)
 		a->vcpu = 0;
 }
 
-/* derived() is false: compute the fields again, then publish. */
+/* derived() is false: compute the fields again, then publish (unless
+ * Status or `trapsites` keep the fast paths off). */
 static void __attribute__((noinline)) derive_and_publish(struct arch_fast *a, struct vcpu *v,
 							 uint32_t real_status, uint32_t slice_end)
 {
@@ -98,6 +99,9 @@ static void __attribute__((noinline)) derive_and_publish(struct arch_fast *a, st
 	a->from.status = c->status;
 	a->from.cause = c->cause;
 	a->from.ebase = c->ebase;
+	a->from.off = (status & STATUS_OFF) || vcpu_trap_sites_on;
+	if (a->from.off)
+		return;
 	if (v->shared) {
 		a->shared = (void *)v->shared;
 	} else {
@@ -134,7 +138,8 @@ void arch_fast_enter(struct vcpu *v, uint32_t real_status, uint32_t slice_start,
 		return;
 	if (!derived(a, v))
 		return derive_and_publish(a, v, real_status, slice_start + slice_len);
-	publish(a, v, slice_start + slice_len);
+	if (!a->from.off)
+		publish(a, v, slice_start + slice_len);
 }
 
 void arch_fast_kick(unsigned int cpu)

@@ -195,18 +195,23 @@ fast_syscall:
  * the guest's).
  */
 fast_eret:
+	/* most CpU traps are other instructions, and the sites of the last
+	 * ones are remembered (not_eret): those go to C at once, with k0 and
+	 * k1 only (general_slow needs neither) */
+	dmfc0	$k0, $14
+	andi	$k0, $k0, 0x1c
+	dsll	$k0, $k0, 1
+	daddu	$k0, $k0, $k1
+	ld	$k0, FAST_NOT_ERET($k0)
+	dmfc0	$k1, $14
+	beq	$k0, $k1, general_slow
+	 mfc0	$k1, $28, 1		/* arch_fast again */
 	ld	$k0, FAST_VCPU($k1)
 	sd	$t0, FAST_SAVE + 0($k1)
 	beqz	$k0, fast_slow1 + 4	/* t0 back, then C */
 	 sd	$t1, FAST_SAVE + 8($k1)
 	dmfc0	$t0, $14
 	sd	$t2, FAST_SAVE + 16($k1)
-	/* first the word: most CpU traps are other instructions, and the
-	 * sites of the last ones are remembered (not_eret) */
-	NOT_ERET_SLOT $t1
-	ld	$t2, FAST_NOT_ERET($t1)
-	beq	$t2, $t0, fast_slow2
-	 nop
 	WORD_AT_EPC_IS FAST_INSN_ERET, fast_slow2, fast_not_eret
 	 mfc0	$t1, $9			/* Count (t0 stays EPC for fast_not_eret) */
 	lw	$t2, FAST_DEADLINE($k1)

@@ -53,6 +53,7 @@ struct arch_fast {
 		const struct vcpu *vcpu;
 		const void *shared;
 		uint64_t status, cause, ebase;
+		bool off;               /* that Status, or trapsites: off */
 	} from;
 	/* The shared area of a guest that has none: only the fast paths and
 	 * arch_fast_enter use it (IE kept equal to the vCPU's Status.IE). */
