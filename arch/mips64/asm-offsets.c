@@ -68,6 +68,7 @@ void asm_offsets(void)
 	OFFSET(SH_ERET_EPC, struct vcpu_shared, eret_epc);
 	OFFSET(SH_ERET_SET, struct vcpu_shared, eret_set);
 	OFFSET(SH_STATUS_SET, struct vcpu_shared, status_set);
+	OFFSET(SH_STATUS_NEXT, struct vcpu_shared, status_next);
 	OFFSET(SH_TP_SET, struct vcpu_shared, tp_set);
 	OFFSET(SH_TP, struct vcpu_shared, tp);
 	DEFINE(PERCPU_STACK_SHIFT, PERCPU_STACK_SHIFT);

@@ -27,10 +27,11 @@ _Static_assert(sizeof(((struct arch_fast *)0)->dummy_shared) == sizeof(struct vc
 	       "the dummy shared area");
 
 /* Status bits that, set, keep the fast paths off: ERL and BEV (the C path
- * handles them), CU0 (user mode with COP0: rdhwr and eret differ) and
- * supervisor mode (KSU = 1 or 3: moving in or out of it changes what the
- * real TLB may hold, vcpu_tlb_follow_status). */
-#define STATUS_OFF (ST0_ERL | ST0_BEV | ST0_CU0 | ST0_KSU_SUPERVISOR)
+ * handles them) and supervisor mode (KSU = 1 or 3: moving in or out of it
+ * changes what the real TLB may hold, vcpu_tlb_follow_status). (CU0, which
+ * Linux keeps set in kernel mode, matters in user mode only: rdhwr checks
+ * it.) */
+#define STATUS_OFF (ST0_ERL | ST0_BEV | ST0_KSU_SUPERVISOR)
 
 /*
  * Real Count at which the next trap must go through C: the end of the

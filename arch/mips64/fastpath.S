@@ -16,12 +16,13 @@
  * off for this CPU (arch_fast.vcpu NULL: the monitor itself trapped, the
  * vCPU's state is one arch_fast_enter() does not hand over, a cross-call
  * is waiting), the slice over or the virtual timer due (one Count
- * deadline), a Status waiting in the shared area (status_set), a branch
- * delay slot, EXL already set (syscall), a virtual interrupt the guest
- * would take at once (eret, rdhwr), a Status change an eret may not make
- * here (arch_fast.fixed: ERL, BEV, CU0, supervisor mode, SX, UX, PX, FR,
- * and CU1 before the FPU is live), the benchmark mark syscall, an
- * instruction not found in the real TLB, anything but the exact words.
+ * deadline), a Status waiting in the shared area (status_set; an eret
+ * applies it), a branch delay slot, EXL already set (syscall), CU0 in user
+ * mode (rdhwr), a virtual interrupt the guest would take at once (eret,
+ * rdhwr), a Status change an eret may not make here (arch_fast.fixed: ERL,
+ * BEV, supervisor mode, SX, UX, PX, FR, and CU1 before the FPU is live),
+ * the benchmark mark syscall, an instruction not found in the real TLB,
+ * anything but the exact words.
  *
  * What the C path does that these need not: the virtual interrupt lines
  * and the mailbox are read at the next C entry (a tick at the latest, and
@@ -187,7 +188,8 @@ fast_syscall:
 	FAST_RETURN 2
 
 /*
- * eret in virtual kernel mode: IE from the shared area, then with eret_set
+ * eret in virtual kernel mode: with status_set the Status the guest left
+ * in the shared area (through mtc0's mask), IE from it, then with eret_set
  * Status (through mtc0's write mask) and EPC from it, eret_set cleared;
  * EXL off, to EPC; LLAddr 1, the link broken; the shared area rewritten;
  * stats.exc[CpU] and stats.emulated[eret]; the real Status for the mode it
@@ -218,14 +220,25 @@ fast_eret:
 	subu	$t1, $t1, $t2
 	bgez	$t1, fast_slow2		/* slice over, or virtual timer due */
 	 ld	$t2, FAST_SHARED($k1)
+	ld	$t1, VCPU_STATUS($k0)
 	lw	$t0, SH_STATUS_SET($t2)
-	bnez	$t0, fast_slow2		/* a Status to apply first */
-	 ld	$t1, VCPU_STATUS($k0)
-	andi	$t0, $t1, ST0_KSU_USER | ST0_EXL
-	xori	$t0, $t0, ST0_KSU_USER
-	beqz	$t0, fast_slow2		/* user mode: CpU is the guest's */
+	beqz	$t0, 1f
 	 sd	$t3, FAST_SAVE + 24($k1)
-	lw	$t0, SH_IE($t2)
+	/* the Status the guest left for this trap first (vcpu_shared_load),
+	 * through mtc0's mask; one the real TLB must follow goes to C */
+	ld	$t0, SH_STATUS_NEXT($t2)
+	ld	$t3, FAST_STATUS_RW($k1)
+	xor	$t0, $t0, $t1
+	and	$t0, $t0, $t3
+	xor	$t1, $t1, $t0
+	ld	$t0, FAST_FIXED_MASK($k1)
+	ld	$t3, FAST_FIXED($k1)
+	and	$t0, $t0, $t1
+	bne	$t0, $t3, fast_slow3
+1:	 andi	$t0, $t1, ST0_KSU_USER | ST0_EXL
+	xori	$t0, $t0, ST0_KSU_USER
+	beqz	$t0, fast_slow3		/* user mode: CpU is the guest's */
+	 lw	$t0, SH_IE($t2)
 	dins	$t1, $t0, 0, 1		/* Status.IE from the shared area */
 	lw	$t0, SH_ERET_SET($t2)
 	beqz	$t0, 1f
@@ -252,6 +265,7 @@ fast_eret:
 	sw	$t0, FAST_PENDING($k1)
 	sw	$t0, SH_PENDING($t2)
 	sw	$zero, SH_ERET_SET($t2)
+	sw	$zero, SH_STATUS_SET($t2)
 	sd	$t1, VCPU_STATUS($k0)
 	sd	$t1, SH_STATUS($t2)
 	andi	$t0, $t1, ST0_IE
@@ -291,6 +305,8 @@ fast_rdhwr:
 	andi	$t0, $t1, ST0_KSU | ST0_EXL
 	xori	$t0, $t0, ST0_KSU_USER
 	bnez	$t0, fast_slow2		/* not user mode */
+	 dext	$t0, $t1, 28, 1
+	bnez	$t0, fast_slow2		/* CU0: COP0 usable, UserLocal reads 0 */
 	 lw	$t0, SH_IE($t2)
 	dins	$t1, $t0, 0, 1		/* Status.IE from the shared area */
 	lw	$t0, FAST_PENDING($k1)
