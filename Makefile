@@ -46,7 +46,7 @@ LDFLAGS := -nostdlib -static -Wl,--no-warn-rwx-segments -Wl,-T,arch/mips64/linke
 
 MONITOR_SRCS := $(wildcard monitor/*.c mmu/*.c numa/*.c vcpu/*.c devices/*.c) \
 	$(wildcard arch/mips64/*.c arch/mips64/malta/*.c)
-MONITOR_ASMS := arch/mips64/start.S arch/mips64/vectors.S arch/mips64/fpu.S
+MONITOR_ASMS := arch/mips64/start.S arch/mips64/vectors.S arch/mips64/fastpath.S arch/mips64/fpu.S
 MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 	$(patsubst %.S,$(BUILD)/%.o,$(MONITOR_ASMS))
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
@@ -58,7 +58,8 @@ all: $(BUILD)/disco.elf
 deps:
 	@tools/install-deps.sh
 
-$(BUILD)/include/asm-offsets.h: arch/mips64/asm-offsets.c arch/mips64/include/arch/frame.h arch/mips64/include/arch/fast.h monitor/percpu.h
+$(BUILD)/include/asm-offsets.h: arch/mips64/asm-offsets.c arch/mips64/include/arch/frame.h arch/mips64/include/arch/fast.h monitor/percpu.h \
+		vcpu/vcpu.h vcpu/cp0.h vcpu/decode.h
 	@mkdir -p $(dir $@)
 	$(say) "  GEN     $@"
 	$(Q)$(CC) $(CFLAGS) -S -o $(BUILD)/asm-offsets.s $<

@@ -11,6 +11,7 @@
  */
 #include <stdint.h>
 #include "arch/atomic.h"
+#include "arch/fast.h"
 #include "monitor/monitor.h"
 #include "monitor/percpu.h"
 #include "monitor/xcall.h"
@@ -52,6 +53,11 @@ void xcall_poll(void)
 		smp_mb();
 		slot->done = req;
 	}
+}
+
+volatile uint32_t *xcall_pending_word(unsigned int cpu)
+{
+	return &mailbox[cpu].pending;
 }
 
 /* True once the call with this sequence number (or a later one) is done. */
@@ -103,6 +109,7 @@ static uint32_t post(unsigned int cpu, xcall_fn fn, void *arg, bool sleep)
 	smp_mb();
 	slot->req = seq;
 	atomic_fetch_or(&mailbox[cpu].pending, 1u << me);
+	arch_fast_kick(cpu);    /* its next trap serves the mailbox */
 	return seq;
 }
 

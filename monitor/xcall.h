@@ -34,4 +34,8 @@ void xcall_finish(unsigned int cpu, uint32_t ticket);
 /* Serves this CPU's mailbox: runs every callback posted to it. */
 void xcall_poll(void);
 
+/* The word that is not 0 while cpu's mailbox holds calls (for the fast
+ * trap paths, which must not skip them). */
+volatile uint32_t *xcall_pending_word(unsigned int cpu);
+
 #endif

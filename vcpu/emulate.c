@@ -129,9 +129,23 @@ static uint64_t rdhwr_value(struct vcpu *v, unsigned int reg, bool *ok)
 	return 0;
 }
 
+/* The thread pointer the guest kernel publishes in its shared area for
+ * rdhwr $29 in user mode (docs/guest-abi.md), if it does. fastpath.S
+ * answers the same way. */
+static bool published_tp(const struct vcpu *v, unsigned int reg, uint64_t *tp)
+{
+	if (reg != HWRENA_ULR || !v->shared || !v->shared->tp_set ||
+	    guest_mode_of((uint32_t)v->cp0.status) != GM_USER)
+		return false;
+	*tp = v->shared->tp;
+	return true;
+}
+
 /* rdhwr: allowed with COP0 usable or by HWREna (whose bit 29 cannot be set
  * on this CPU), else, and for registers the CPU lacks, Reserved
- * Instruction: QEMU's gen_rdhwr and check_hwrena. */
+ * Instruction: QEMU's gen_rdhwr and check_hwrena. The exception is UserLocal
+ * in user mode with a published thread pointer: what the guest's RI handler
+ * would answer, without it. */
 static enum vcpu_action rdhwr(struct vcpu *v, struct trap_frame *f,
 			      const struct insn *in, const struct slot *s)
 {
@@ -139,6 +153,8 @@ static enum vcpu_action rdhwr(struct vcpu *v, struct trap_frame *f,
 	bool ok;
 	uint64_t value = rdhwr_value(v, in->rd, &ok);
 
+	if (!allowed && published_tp(v, in->rd, &value))
+		allowed = true;
 	if (!allowed || !ok) {
 		vcpu_deliver(v, f, EXC_RI, s->bd);
 		return VCPU_CONTINUE;

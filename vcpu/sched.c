@@ -24,6 +24,7 @@
 #include "arch/atomic.h"
 #include "arch/board.h"
 #include "arch/cpu.h"
+#include "arch/fast.h"
 #include "arch/guest.h"
 #include "arch/timer.h"
 #include "arch/vcpu.h"
@@ -345,6 +346,7 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 	vcpu_shared_store(v);
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
 	arch_tlb_set_asid(&v->asids, (uint8_t)(v->cp0.entryhi & 0xff));
+	arch_fast_enter(v, f->status, q->slice_start, SCHED_SLICE_TICKS * this_cpu()->tick_period);
 }
 
 static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)

@@ -15,11 +15,18 @@
  *    exception (clearing EXL) costs no trap. Until then the monitor acts on
  *    the old Status, which only delays an interrupt the guest then takes
  *    (it traps when `pending` is set after unmasking).
+ *  - The guest may keep its current thread pointer there (tp, with tp_set):
+ *    a user program's rdhwr $29 (this CPU has no UserLocal) then reads it
+ *    in one trap the monitor answers, instead of the guest's RI handler.
  */
+#include <stddef.h>
 #include "arch/timer.h"
 #include "vcpu/vcpu.h"
 
 _Static_assert(sizeof(struct vcpu_shared) == 128, "the guest ABI's layout");
+_Static_assert(offsetof(struct vcpu_shared, status_set) == 72 &&
+	       offsetof(struct vcpu_shared, tp_set) == 76 &&
+	       offsetof(struct vcpu_shared, tp) == 80, "the guest ABI's layout");
 
 int vcpu_shared_register(struct vcpu *v, uint64_t gpa)
 {

@@ -45,7 +45,9 @@ struct vcpu_shared {
 	uint32_t reserved;
 	uint64_t status_next;   /* guest to monitor: with status_set, the next */
 	uint32_t status_set;    /*   trap first writes Status (IE: see ie) */
-	uint32_t reserved2[13];
+	uint32_t tp_set;        /* guest to monitor: with tp_set, rdhwr $29 in */
+	uint64_t tp;            /*   user mode reads tp (the thread pointer) */
+	uint32_t reserved2[10];
 };
 
 /* Benchmark marks (docs/guest-abi.md): a guest user program's syscall

@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 #include "arch/board.h"
+#include "arch/fast.h"
 #include "arch/frame.h"
 #include "arch/timer.h"
 #include "monitor/console.h"
@@ -136,6 +137,7 @@ void arch_debug_breakpoint(uint64_t depc, uint32_t status) __attribute__((noretu
  */
 void arch_debug_breakpoint(uint64_t depc, uint32_t status)
 {
+	arch_fast_off();                /* not through trap_entry */
 	if (status & ST0_KSU)
 		sched_debug_breakpoint(depc);
 	con_printf("disco: sdbbp in the monitor at %lx; power off\n", (unsigned long)depc);
@@ -147,6 +149,7 @@ void trap_entry(struct trap_frame *f)
 	unsigned int code = exc_code(f);
 	trap_handler h = handlers[code] ? handlers[code] : unexpected;
 
+	arch_fast_off();                /* until the C path returns to a guest */
 	if (__read_c0_32(23, 0) & DEBUG_DM)
 		debug_reentry(f->status);  /* a fault in the ROM after an sdbbp */
 	this_cpu()->exceptions[code]++;

@@ -10,6 +10,10 @@
  * The frame layout is struct trap_frame (arch/frame.h); offsets come from
  * asm-offsets.c.
  *
+ * The general vector (0x180) first tries the assembly fast paths
+ * (fastpath.S) with k0 and k1 parked; they end in general_slow, the rest
+ * of the vector, for whatever they do not take.
+ *
  * Stack choice: if the monitor was running (Status.KSU = 0) the frame goes
  * below its current sp; if a guest was running (supervisor or user mode)
  * it goes at the top of this CPU's monitor stack.
@@ -17,20 +21,25 @@
 #include "arch/mipsregs.h"
 #include "monitor/percpu.h"
 #include "asm-offsets.h"
+#include "fastpath.h"
 
 	.set	noreorder
 	.set	noat
 
-/* Switch to the monitor stack, save the old sp, then join exc_save with
- * k1 = the vector's offset. Fits in a vector slot (0x80 bytes). */
-.macro	VECTOR offset
-	.org	\offset
+/* k1 into ErrorEPC, k1 = this CPU's struct arch_fast, the trapped code's
+ * k0 and k1 into it. Leaves k0 free. */
+.macro	PARK_K
 	dmtc0	$k1, $30		/* ErrorEPC = k1 */
 	mfc0	$k1, $28, 1		/* DataLo: this CPU's struct arch_fast */
 	sd	$k0, FAST_K0($k1)
 	ehb
 	dmfc0	$k0, $30
 	sd	$k0, FAST_K1($k1)
+.endm
+
+/* After PARK_K: switch to the monitor stack, save the old sp, then join
+ * exc_save with k1 = the vector's offset. */
+.macro	TO_FRAME offset
 	mfc0	$k0, $12
 	andi	$k0, $k0, ST0_KSU
 	beqz	$k0, 1f
@@ -50,6 +59,13 @@
 	 li	$k1, \offset
 .endm
 
+/* A whole vector: fits in a vector slot (0x80 bytes). */
+.macro	VECTOR offset
+	.org	\offset
+	PARK_K
+	TO_FRAME \offset
+.endm
+
 	.section .text.vectors, "ax"
 	.align	12
 	.globl	exception_vectors
@@ -57,10 +73,19 @@ exception_vectors:
 	VECTOR	0x000		/* TLB refill, 32-bit segments */
 	VECTOR	0x080		/* XTLB refill, 64-bit segments */
 	VECTOR	0x100		/* cache error (runs with ERL=1) */
-	VECTOR	0x180		/* general exception */
+	/* general exception: the fast paths first (fastpath.S), which come
+	 * back to general_slow for anything they do not take */
+	.org	0x180
+	PARK_K
+	mfc0	$k0, $13		/* Cause */
+	FAST_DISPATCH
 	VECTOR	0x200		/* interrupt, when Cause.IV = 1 */
 
 	.text
+	.globl	general_slow
+general_slow:
+	TO_FRAME 0x180
+
 exc_save:
 	sd	$k1, FRAME_VECTOR($sp)
 	sd	$0, FRAME_REGS + 0 * 8($sp)
