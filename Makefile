@@ -112,7 +112,7 @@ HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 HOST_MODULES := $(wildcard monitor/format.c monitor/parse.c monitor/cmdline.c \
 	numa/topology.c mmu/page_alloc.c monitor/cpio.c monitor/vm_config.c monitor/elf.c \
 	monitor/guest_line.c \
-	vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c vcpu/guest_addr.c devices/uart16550.c \
+	mmu/l2tlb.c vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c vcpu/guest_addr.c devices/uart16550.c \
 	arch/mips64/compare.c)
 
 $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \
