@@ -45,7 +45,8 @@ LDFLAGS := -nostdlib -static -Wl,--no-warn-rwx-segments -Wl,-T,arch/mips64/linke
 
 MONITOR_SRCS := $(wildcard monitor/*.c mmu/*.c numa/*.c vcpu/*.c devices/*.c) \
 	$(wildcard arch/mips64/*.c arch/mips64/malta/*.c)
-MONITOR_ASMS := arch/mips64/start.S arch/mips64/vectors.S arch/mips64/fpu.S
+MONITOR_ASMS := arch/mips64/start.S arch/mips64/vectors.S arch/mips64/l2tlb_refill.S \
+	arch/mips64/fpu.S
 MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 	$(patsubst %.S,$(BUILD)/%.o,$(MONITOR_ASMS))
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))

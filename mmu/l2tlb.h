@@ -13,11 +13,15 @@
  * the guest's TLB and the VM's pmap said at the time); this module only
  * keeps, finds and drops.
  *
+ * Addresses are as EntryHi holds them (R in bits 63..62, the segment
+ * offset below; a compatibility-segment address as its xkseg alias), so
+ * that one pair has one key whatever the form it came in.
  * The key of (va, asid) is the pair number va >> pair_shift (below 2^51)
  * xor the ASID's mix: the ASID at bits 52..60 (0x100 for global) and a
  * spread of it below the index width, so that processes with the same
  * addresses land on different slots. The slot is key & (entries - 1). The
- * assembly computes the same: key = (va >> pair_shift) ^ mix, slot address
+ * assembly computes the same from EntryHi: key = (EntryHi >> pair_shift)
+ * ^ mix (the ASID bits fall off), slot address
  * = entries + ((key << 5) & ((entries - 1) << 5)), a hit if the slot's key
  * equals it. Pure C: unit-tested on the host.
  */

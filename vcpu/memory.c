@@ -132,15 +132,27 @@ static void mapped_pair(const struct vcpu *v, uint64_t va, uint64_t guest_page,
 	*order = k;
 }
 
+/* For a guest with the TLB contract (contract.c): a real refill is looked
+ * up in the l2tlb first; a real invalid or modified exception the guest's
+ * TLB does not resolve takes the pair out of the l2tlb (its real entry
+ * came from there) and is decided from the guest's TLB as for any guest;
+ * what the guest's TLB gives goes into the l2tlb too. */
 static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 				    uint64_t va, bool store)
 {
 	bool bd = f->cause & CAUSE_BD, global = false;
+	bool refill = f->vector == VEC_TLB_REFILL || f->vector == VEC_XTLB_REFILL;
 	struct tlb_half half[2];
 	struct vtlb_map m;
 	unsigned int order;
+	enum vtlb_result r;
 
-	switch (vtlb_translate(&v->tlb, va, guest_asid(v), store, &m)) {
+	if (refill && vcpu_l2tlb_refill(v, va))
+		return VCPU_CONTINUE;
+	r = vtlb_translate(&v->tlb, va, guest_asid(v), store, &m);
+	if (r != VTLB_HIT && !refill)
+		vcpu_l2tlb_unlearn(v, va);
+	switch (r) {
 	case VTLB_REFILL:
 		vcpu_deliver_tlb(v, f, store ? EXC_TLBS : EXC_TLBL, va, true, bd);
 		return VCPU_CONTINUE;
@@ -160,6 +172,7 @@ static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 	}
 	mapped_pair(v, va, m.page_size, half, &global, &order);
 	arch_tlb_insert(va, half, guest_asid(v), global, order);
+	vcpu_l2tlb_learn(v, va, half, global, order);
 	v->stats.mapped_fills++;
 	return VCPU_CONTINUE;
 }

@@ -132,6 +132,7 @@ void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum)
 		sum->mapped_fills += s->mapped_fills;
 		sum->mmio += s->mmio;
 		sum->status_flushes += s->status_flushes;
+		vcpu_l2tlb_sum(vm->vcpu[id], sum);
 	}
 }
 
@@ -311,6 +312,7 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 	vcpu_shared_store(v);
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
 	arch_set_asid((uint8_t)(v->cp0.entryhi & 0xff));
+	vcpu_l2tlb_arm(v);
 }
 
 static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)

@@ -27,6 +27,13 @@ void asm_offsets(void)
 	OFFSET(FAST_K0, struct arch_fast, k0);
 	OFFSET(FAST_K1, struct arch_fast, k1);
 	OFFSET(FAST_SAVE, struct arch_fast, save);
+	OFFSET(FAST_L2TLB_MASK, struct arch_fast, l2tlb_mask);
+	OFFSET(FAST_L2TLB_TABLE, struct arch_fast, l2tlb_table);
+	OFFSET(FAST_L2TLB_SHIFT, struct arch_fast, l2tlb_shift);
+	OFFSET(FAST_L2TLB_MIX, struct arch_fast, l2tlb_mix);
+	OFFSET(FAST_L2TLB_GMIX, struct arch_fast, l2tlb_gmix);
+	OFFSET(FAST_L2TLB_PAGEMASK, struct arch_fast, l2tlb_pagemask);
+	OFFSET(FAST_L2TLB_HITS, struct arch_fast, l2tlb_hits);
 	DEFINE(PERCPU_STACK_SHIFT, PERCPU_STACK_SHIFT);
 	DEFINE(MAX_CPUS, MAX_CPUS);
 }

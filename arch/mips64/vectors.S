@@ -21,13 +21,42 @@
 	.set	noreorder
 	.set	noat
 
-/* Switch to the monitor stack, save the old sp, then join exc_save with
- * k1 = the vector's offset. Fits in a vector slot (0x80 bytes). */
-.macro	VECTOR offset
+/* Each vector: k0 and k1 aside, switch to the monitor stack, save the old
+ * sp, then join exc_save with k1 = the vector's offset. Fits in a vector
+ * slot (0x80 bytes), the refill vectors' check included.
+ * VECTOR_ENTRY: k0 and k1 put aside (the old k1 in ErrorEPC for now);
+ * k1 = this CPU's arch_fast. */
+.macro	VECTOR_ENTRY offset
 	.org	\offset
 	dmtc0	$k1, $30		/* ErrorEPC = k1 */
 	mfc0	$k1, $28, 1		/* DataLo: this CPU's struct arch_fast */
 	sd	$k0, FAST_K0($k1)
+.endm
+
+.macro	VECTOR offset
+	VECTOR_ENTRY \offset
+	VECTOR_SAVE \offset
+.endm
+
+/* The TLB refill vectors: a refill from a guest while this CPU's l2tlb is
+ * armed (arch_fast.l2tlb_mask != 0) goes to the fast path (l2tlb_refill.S,
+ * t0 already borrowed), which comes back to refill_full_OFFSET on a miss;
+ * anything else takes the full path at once. */
+.macro	REFILL_VECTOR offset
+	VECTOR_ENTRY \offset
+	mfc0	$k0, $12
+	andi	$k0, $k0, ST0_KSU
+	beqz	$k0, refill_full_\offset	/* the monitor's own */
+	 ld	$k0, FAST_L2TLB_MASK($k1)
+	bnez	$k0, l2tlb_refill_\offset
+	 sd	$t0, FAST_SAVE($k1)
+	.globl	refill_full_\offset
+refill_full_\offset :
+	VECTOR_SAVE \offset
+.endm
+
+/* After VECTOR_ENTRY: the old k1 into arch_fast, the stack, exc_save. */
+.macro	VECTOR_SAVE offset
 	ehb
 	dmfc0	$k0, $30
 	sd	$k0, FAST_K1($k1)
@@ -54,8 +83,8 @@
 	.align	12
 	.globl	exception_vectors
 exception_vectors:
-	VECTOR	0x000		/* TLB refill, 32-bit segments */
-	VECTOR	0x080		/* XTLB refill, 64-bit segments */
+	REFILL_VECTOR 0x000	/* TLB refill, 32-bit segments */
+	REFILL_VECTOR 0x080	/* XTLB refill, 64-bit segments */
 	VECTOR	0x100		/* cache error (runs with ERL=1) */
 	VECTOR	0x180		/* general exception */
 	VECTOR	0x200		/* interrupt, when Cause.IV = 1 */

@@ -72,28 +72,28 @@ static void test_insert_lookup_asid(void **state)
 
 static void test_global_matches_any_asid(void **state)
 {
-	put(0xffffffffc0010000, 0, true, 200);
+	put(0xc00003ffc0010000, 0, true, 200);
 	for (unsigned int a = 0; a < 256; a++)
-		assert_int_equal(get(0xffffffffc0010000, (uint8_t)a), 200);
-	assert_int_equal(get(0xffffffffc0018000, 3), -1);
+		assert_int_equal(get(0xc00003ffc0010000, (uint8_t)a), 200);
+	assert_int_equal(get(0xc00003ffc0018000, 3), -1);
 	/* an ASID entry for the pair is found before the global one, but
 	 * entering one replaces the other */
-	put(0xffffffffc0010000, 7, false, 300);
-	assert_int_equal(get(0xffffffffc0010000, 7), 300);
-	assert_int_equal(get(0xffffffffc0010000, 8), -1);
-	put(0xffffffffc0010000, 7, true, 400);
-	assert_int_equal(get(0xffffffffc0010000, 7), 400);
-	assert_int_equal(get(0xffffffffc0010000, 9), 400);
+	put(0xc00003ffc0010000, 7, false, 300);
+	assert_int_equal(get(0xc00003ffc0010000, 7), 300);
+	assert_int_equal(get(0xc00003ffc0010000, 8), -1);
+	put(0xc00003ffc0010000, 7, true, 400);
+	assert_int_equal(get(0xc00003ffc0010000, 7), 400);
+	assert_int_equal(get(0xc00003ffc0010000, 9), 400);
 }
 
 static void test_high_segments_are_keys(void **state)
 {
 	/* xsseg and csseg pairs: keys never look like a free slot */
 	put(0x4000000000100000, 1, false, 10);
-	put(0xffffffffdfff8000, 1, false, 11);
+	put(0xc00003ffdfff8000, 1, false, 11);
 	put(0x000003ffffff0000, 1, false, 12);
 	assert_int_equal(get(0x4000000000100000, 1), 10);
-	assert_int_equal(get(0xffffffffdfff8000, 1), 11);
+	assert_int_equal(get(0xc00003ffdfff8000, 1), 11);
 	assert_int_equal(get(0x000003ffffff0000, 1), 12);
 	assert_int_equal(get(0x0000000000100000, 1), -1);
 }
@@ -157,7 +157,7 @@ static void test_drop_range(void **state)
 	put(0x120008000, 5, false, 2);
 	put(0x120010000, 5, false, 3);
 	put(0x120008000, 6, false, 4);
-	put(0xffffffffc0008000, 0, true, 5);
+	put(0xc00003ffc0008000, 0, true, 5);
 	/* [0x120008000, 0x120010000) under ASID 5: one pair */
 	l2tlb_drop_range(&t, 0x120008000, 0x120010000, 5);
 	assert_int_equal(get(0x120000000, 5), 1);
@@ -167,8 +167,8 @@ static void test_drop_range(void **state)
 	/* a byte of a pair drops the pair; global entries go whatever the ASID */
 	l2tlb_drop_range(&t, 0x120017fff, 0x120018000, 5);
 	assert_int_equal(get(0x120010000, 5), -1);
-	l2tlb_drop_range(&t, 0xffffffffc0008000, 0xffffffffc000a000, 77);
-	assert_int_equal(get(0xffffffffc0008000, 0), -1);
+	l2tlb_drop_range(&t, 0xc00003ffc0008000, 0xc00003ffc000a000, 77);
+	assert_int_equal(get(0xc00003ffc0008000, 0), -1);
 	assert_int_equal(t.stats.drops, 3);
 	l2tlb_drop_range(&t, 5, 5, 5);          /* empty range */
 	assert_int_equal(get(0x120000000, 5), 1);
@@ -180,16 +180,16 @@ static void test_drop_large_range(void **state)
 	put(0x120000000, 5, false, 1);
 	put(0x7ff0000000, 5, false, 2);
 	put(0x120000000, 6, false, 3);
-	put(0xffffffffc0008000, 0, true, 4);
+	put(0xc00003ffc0008000, 0, true, 4);
 	put(0x8000000000, 5, false, 5);
 	l2tlb_drop_range(&t, 0, 0x8000000000, 5);
 	assert_int_equal(get(0x120000000, 5), -1);
 	assert_int_equal(get(0x7ff0000000, 5), -1);
 	assert_int_equal(get(0x120000000, 6), 3);
-	assert_int_equal(get(0xffffffffc0008000, 1), 4);
+	assert_int_equal(get(0xc00003ffc0008000, 1), 4);
 	assert_int_equal(get(0x8000000000, 5), 5);
-	l2tlb_drop_range(&t, 0xffffffffc0000000, 0xffffffffe0000000, 2);
-	assert_int_equal(get(0xffffffffc0008000, 1), -1);
+	l2tlb_drop_range(&t, 0xc00003ffc0000000, 0xc00003ffe0000000, 2);
+	assert_int_equal(get(0xc00003ffc0008000, 1), -1);
 	assert_int_equal(get(0x120000000, 6), 3);
 }
 
@@ -198,17 +198,17 @@ static void test_drop_asid_and_all(void **state)
 	put(0x120000000, 5, false, 1);
 	put(0x120008000, 5, false, 2);
 	put(0x120000000, 6, false, 3);
-	put(0xffffffffc0008000, 0, true, 4);
+	put(0xc00003ffc0008000, 0, true, 4);
 	l2tlb_drop_asid(&t, 5);
 	assert_int_equal(get(0x120000000, 5), -1);
 	assert_int_equal(get(0x120008000, 5), -1);
 	assert_int_equal(get(0x120000000, 6), 3);
-	assert_int_equal(get(0xffffffffc0008000, 5), 4);
+	assert_int_equal(get(0xc00003ffc0008000, 5), 4);
 	l2tlb_drop_all(&t, true);
 	assert_int_equal(get(0x120000000, 6), -1);
-	assert_int_equal(get(0xffffffffc0008000, 5), 4);
+	assert_int_equal(get(0xc00003ffc0008000, 5), 4);
 	l2tlb_drop_all(&t, false);
-	assert_int_equal(get(0xffffffffc0008000, 5), -1);
+	assert_int_equal(get(0xc00003ffc0008000, 5), -1);
 	assert_int_equal(t.stats.drops, 4);
 }
 

@@ -17,6 +17,15 @@
 struct arch_fast {
 	uint64_t k0, k1;        /* the trapped code's, while a vector saves them */
 	uint64_t save[6];       /* guest registers a fast path borrows */
+	/* The l2tlb refill fast path (l2tlb_refill.S) for the vCPU on this
+	 * CPU, kept by arch_l2tlb_arm/disarm (arch/l2tlb.h): */
+	uint64_t l2tlb_mask;    /* (entries - 1) << 5; 0: off (the full path) */
+	uint64_t l2tlb_table;   /* its entries */
+	uint64_t l2tlb_shift;   /* log2 of its pair size */
+	uint64_t l2tlb_mix;     /* the key mix of the current guest ASID */
+	uint64_t l2tlb_gmix;    /* l2tlb_mix ^ the global entries' mix */
+	uint64_t l2tlb_pagemask;        /* PageMask of its entries */
+	uint64_t l2tlb_hits;    /* address of the vCPU's hit count */
 };
 
 extern struct arch_fast arch_fast[MAX_CPUS];

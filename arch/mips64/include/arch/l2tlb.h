@@ -1,0 +1,35 @@
+/*
+ * The real-TLB side of the vCPU's second-level TLB (mmu/l2tlb.h): real
+ * EntryLo values for its entries, and the per-CPU state of the refill
+ * fast path (arch/mips64/l2tlb_refill.S, struct arch_fast).
+ */
+#ifndef ARCH_L2TLB_H
+#define ARCH_L2TLB_H
+
+#include <stdint.h>
+#include "arch/vcpu.h"
+
+/* The real EntryLo of a half (never G; 0 for an invalid one). */
+uint64_t arch_tlb_entrylo(const struct tlb_half *h);
+
+/* The half an EntryLo from arch_tlb_entrylo describes, frame being its
+ * machine frame (UINT32_MAX: invalid). */
+struct tlb_half arch_tlb_half_of(uint64_t entrylo, uint32_t frame);
+
+/* What the refill fast path needs for the vCPU on this CPU. */
+struct arch_l2tlb_state {
+	const void *table;      /* the l2tlb's entries (32 bytes each) */
+	unsigned int order;     /* 1 << order entries */
+	unsigned int pair_shift;
+	uint64_t mix, gmix;     /* the current ASID's key mix; mix ^ global's */
+	uint64_t *hits;         /* counted up by each fast-path hit */
+};
+
+/* The fast path serves this CPU's real refills from s (until the next
+ * arch_l2tlb_arm or arch_l2tlb_disarm on this CPU). */
+void arch_l2tlb_arm(const struct arch_l2tlb_state *s);
+
+/* Every real refill on this CPU takes the full path. */
+void arch_l2tlb_disarm(void);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * The real-TLB side of the second-level TLB (see arch/l2tlb.h).
+ */
+#include "arch/board.h"
+#include "arch/cpu.h"
+#include "arch/fast.h"
+#include "arch/l2tlb.h"
+
+#define ENTRYLO_V   (1u << 1)
+#define ENTRYLO_D   (1u << 2)
+#define ENTRYLO_CCA_SHIFT 3
+#define PAIR_4K_SHIFT 13
+
+uint64_t arch_tlb_entrylo(const struct tlb_half *h)
+{
+	uint64_t pa;
+
+	if (h->frame == UINT32_MAX)
+		return 0;
+	pa = arch_ram_base() + ((uint64_t)h->frame << 12);
+	return (pa >> 12) << 6 | (uint64_t)h->cca << ENTRYLO_CCA_SHIFT |
+	       (h->dirty ? ENTRYLO_D : 0) | ENTRYLO_V;
+}
+
+struct tlb_half arch_tlb_half_of(uint64_t entrylo, uint32_t frame)
+{
+	struct tlb_half h = { UINT32_MAX, false, 0 };
+
+	if (!(entrylo & ENTRYLO_V) || frame == UINT32_MAX)
+		return h;
+	h.frame = frame;
+	h.dirty = entrylo & ENTRYLO_D;
+	h.cca = (entrylo >> ENTRYLO_CCA_SHIFT) & 7;
+	return h;
+}
+
+void arch_l2tlb_arm(const struct arch_l2tlb_state *s)
+{
+	struct arch_fast *a = &arch_fast[arch_cpu_id()];
+
+	a->l2tlb_table = (uint64_t)(uintptr_t)s->table;
+	a->l2tlb_shift = s->pair_shift;
+	a->l2tlb_mix = s->mix;
+	a->l2tlb_gmix = s->gmix;
+	a->l2tlb_pagemask = ((1ull << s->pair_shift) - 1) & ~((1ull << PAIR_4K_SHIFT) - 1);
+	a->l2tlb_hits = (uint64_t)(uintptr_t)s->hits;
+	a->l2tlb_mask = ((1ull << s->order) - 1) << 5;
+}
+
+void arch_l2tlb_disarm(void)
+{
+	arch_fast[arch_cpu_id()].l2tlb_mask = 0;
+}
