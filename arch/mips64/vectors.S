@@ -38,16 +38,14 @@
 	VECTOR_SAVE \offset
 .endm
 
-/* The TLB refill vectors: a refill from a guest while this CPU's l2tlb is
- * armed (arch_fast.l2tlb_mask != 0) goes to the fast path (l2tlb_refill.S,
- * t0 already borrowed), which comes back to refill_full_OFFSET on a miss;
+/* The TLB refill vectors: a refill while this CPU's l2tlb is armed
+ * (arch_fast.l2tlb_mask != 0: only from prepare() to the next trap, so
+ * only while a guest runs) goes to the fast path (l2tlb_refill.S, t0
+ * already borrowed), which comes back to refill_full_OFFSET on a miss;
  * anything else takes the full path at once. */
 .macro	REFILL_VECTOR offset
 	VECTOR_ENTRY \offset
-	mfc0	$k0, $12
-	andi	$k0, $k0, ST0_KSU
-	beqz	$k0, refill_full_\offset	/* the monitor's own */
-	 ld	$k0, FAST_L2TLB_MASK($k1)
+	ld	$k0, FAST_L2TLB_MASK($k1)
 	bnez	$k0, l2tlb_refill_\offset
 	 sd	$t0, FAST_SAVE($k1)
 	.globl	refill_full_\offset
@@ -55,11 +53,13 @@ refill_full_\offset :
 	VECTOR_SAVE \offset
 .endm
 
-/* After VECTOR_ENTRY: the old k1 into arch_fast, the stack, exc_save. */
+/* After VECTOR_ENTRY: the old k1 into arch_fast, the refill fast path
+ * off (prepare() arms it again for a guest), the stack, exc_save. */
 .macro	VECTOR_SAVE offset
 	ehb
 	dmfc0	$k0, $30
 	sd	$k0, FAST_K1($k1)
+	sd	$0, FAST_L2TLB_MASK($k1)
 	mfc0	$k0, $12
 	andi	$k0, $k0, ST0_KSU
 	beqz	$k0, 1f

@@ -13,9 +13,23 @@
  *   5 syscall    a syscall reflected to the kernel's own vector, which
  *                skips it (mfc0 EPC, add 4, mtc0 EPC, eret)
  *   6 hypercall  the timer-frequency hypercall (guest build only)
+ *   7 refill     a load from a page pair the TLB does not hold: 2048 pairs
+ *                of 16 KiB pages in xuseg, all on one physical pair, read
+ *                in turn (far more than the 64 entries, so each load is a
+ *                refill); the refill handler below writes the pair. In a
+ *                VM the guest announced the TLB contract and a pass over
+ *                the pairs before the loop taught the monitor's l2tlb all
+ *                of them: each refill is the l2tlb fast path's hit, the
+ *                guest's handler does not run.
  */
 #define ITERS 2000
 #define ST_EXL 0x2
+#define REFILL_PAIRS  2048
+#define REFILL_BASE   0x10000000        /* xuseg */
+#define REFILL_STRIDE 0x8000            /* a pair of 16 KiB pages */
+#define REFILL_PM     0x6000            /* PageMask: 16 KiB */
+#define REFILL_LO0    ((0x800 << 6) | (3 << 3) | 0x6)   /* physical 8 MiB, cached, D V */
+#define REFILL_LO1    ((0x804 << 6) | (3 << 3) | 0x6)
 
 	.set	noreorder
 	.set	noat
@@ -34,7 +48,7 @@ _start:
 	or	$t0, $t0, $t1
 	mtc0	$t0, $15, 1
 	mfc0	$t0, $12
-	li	$t1, ~(1 << 22)			/* BEV off, KX/SX/UX on */
+	li	$t1, ~((1 << 22) | 0x4)		/* BEV and ERL off, KX/SX/UX on */
 	and	$t0, $t0, $t1
 	ori	$t0, $t0, 0xe0
 	mtc0	$t0, $12
@@ -111,6 +125,39 @@ _start:
 	bnez	$s0, 1b
 	 nop
 #endif
+	/* 7: refill. PageMask for 16 KiB pages; in a VM the TLB contract
+	 * (HCALL_TLB_CONTRACT, 16 KiB pages); then a pass over the pairs
+	 * (the refill handler fills each; in a VM the l2tlb learns them). */
+	li	$t0, REFILL_PM
+	mtc0	$t0, $5
+#ifndef BARE
+	li	$v0, 10				/* HCALL_TLB_CONTRACT */
+	li	$a0, 0x4000
+	.word	0x42000028
+	bnez	$v0, 6f				/* refused: exit 4 */
+	 nop
+#endif
+	li	$s1, REFILL_STRIDE
+	li	$s2, REFILL_BASE
+	li	$s0, REFILL_PAIRS
+1:	ld	$t0, 0($s2)
+	daddu	$s2, $s2, $s1
+	addiu	$s0, $s0, -1
+	bnez	$s0, 1b
+	 nop
+	li	$s3, REFILL_BASE + REFILL_PAIRS * REFILL_STRIDE
+	li	$s2, REFILL_BASE
+	jal	bench_point			/* 7: refill */
+	 nop
+	li	$s0, ITERS
+1:	ld	$t0, 0($s2)
+	daddu	$s2, $s2, $s1
+	bne	$s2, $s3, 2f
+	 addiu	$s0, $s0, -1
+	li	$s2, REFILL_BASE
+2:	bnez	$s0, 1b
+	 nop
+
 	jal	bench_point			/* end */
 	 nop
 
@@ -125,16 +172,38 @@ _start:
 #endif
 3:	b	3b
 	 nop
+#ifndef BARE
+6:	li	$a0, 4
+	li	$v0, 2				/* HCALL_EXIT */
+	.word	0x42000028
+	b	6b
+	 nop
+#endif
 
 	.globl	bench_point
 bench_point:
 	jr	$ra
 	 nop
 
+/* The refill vectors (32-bit and 64-bit segments): the refill loop's
+ * pair, whatever the address. EntryHi and PageMask are set already. */
+.macro	REFILL_HANDLER
+	li	$k0, REFILL_LO0
+	dmtc0	$k0, $2
+	li	$k0, REFILL_LO1
+	dmtc0	$k0, $3
+	ehb
+	tlbwr
+	eret
+.endm
+
 /* The general vector: skip the syscall, return. Anything else: exit 3. */
 	.align	12
 vector_page:
-	.space	0x180
+	REFILL_HANDLER
+	.space	0x080 - (. - vector_page)
+	REFILL_HANDLER
+	.space	0x180 - (. - vector_page)
 	mfc0	$k0, $13
 	andi	$k0, $k0, 0x7c
 	li	$k1, 8 << 2

@@ -25,8 +25,9 @@ struct arch_l2tlb_state {
 	uint64_t *hits;         /* counted up by each fast-path hit */
 };
 
-/* The fast path serves this CPU's real refills from s (until the next
- * arch_l2tlb_arm or arch_l2tlb_disarm on this CPU). */
+/* The fast path serves this CPU's real refills from s, until the next
+ * exception that takes the full path (the vectors disarm it) or
+ * arch_l2tlb_arm/disarm on this CPU: called on every way back to a guest. */
 void arch_l2tlb_arm(const struct arch_l2tlb_state *s);
 
 /* Every real refill on this CPU takes the full path. */
