@@ -417,6 +417,17 @@ BUNDLE=$LOGS/fpu.cpio qemu_test guest-fpu-switch 1 128M "" 0 60 \
 	"disco: vm fpu1: emulated: .*hypercall=20[0-9]" "disco: vm fpu2: emulated: .*hypercall=20[0-9]" \
 	"disco: all VMs have ended; power off \\(status 0\\)"
 
+# The TLB contract (guest-images/l2tlb): the second-level TLB keeps what
+# the guest's TLB evicted, forgets what the guest drops or flushes, and an
+# invalid or clean half it kept is a refill for the guest, never TLBL or Mod
+# from an entry the guest's TLB does not hold (exit status = failed check).
+printf '[vm l2tlb]\nkernel = l2tlb.elf\nmemory = 16M\n' > "$LOGS/l2tlb.conf"
+tools/mkbundle.sh "$LOGS/l2tlb.conf" "$LOGS/l2tlb.cpio" build/guest-images
+BUNDLE=$LOGS/l2tlb.cpio qemu_test guest-l2tlb 1 128M "" 0 60 \
+	"disco: vm l2tlb: powered off \\(exit status 0\\)" \
+	"disco: vm l2tlb: l2tlb-hits=[1-9][0-9]* l2tlb-misses=[0-9]+ l2tlb-inserts=[1-9]" \
+	"disco: all VMs have ended; power off \\(status 0\\)" '!PANIC'
+
 # The hostile-guest suite: attacks beside a victim VM (tests/hostile.sh).
 source tests/hostile.sh
 

@@ -74,6 +74,10 @@ int64_t vcpu_tlb_contract(struct vcpu *v, uint64_t page_size)
 
 int64_t vcpu_tlb_flush(struct vcpu *v, uint64_t what, uint64_t asid)
 {
+	if (what > HCALL_TLB_FLUSH_ASID)
+		return -1;
+	if (!v->tlb_contract)   /* its l2tlb is empty */
+		return 0;
 	switch (what) {
 	case HCALL_TLB_FLUSH_NONGLOBAL:
 		l2tlb_drop_all(&v->l2tlb, true);
@@ -87,9 +91,7 @@ int64_t vcpu_tlb_flush(struct vcpu *v, uint64_t what, uint64_t asid)
 	default:
 		return -1;
 	}
-	/* the real TLB may hold what only the l2tlb knew */
-	if (v->tlb_contract)
-		arch_tlb_flush_all();
+	arch_tlb_flush_all();   /* it may hold what only the l2tlb knew */
 	return 0;
 }
 
