@@ -373,10 +373,10 @@ greedy_test() {
 	free0=$(sed -n 's/^disco: monitor image .*, \([0-9]*\) pages (.*/\1/p' "$LOGS/bundle-greedy-probe.log")
 	[ -n "$free0" ] || { fail bundle-greedy "no free-page count in $LOGS/bundle-greedy-probe.log"; return; }
 	# 100 pages over whole MiBs: more than the pmap's tables (40 pages for
-	# about 126 MiB), fewer than they and 16 vCPUs; padded by at least 155
-	# pages, so that the exact fit below needs no negative padding
-	pad=$(( (free0 - 100) % 256 ))
-	[ "$pad" -lt 155 ] && pad=$((pad + 256))
+	# about 126 MiB), fewer than they and 16 vCPUs (40 pages each with
+	# their l2tlb); padded by 768 to 1023 pages, more than those 680, so
+	# that the exact fit below needs no negative padding
+	pad=$(( (free0 - 100) % 256 + 768 ))
 	free=$((free0 - pad))
 	mem=$(( (free - 100) / 256 ))
 	greedy_bundle "$mem" "$pad"
