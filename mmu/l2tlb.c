@@ -8,10 +8,11 @@
 #define PAIR_4K_SHIFT 13
 
 void l2tlb_init(struct l2tlb *t, struct l2tlb_entry *entries, unsigned int order,
-		unsigned int pair_shift)
+		unsigned int pair_shift, l2tlb_frame_of_fn frame_of)
 {
 	t->e = entries;
 	t->order = order;
+	t->frame_of = frame_of;
 	t->stats = (struct l2tlb_stats){ 0 };
 	l2tlb_set_pair_shift(t, pair_shift);
 }
@@ -58,12 +59,17 @@ static void drop(struct l2tlb *t, struct l2tlb_entry *e)
 	}
 }
 
-const struct l2tlb_entry *l2tlb_lookup(struct l2tlb *t, uint64_t va, uint8_t asid)
+const struct l2tlb_entry *l2tlb_peek(const struct l2tlb *t, uint64_t va, uint8_t asid)
 {
 	const struct l2tlb_entry *e = find(t, key_of(t, va, asid));
 
-	if (!e)
-		e = find(t, key_of(t, va, L2TLB_GLOBAL));
+	return e ? e : find(t, key_of(t, va, L2TLB_GLOBAL));
+}
+
+const struct l2tlb_entry *l2tlb_lookup(struct l2tlb *t, uint64_t va, uint8_t asid)
+{
+	const struct l2tlb_entry *e = l2tlb_peek(t, va, asid);
+
 	if (e)
 		t->stats.hits++;
 	else
@@ -72,7 +78,7 @@ const struct l2tlb_entry *l2tlb_lookup(struct l2tlb *t, uint64_t va, uint8_t asi
 }
 
 void l2tlb_insert(struct l2tlb *t, uint64_t va, uint8_t asid, bool global,
-		  const uint64_t lo[2], const uint32_t frame[2])
+		  const uint64_t lo[2], const uint32_t gpage[2])
 {
 	uint64_t key = key_of(t, va, global ? L2TLB_GLOBAL : asid);
 	struct l2tlb_entry *e = slot_of(t, key);
@@ -81,8 +87,8 @@ void l2tlb_insert(struct l2tlb *t, uint64_t va, uint8_t asid, bool global,
 	e->key = key;
 	e->lo[0] = lo[0];
 	e->lo[1] = lo[1];
-	e->frame[0] = frame[0];
-	e->frame[1] = frame[1];
+	e->gpage[0] = gpage[0];
+	e->gpage[1] = gpage[1];
 	t->stats.inserts++;
 }
 
@@ -159,8 +165,11 @@ void l2tlb_drop_frame(struct l2tlb *t, uint32_t frame)
 
 		if (e->key == L2TLB_EMPTY)
 			continue;
-		for (unsigned int h = 0; h < 2; h++)
-			if (e->frame[h] != L2TLB_NO_FRAME && frame - e->frame[h] < half_pages)
+		for (unsigned int h = 0; h < 2; h++) {
+			uint32_t first = t->frame_of(e->lo[h]);
+
+			if (first != L2TLB_NO_FRAME && frame - first < half_pages)
 				drop(t, e);
+		}
 	}
 }

@@ -8,8 +8,8 @@
  *
  * An entry is one page pair at the size the guest declared (its page size
  * times two), under one guest ASID or global (L2TLB_GLOBAL), with the real
- * EntryLo0/1 ready to write (machine PFN, C, D, V; never G) and the machine
- * frame of each half. What goes in is decided by the vCPU code (only what
+ * EntryLo0/1 ready to write (machine PFN, C, D, V; never G) and the
+ * guest-physical page of each half (what the guest's TLB said). What goes in is decided by the vCPU code (only what
  * the guest's TLB and the VM's pmap said at the time); this module only
  * keeps, finds and drops.
  *
@@ -43,8 +43,8 @@
 struct l2tlb_entry {
 	uint64_t key;           /* L2TLB_EMPTY when free */
 	uint64_t lo[2];         /* real EntryLo0/1 (never G) */
-	uint32_t frame[2];      /* machine frame of each half's first page,
-				 * or L2TLB_NO_FRAME */
+	uint32_t gpage[2];      /* guest-physical page (4 KiB) where each half
+				 * starts, or L2TLB_NO_FRAME: invalid */
 };
 _Static_assert(sizeof(struct l2tlb_entry) == 32, "l2tlb_refill.S shifts by 5");
 
@@ -54,10 +54,16 @@ struct l2tlb_stats {
 	uint64_t drops;         /* valid entries dropped (not replaced) */
 };
 
+/* The machine frame a real EntryLo maps (its first 4 KiB page), or
+ * L2TLB_NO_FRAME for an invalid one: the real TLB's encoding is the
+ * architecture's (arch_tlb_frame_of). */
+typedef uint32_t (*l2tlb_frame_of_fn)(uint64_t entrylo);
+
 struct l2tlb {
 	struct l2tlb_entry *e;  /* 1 << order entries */
 	unsigned int order;
 	unsigned int pair_shift;        /* log2 of the pair size, >= 13 */
+	l2tlb_frame_of_fn frame_of;
 	struct l2tlb_stats stats;
 };
 
@@ -70,10 +76,10 @@ static inline uint64_t l2tlb_bytes(unsigned int order)
 /*
  * Sets t up over entries (l2tlb_bytes(order) bytes, order between
  * L2TLB_MIN_ORDER and L2TLB_MAX_ORDER), empty, for pairs of 1 << pair_shift
- * bytes (13: 4 KiB pages).
+ * bytes (13: 4 KiB pages); frame_of reads the entries' EntryLos.
  */
 void l2tlb_init(struct l2tlb *t, struct l2tlb_entry *entries, unsigned int order,
-		unsigned int pair_shift);
+		unsigned int pair_shift, l2tlb_frame_of_fn frame_of);
 
 /* Empties t and keys it by pairs of 1 << pair_shift bytes from now on. */
 void l2tlb_set_pair_shift(struct l2tlb *t, unsigned int pair_shift);
@@ -87,14 +93,17 @@ uint64_t l2tlb_mix(const struct l2tlb *t, unsigned int asid);
  */
 const struct l2tlb_entry *l2tlb_lookup(struct l2tlb *t, uint64_t va, uint8_t asid);
 
+/* The same, not counted (the monitor's own reads through it). */
+const struct l2tlb_entry *l2tlb_peek(const struct l2tlb *t, uint64_t va, uint8_t asid);
+
 /*
- * Enters va's pair under asid (or global): lo and frame as the entry keeps
+ * Enters va's pair under asid (or global): lo and gpage as the entry keeps
  * them. Replaces whatever its slot held; a global entry replaces the
  * pair's entry under asid too (and the other way round), so that a pair
  * is never both.
  */
 void l2tlb_insert(struct l2tlb *t, uint64_t va, uint8_t asid, bool global,
-		  const uint64_t lo[2], const uint32_t frame[2]);
+		  const uint64_t lo[2], const uint32_t gpage[2]);
 
 /* Drops the entries of every pair overlapping [start, end) under asid,
  * and the global ones (what a guest's tlbp of those pairs would match). */

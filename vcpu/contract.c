@@ -103,25 +103,41 @@ bool vcpu_l2tlb_refill(struct vcpu *v, uint64_t va)
 	if (!vcpu_l2tlb_active(v) ||
 	    !(e = l2tlb_lookup(&v->l2tlb, va & CP0_SEGMASK, guest_asid(v))))
 		return false;
-	half[0] = arch_tlb_half_of(e->lo[0], e->frame[0]);
-	half[1] = arch_tlb_half_of(e->lo[1], e->frame[1]);
+	half[0] = arch_tlb_half_of(e->lo[0]);
+	half[1] = arch_tlb_half_of(e->lo[1]);
 	arch_tlb_insert(va, half, guest_asid(v), false, l2tlb_order(v));
 	return true;
 }
 
 void vcpu_l2tlb_learn(struct vcpu *v, uint64_t va, const struct tlb_half half[2],
-		      bool global, unsigned int order)
+		      const uint64_t gpa[2], bool global, unsigned int order)
 {
 	uint64_t lo[2];
-	uint32_t frame[2];
+	uint32_t gpage[2];
 
 	if (!vcpu_l2tlb_active(v) || order != l2tlb_order(v))
 		return;
 	for (unsigned int i = 0; i < 2; i++) {
 		lo[i] = arch_tlb_entrylo(&half[i]);
-		frame[i] = lo[i] ? half[i].frame : L2TLB_NO_FRAME;
+		gpage[i] = lo[i] ? (uint32_t)(gpa[i] >> PAGE_SHIFT) : L2TLB_NO_FRAME;
 	}
-	l2tlb_insert(&v->l2tlb, va & CP0_SEGMASK, guest_asid(v), global, lo, frame);
+	l2tlb_insert(&v->l2tlb, va & CP0_SEGMASK, guest_asid(v), global, lo, gpage);
+}
+
+bool vcpu_l2tlb_translate(const struct vcpu *v, uint64_t va, uint64_t *gpa)
+{
+	const struct l2tlb_entry *e;
+	uint64_t half_size = 1ull << (v->l2tlb.pair_shift - 1);
+	uint32_t gpage;
+
+	if (!vcpu_l2tlb_active(v) ||
+	    !(e = l2tlb_peek(&v->l2tlb, va & CP0_SEGMASK, guest_asid(v))))
+		return false;
+	gpage = e->gpage[(va & half_size) ? 1 : 0];
+	if (gpage == L2TLB_NO_FRAME)
+		return false;
+	*gpa = ((uint64_t)gpage << PAGE_SHIFT) + (va & (half_size - 1));
+	return true;
 }
 
 void vcpu_l2tlb_unlearn(struct vcpu *v, uint64_t va)

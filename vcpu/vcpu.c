@@ -4,6 +4,7 @@
  * the guest, and leaves through the scheduler's return path.
  */
 #include "arch/guest.h"
+#include "arch/l2tlb.h"
 #include "arch/vcpu.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
@@ -26,7 +27,7 @@ struct vcpu *vcpu_alloc(unsigned int node)
 		return 0;
 	}
 	memset(v, 0, sizeof(*v));
-	l2tlb_init(&v->l2tlb, e, L2TLB_ORDER, 13);
+	l2tlb_init(&v->l2tlb, e, L2TLB_ORDER, 13, arch_tlb_frame_of);
 	return v;
 }
 
@@ -41,7 +42,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned int id)
 	struct l2tlb_entry *e = v->l2tlb.e;     /* from vcpu_alloc */
 
 	memset(v, 0, sizeof(*v));
-	l2tlb_init(&v->l2tlb, e, L2TLB_ORDER, 13);       /* off until announced */
+	l2tlb_init(&v->l2tlb, e, L2TLB_ORDER, 13, arch_tlb_frame_of);  /* off until announced */
 	v->vm = vm;
 	v->id = id;
 	v->state = VCPU_RUNNABLE;

@@ -234,9 +234,14 @@ int64_t vcpu_tlb_flush(struct vcpu *v, uint64_t what, uint64_t asid);
  * (true), else the caller goes on to the guest's TLB. */
 bool vcpu_l2tlb_refill(struct vcpu *v, uint64_t va);
 /* What the guest's TLB and the pmap gave for va's pair (memory.c's
- * fill): kept in the l2tlb if it serves v and order is its page size. */
+ * fill: the real halves, the guest-physical address where each starts):
+ * kept in the l2tlb if it serves v and order is its page size. */
 void vcpu_l2tlb_learn(struct vcpu *v, uint64_t va, const struct tlb_half half[2],
-		      bool global, unsigned int order);
+		      const uint64_t gpa[2], bool global, unsigned int order);
+/* The guest-physical address of va through the l2tlb (true), for the
+ * monitor's own reads of what the guest's TLB has evicted but the guest
+ * still reaches (the real TLB may hold it from there). */
+bool vcpu_l2tlb_translate(const struct vcpu *v, uint64_t va, uint64_t *gpa);
 /* A real invalid or modified exception on va that the guest's TLB does
  * not resolve: va's pair leaves the l2tlb (the real entry came from it). */
 void vcpu_l2tlb_unlearn(struct vcpu *v, uint64_t va);

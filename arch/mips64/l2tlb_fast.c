@@ -22,13 +22,19 @@ uint64_t arch_tlb_entrylo(const struct tlb_half *h)
 	       (h->dirty ? ENTRYLO_D : 0) | ENTRYLO_V;
 }
 
-struct tlb_half arch_tlb_half_of(uint64_t entrylo, uint32_t frame)
+uint32_t arch_tlb_frame_of(uint64_t entrylo)
 {
-	struct tlb_half h = { UINT32_MAX, false, 0 };
+	if (!(entrylo & ENTRYLO_V))
+		return UINT32_MAX;
+	return (uint32_t)((((entrylo >> 6) << 12) - arch_ram_base()) >> 12);
+}
 
-	if (!(entrylo & ENTRYLO_V) || frame == UINT32_MAX)
+struct tlb_half arch_tlb_half_of(uint64_t entrylo)
+{
+	struct tlb_half h = { arch_tlb_frame_of(entrylo), false, 0 };
+
+	if (h.frame == UINT32_MAX)
 		return h;
-	h.frame = frame;
 	h.dirty = entrylo & ENTRYLO_D;
 	h.cca = (entrylo >> ENTRYLO_CCA_SHIFT) & 7;
 	return h;

@@ -19,27 +19,40 @@
 static struct l2tlb_entry table[N];
 static struct l2tlb t;
 
+/* EntryLo as MIPS has it: PFN << 6, C, D, V (bit 1); frames from PFN 0. */
+static uint64_t lo_of(uint32_t frame)
+{
+	return (uint64_t)frame << 6 | 0x1e;
+}
+
+static uint32_t frame_of(uint64_t lo)
+{
+	return (lo & 2) ? (uint32_t)(lo >> 6) : L2TLB_NO_FRAME;
+}
+
 static int setup(void **state)
 {
 	memset(table, 0x5a, sizeof(table));     /* garbage: init must empty it */
-	l2tlb_init(&t, table, ORDER, SHIFT16);
+	l2tlb_init(&t, table, ORDER, SHIFT16, frame_of);
 	return 0;
 }
 
+/* va's pair under asid (or global): machine frames frame and frame + 4,
+ * guest pages the same numbers. */
 static void put(uint64_t va, uint8_t asid, bool global, uint32_t frame)
 {
-	uint64_t lo[2] = { (uint64_t)frame << 6 | 0x1e, (uint64_t)(frame + 4) << 6 | 0x1e };
-	uint32_t fr[2] = { frame, frame + 4 };
+	uint64_t lo[2] = { lo_of(frame), lo_of(frame + 4) };
+	uint32_t gp[2] = { frame, frame + 4 };
 
-	l2tlb_insert(&t, va, asid, global, lo, fr);
+	l2tlb_insert(&t, va, asid, global, lo, gp);
 }
 
-/* The frame of the first half of what va under asid finds, or -1. */
+/* The guest page of the first half of what va under asid finds, or -1. */
 static int64_t get(uint64_t va, uint8_t asid)
 {
 	const struct l2tlb_entry *e = l2tlb_lookup(&t, va, asid);
 
-	return e ? (int64_t)e->frame[0] : -1;
+	return e ? (int64_t)e->gpage[0] : -1;
 }
 
 static void test_empty_misses(void **state)
@@ -59,7 +72,10 @@ static void test_insert_lookup_asid(void **state)
 	assert_non_null(e);
 	assert_int_equal(e->lo[0], (100u << 6) | 0x1e);
 	assert_int_equal(e->lo[1], (104u << 6) | 0x1e);
-	assert_int_equal(e->frame[1], 104);
+	assert_int_equal(e->gpage[1], 104);
+	assert_ptr_equal(l2tlb_peek(&t, 0x120000000, 5), e);
+	assert_null(l2tlb_peek(&t, 0x120000000, 4));
+	assert_int_equal(t.stats.hits, 1);      /* peeks are not counted */
 	/* the whole 32 KiB pair, not the next one, not another ASID */
 	assert_int_equal(get(0x120000000, 5), 100);
 	assert_int_equal(get(0x120007ffc, 5), 100);
@@ -214,12 +230,13 @@ static void test_drop_asid_and_all(void **state)
 
 static void test_drop_frame(void **state)
 {
-	uint64_t lo[2] = { 0, 0 };
-	uint32_t a[2] = { 1000, L2TLB_NO_FRAME }, b[2] = { 2000, 2004 };
+	uint64_t la[2] = { lo_of(1000), 0 }, lb[2] = { lo_of(2000), lo_of(2004) };
+	uint32_t ga[2] = { 7, L2TLB_NO_FRAME }, gb[2] = { 1003, 1004 };
 
-	/* 16 KiB halves: frames 1000..1003 and 2000..2007 */
-	l2tlb_insert(&t, 0x10000, 1, false, lo, a);
-	l2tlb_insert(&t, 0x18000, 1, false, lo, b);
+	/* 16 KiB halves: machine frames 1000..1003 and 2000..2007 (whatever
+	 * their guest pages) */
+	l2tlb_insert(&t, 0x10000, 1, false, la, ga);
+	l2tlb_insert(&t, 0x18000, 1, false, lb, gb);
 	l2tlb_drop_frame(&t, 1004);
 	l2tlb_drop_frame(&t, 999);
 	assert_int_not_equal(get(0x10000, 1), -1);

@@ -12,9 +12,10 @@
 /* The real EntryLo of a half (never G; 0 for an invalid one). */
 uint64_t arch_tlb_entrylo(const struct tlb_half *h);
 
-/* The half an EntryLo from arch_tlb_entrylo describes, frame being its
- * machine frame (UINT32_MAX: invalid). */
-struct tlb_half arch_tlb_half_of(uint64_t entrylo, uint32_t frame);
+/* The machine frame (RAM offset >> 12) an EntryLo from arch_tlb_entrylo
+ * maps, UINT32_MAX if it is invalid; the half it describes. */
+uint32_t arch_tlb_frame_of(uint64_t entrylo);
+struct tlb_half arch_tlb_half_of(uint64_t entrylo);
 
 /* What the refill fast path needs for the vCPU on this CPU. */
 struct arch_l2tlb_state {
