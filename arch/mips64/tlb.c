@@ -66,24 +66,15 @@ static void invalidate(struct tlb_shadow *s, unsigned int index)
 	s->slot_va[index] = SLOT_EMPTY;
 }
 
-/* By what each index holds (tlbr), not by the shadow: the l2tlb refill
- * fast path (l2tlb_refill.S) writes with tlbwr behind the shadow's back.
- * (Branch l2tlb's stopgap until this file stops keeping a shadow.) */
 static void flush_overlapping(struct tlb_shadow *s, uint64_t start, uint64_t end)
 {
 	unsigned int n = cpu_tlb_entries();
 
 	for (unsigned int i = 0; i < n; i++) {
-		uint64_t va, size;
-
-		write_c0_index(i);
-		__asm__ volatile("ehb\n\ttlbr\n\tehb" : : : "memory");
-		va = read_c0_entryhi() & ENTRYHI_VPN2_MASK;
-		size = ((uint64_t)__read_c0_32(5, 0) | (PAIR_SIZE - 1)) + 1;
-		if (va < end && va + size > start)
+		uint64_t va = s->slot_va[i];
+		if (va != SLOT_EMPTY && va < end && va + s->slot_size[i] > start)
 			invalidate(s, i);
 	}
-	write_c0_pagemask(0);
 }
 
 void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], uint8_t asid,
