@@ -67,6 +67,12 @@ struct l2tlb {
 	struct l2tlb_stats stats;
 };
 
+/* Whether a used entry is a global one. */
+static inline bool l2tlb_is_global(const struct l2tlb_entry *e)
+{
+	return (e->key >> 52) == L2TLB_GLOBAL;  /* l2tlb.c: ASID_SHIFT */
+}
+
 /* The bytes of a table of 1 << order entries. */
 static inline uint64_t l2tlb_bytes(unsigned int order)
 {

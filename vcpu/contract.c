@@ -6,9 +6,10 @@
  * its TLB: HCALL_TLB_DROP for a pair, HCALL_TLB_FLUSH for everything
  * non-global, everything, or an ASID. So what its TLB once said stays true
  * until it says otherwise, and the monitor keeps it in the l2tlb: a real
- * refill that hits there is served without the guest (l2tlb_refill.S, or
- * vcpu_l2tlb_refill for a refill that reached C); only a miss there and in
- * the guest's TLB is the guest's refill.
+ * refill that hits there is served without the guest (l2tlb_refill.S for
+ * an entry under the current ASID, vcpu_l2tlb_refill for a global one or a
+ * refill that reached C); only a miss there and in the guest's TLB is the
+ * guest's refill.
  *
  * Addresses are keyed in EntryHi's form (va & CP0_SEGMASK: R and the
  * segment offset), as the guest's TLB and the real EntryHi hold them.
@@ -105,7 +106,7 @@ bool vcpu_l2tlb_refill(struct vcpu *v, uint64_t va)
 		return false;
 	half[0] = arch_tlb_half_of(e->lo[0]);
 	half[1] = arch_tlb_half_of(e->lo[1]);
-	arch_tlb_insert(va, half, guest_asid(v), false, l2tlb_order(v));
+	arch_tlb_insert(va, half, guest_asid(v), l2tlb_is_global(e), l2tlb_order(v));
 	return true;
 }
 
@@ -147,13 +148,25 @@ void vcpu_l2tlb_unlearn(struct vcpu *v, uint64_t va)
 				 guest_asid(v));
 }
 
-/* Drops [start, end) under asid (and global) from the l2tlb, and from the
- * real TLB if it held any of it there or real is set. */
+#define PROBES_MAX 64   /* pairs probed one by one, else the whole real TLB */
+
+/*
+ * Drops [start, end) under asid (and global) from the l2tlb, and from the
+ * real TLB what came from it: what the fast path wrote (only ever under
+ * the ASID of its entry: a probe of each pair), and, if real is set or the
+ * l2tlb held some of it, what the real-TLB code entered for the range.
+ */
 static void forget(struct vcpu *v, uint64_t start, uint64_t end, uint8_t asid, bool real)
 {
-	uint64_t drops = v->l2tlb.stats.drops;
+	uint64_t drops = v->l2tlb.stats.drops, size = 1ull << v->l2tlb.pair_shift;
 
 	l2tlb_drop_range(&v->l2tlb, start, end, asid);
+	if ((end - start) / size > PROBES_MAX) {
+		arch_tlb_flush_all();
+		return;
+	}
+	for (uint64_t p = start & ~(size - 1); p < end; p += size)
+		arch_l2tlb_flush_pair(p, asid);
 	if (real || v->l2tlb.stats.drops != drops)
 		arch_tlb_flush_range(start, end);
 }
@@ -172,7 +185,8 @@ void vcpu_l2tlb_dropped(struct vcpu *v, uint64_t entryhi, bool hit)
 	uint64_t start = (entryhi & CP0_SEGMASK) & ~(size - 1);
 
 	/* the real TLB may hold the pair from an l2tlb entry since replaced
-	 * in its slot; after a hit, dropping the guest's entry dropped it */
+	 * in its slot; after a hit, dropping the guest's entry dropped what
+	 * the real-TLB code entered for it */
 	if (v->tlb_contract)
 		forget(v, start, start + size, (uint8_t)(entryhi & ASID_MASK), !hit);
 }
@@ -189,7 +203,6 @@ void vcpu_l2tlb_arm(struct vcpu *v)
 	s.order = v->l2tlb.order;
 	s.pair_shift = v->l2tlb.pair_shift;
 	s.mix = l2tlb_mix(&v->l2tlb, guest_asid(v));
-	s.gmix = s.mix ^ l2tlb_mix(&v->l2tlb, L2TLB_GLOBAL);
 	s.hits = &v->stats.l2tlb_hits;
 	arch_l2tlb_arm(&s);
 }

@@ -31,7 +31,6 @@ void asm_offsets(void)
 	OFFSET(FAST_L2TLB_TABLE, struct arch_fast, l2tlb_table);
 	OFFSET(FAST_L2TLB_SHIFT, struct arch_fast, l2tlb_shift);
 	OFFSET(FAST_L2TLB_MIX, struct arch_fast, l2tlb_mix);
-	OFFSET(FAST_L2TLB_GMIX, struct arch_fast, l2tlb_gmix);
 	OFFSET(FAST_L2TLB_PAGEMASK, struct arch_fast, l2tlb_pagemask);
 	OFFSET(FAST_L2TLB_HITS, struct arch_fast, l2tlb_hits);
 	DEFINE(PERCPU_STACK_SHIFT, PERCPU_STACK_SHIFT);

@@ -12,8 +12,12 @@
  * jump back.
  *
  * The key and slot are mmu/l2tlb.h's: key = (EntryHi >> shift) ^ mix,
- * slot = table + ((key << 5) & mask), a hit if the slot's key equals it;
- * then the same with the global entries' key (key ^ gmix). The entry's
+ * slot = table + ((key << 5) & mask), a hit if the slot's key equals it.
+ * Only entries under the current guest ASID are served here: a global
+ * one is for the C path (vcpu_l2tlb_refill), which enters it as global
+ * where the monitor's real-TLB code keeps track of it; so every entry
+ * this path writes is under a known ASID, and arch_l2tlb_flush_pair of
+ * that pair and ASID finds it again. The entry's
  * EntryLo0/1 go in as they are (the vCPU code only ever enters halves of
  * the VM's own RAM); EntryHi is what the refill left (the pair, the real
  * ASID); PageMask the l2tlb's, back to 0 (4 KiB) after the write.
@@ -41,9 +45,9 @@ l2tlb_refill_\offset :
 	ld	$t1, FAST_L2TLB_TABLE($k1)
 	daddu	$k0, $k0, $t1		/* its slot */
 	ld	$t1, 0($k0)
-	bne	$t0, $t1, 2f
+	bne	$t0, $t1, 2f		/* a miss: the full path */
 	 ld	$t1, 8($k0)		/* EntryLo0 */
-1:	dmtc0	$t1, $2
+	dmtc0	$t1, $2
 	ld	$t1, 16($k0)		/* EntryLo1 */
 	dmtc0	$t1, $3
 	ld	$t1, FAST_L2TLB_PAGEMASK($k1)
@@ -61,17 +65,7 @@ l2tlb_refill_\offset :
 	dmfc0	$k1, $30
 	eret
 
-2:	ld	$t1, FAST_L2TLB_GMIX($k1)
-	xor	$t0, $t0, $t1		/* the key of a global entry */
-	dsll	$t1, $t0, 5
-	ld	$k0, FAST_L2TLB_MASK($k1)
-	and	$k0, $k0, $t1
-	ld	$t1, FAST_L2TLB_TABLE($k1)
-	daddu	$k0, $k0, $t1
-	ld	$t1, 0($k0)
-	beq	$t0, $t1, 1b
-	 ld	$t1, 8($k0)
-	ld	$t0, FAST_SAVE($k1)	/* a miss: the full path */
+2:	ld	$t0, FAST_SAVE($k1)
 	j	refill_full_\offset
 	 ld	$t1, FAST_SAVE + 8($k1)
 .endm

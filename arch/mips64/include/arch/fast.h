@@ -23,7 +23,6 @@ struct arch_fast {
 	uint64_t l2tlb_table;   /* its entries */
 	uint64_t l2tlb_shift;   /* log2 of its pair size */
 	uint64_t l2tlb_mix;     /* the key mix of the current guest ASID */
-	uint64_t l2tlb_gmix;    /* l2tlb_mix ^ the global entries' mix */
 	uint64_t l2tlb_pagemask;        /* PageMask of its entries */
 	uint64_t l2tlb_hits;    /* address of the vCPU's hit count */
 };

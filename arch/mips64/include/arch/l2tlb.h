@@ -22,7 +22,7 @@ struct arch_l2tlb_state {
 	const void *table;      /* the l2tlb's entries (32 bytes each) */
 	unsigned int order;     /* 1 << order entries */
 	unsigned int pair_shift;
-	uint64_t mix, gmix;     /* the current ASID's key mix; mix ^ global's */
+	uint64_t mix;           /* the current guest ASID's key mix */
 	uint64_t *hits;         /* counted up by each fast-path hit */
 };
 
@@ -33,5 +33,9 @@ void arch_l2tlb_arm(const struct arch_l2tlb_state *s);
 
 /* Every real refill on this CPU takes the full path. */
 void arch_l2tlb_disarm(void);
+
+/* Drops the real entry for va's pair under asid, if any: what the fast
+ * path wrote behind the real-TLB code's back (tlbp, not a scan). */
+void arch_l2tlb_flush_pair(uint64_t va, uint8_t asid);
 
 #endif
