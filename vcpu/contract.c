@@ -191,20 +191,32 @@ void vcpu_l2tlb_dropped(struct vcpu *v, uint64_t entryhi, bool hit)
 		forget(v, start, start + size, (uint8_t)(entryhi & ASID_MASK), !hit);
 }
 
-void vcpu_l2tlb_arm(struct vcpu *v)
+/* vcpu_l2tlb_arm for a vCPU the l2tlb serves. */
+static void __attribute__((noinline)) arm(struct vcpu *v)
 {
 	struct arch_l2tlb_state s;
+	uint8_t asid = guest_asid(v);
 
-	if (!vcpu_l2tlb_active(v)) {
-		arch_l2tlb_disarm();
-		return;
+	if (v->l2tlb_mix_asid != asid) {
+		v->l2tlb_mix = l2tlb_mix(&v->l2tlb, asid);
+		v->l2tlb_mix_asid = asid;
 	}
+	if (arch_l2tlb_rearm(v->l2tlb.e, v->l2tlb.pair_shift, v->l2tlb_mix, &v->stats.l2tlb_hits))
+		return;         /* the usual case: back to the vCPU that trapped */
 	s.table = v->l2tlb.e;
 	s.order = v->l2tlb.order;
 	s.pair_shift = v->l2tlb.pair_shift;
-	s.mix = l2tlb_mix(&v->l2tlb, guest_asid(v));
+	s.mix = v->l2tlb_mix;
 	s.hits = &v->stats.l2tlb_hits;
 	arch_l2tlb_arm(&s);
+}
+
+void vcpu_l2tlb_arm(struct vcpu *v)
+{
+	if (vcpu_l2tlb_active(v))
+		arm(v);
+	else
+		arch_l2tlb_disarm();
 }
 
 void vcpu_l2tlb_sum(const struct vcpu *v, struct vcpu_stats *sum)

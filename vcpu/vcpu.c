@@ -43,6 +43,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned int id)
 
 	memset(v, 0, sizeof(*v));
 	l2tlb_init(&v->l2tlb, e, L2TLB_ORDER, 13, arch_tlb_frame_of);  /* off until announced */
+	v->l2tlb_mix_asid = UINT32_MAX;
 	v->vm = vm;
 	v->id = id;
 	v->state = VCPU_RUNNABLE;

@@ -114,6 +114,8 @@ struct vcpu {
 	bool fpu_live;          /* fpu holds state to restore */
 	bool tlb_contract;      /* the guest announced the TLB contract */
 	struct l2tlb l2tlb;     /* its entries: a block of their own */
+	unsigned int l2tlb_mix_asid;    /* l2tlb_mix is for this ASID (or none: > 255) */
+	uint64_t l2tlb_mix;
 };
 
 /* What a trap handler leaves for the return path. */

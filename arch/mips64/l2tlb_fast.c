@@ -51,12 +51,8 @@ void arch_l2tlb_arm(const struct arch_l2tlb_state *s)
 	a->l2tlb_mix = s->mix;
 	a->l2tlb_pagemask = ((1ull << s->pair_shift) - 1) & ~((1ull << PAIR_4K_SHIFT) - 1);
 	a->l2tlb_hits = (uint64_t)(uintptr_t)s->hits;
-	a->l2tlb_mask = ((1ull << s->order) - 1) << 5;
-}
-
-void arch_l2tlb_disarm(void)
-{
-	arch_fast[arch_cpu_id()].l2tlb_mask = 0;
+	a->l2tlb_armed_mask = ((1ull << s->order) - 1) << 5;
+	a->l2tlb_mask = a->l2tlb_armed_mask;
 }
 
 void arch_l2tlb_flush_pair(uint64_t va, uint8_t asid)

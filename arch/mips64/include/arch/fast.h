@@ -25,6 +25,7 @@ struct arch_fast {
 	uint64_t l2tlb_mix;     /* the key mix of the current guest ASID */
 	uint64_t l2tlb_pagemask;        /* PageMask of its entries */
 	uint64_t l2tlb_hits;    /* address of the vCPU's hit count */
+	uint64_t l2tlb_armed_mask;      /* (C only) l2tlb_mask when armed */
 };
 
 extern struct arch_fast arch_fast[MAX_CPUS];

@@ -6,7 +6,10 @@
 #ifndef ARCH_L2TLB_H
 #define ARCH_L2TLB_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "arch/cpu.h"
+#include "arch/fast.h"
 #include "arch/vcpu.h"
 
 /* The real EntryLo of a half (never G; 0 for an invalid one). */
@@ -31,8 +34,27 @@ struct arch_l2tlb_state {
  * arch_l2tlb_arm/disarm on this CPU: called on every way back to a guest. */
 void arch_l2tlb_arm(const struct arch_l2tlb_state *s);
 
+/* Arms this CPU again as its last arch_l2tlb_arm did, if that was for the
+ * same table, pair_shift, mix and hit counter (true); else false (call
+ * arch_l2tlb_arm). Every trap disarms it: this is the cheap way back to
+ * the same vCPU. */
+static inline bool arch_l2tlb_rearm(const void *table, unsigned int pair_shift, uint64_t mix,
+				    const uint64_t *hits)
+{
+	struct arch_fast *a = &arch_fast[arch_cpu_id()];
+
+	if (a->l2tlb_table != (uint64_t)(uintptr_t)table || a->l2tlb_mix != mix ||
+	    a->l2tlb_shift != pair_shift || a->l2tlb_hits != (uint64_t)(uintptr_t)hits)
+		return false;
+	a->l2tlb_mask = a->l2tlb_armed_mask;
+	return true;
+}
+
 /* Every real refill on this CPU takes the full path. */
-void arch_l2tlb_disarm(void);
+static inline void arch_l2tlb_disarm(void)
+{
+	arch_fast[arch_cpu_id()].l2tlb_mask = 0;
+}
 
 /* Drops the real entry for va's pair under asid, if any: what the fast
  * path wrote behind the real-TLB code's back (tlbp, not a scan). */
