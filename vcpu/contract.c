@@ -38,10 +38,13 @@ static uint8_t guest_asid(const struct vcpu *v)
 	return (uint8_t)(v->cp0.entryhi & ASID_MASK);
 }
 
+/* ERL clear, not virtual supervisor mode (KSU = 1 without EXL or ERL),
+ * SX and UX set: guest_mode_of's rule, by bits (on every return). */
 static bool plain_status(uint32_t status)
 {
-	return !(status & CP0_ST_ERL) && guest_mode_of(status) != GM_SUPERVISOR &&
-	       (status & CP0_ST_SX) && (status & CP0_ST_UX);
+	return !(status & CP0_ST_ERL) &&
+	       (status & (CP0_ST_KSU | CP0_ST_EXL)) != CP0_ST_KSU_SUPERVISOR &&
+	       (status & (CP0_ST_SX | CP0_ST_UX)) == (CP0_ST_SX | CP0_ST_UX);
 }
 
 bool vcpu_l2tlb_active(const struct vcpu *v)
@@ -191,7 +194,8 @@ void vcpu_l2tlb_dropped(struct vcpu *v, uint64_t entryhi, bool hit)
 		forget(v, start, start + size, (uint8_t)(entryhi & ASID_MASK), !hit);
 }
 
-/* vcpu_l2tlb_arm for a vCPU the l2tlb serves. */
+/* vcpu_l2tlb_arm for a vCPU the l2tlb serves, when this CPU was last
+ * armed for another vCPU or ASID. */
 static void __attribute__((noinline)) arm(struct vcpu *v)
 {
 	struct arch_l2tlb_state s;
@@ -201,8 +205,6 @@ static void __attribute__((noinline)) arm(struct vcpu *v)
 		v->l2tlb_mix = l2tlb_mix(&v->l2tlb, asid);
 		v->l2tlb_mix_asid = asid;
 	}
-	if (arch_l2tlb_rearm(v->l2tlb.e, v->l2tlb.pair_shift, v->l2tlb_mix, &v->stats.l2tlb_hits))
-		return;         /* the usual case: back to the vCPU that trapped */
 	s.table = v->l2tlb.e;
 	s.order = v->l2tlb.order;
 	s.pair_shift = v->l2tlb.pair_shift;
@@ -213,10 +215,12 @@ static void __attribute__((noinline)) arm(struct vcpu *v)
 
 void vcpu_l2tlb_arm(struct vcpu *v)
 {
-	if (vcpu_l2tlb_active(v))
-		arm(v);
-	else
+	if (!vcpu_l2tlb_active(v))
 		arch_l2tlb_disarm();
+	else if (v->l2tlb_mix_asid != guest_asid(v) ||
+		 !arch_l2tlb_rearm(v->l2tlb.e, v->l2tlb.pair_shift, v->l2tlb_mix,
+				   &v->stats.l2tlb_hits))
+		arm(v);         /* else the usual case: back to the same vCPU and ASID */
 }
 
 void vcpu_l2tlb_sum(const struct vcpu *v, struct vcpu_stats *sum)
