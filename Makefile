@@ -46,7 +46,8 @@ LDFLAGS := -nostdlib -static -Wl,--no-warn-rwx-segments -Wl,-T,arch/mips64/linke
 
 MONITOR_SRCS := $(wildcard monitor/*.c mmu/*.c numa/*.c vcpu/*.c devices/*.c) \
 	$(wildcard arch/mips64/*.c arch/mips64/malta/*.c)
-MONITOR_ASMS := arch/mips64/start.S arch/mips64/vectors.S arch/mips64/fastpath.S arch/mips64/fpu.S
+MONITOR_ASMS := arch/mips64/start.S arch/mips64/vectors.S arch/mips64/l2tlb_refill.S arch/mips64/fastpath.S \
+	arch/mips64/fpu.S
 MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 	$(patsubst %.S,$(BUILD)/%.o,$(MONITOR_ASMS))
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
@@ -114,7 +115,7 @@ HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 HOST_MODULES := $(wildcard monitor/format.c monitor/parse.c monitor/cmdline.c \
 	numa/topology.c mmu/page_alloc.c mmu/asid.c monitor/cpio.c monitor/vm_config.c monitor/elf.c \
 	monitor/guest_line.c \
-	vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c vcpu/guest_addr.c devices/uart16550.c \
+	mmu/l2tlb.c vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c vcpu/guest_addr.c devices/uart16550.c \
 	arch/mips64/compare.c)
 
 $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \

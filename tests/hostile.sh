@@ -384,7 +384,7 @@ hostile_table_pages() {         # BYTES
 }
 
 # Two VMs of 16 vCPUs that take all the memory but a few pages: the
-# vCPUs (32 KiB each, allocated when the VMs start) cannot all have
+# vCPUs (160 KiB each with their l2tlb, taken when the VMs load) cannot all have
 # theirs. X is computed from the free pages the monitor reports with this
 # very bundle, counting each pmap's two tables as mmu/pmap.c does.
 hostile_config_greedy() {

@@ -409,10 +409,10 @@ greedy_test() {
 	free0=$(sed -n 's/^disco: monitor image .*, \([0-9]*\) pages (.*/\1/p' "$LOGS/bundle-greedy-probe.log")
 	[ -n "$free0" ] || { fail bundle-greedy "no free-page count in $LOGS/bundle-greedy-probe.log"; return; }
 	# 100 pages over whole MiBs: more than the pmap's tables (40 pages for
-	# about 126 MiB), fewer than they and 16 vCPUs; padded by at least 155
-	# pages, so that the exact fit below needs no negative padding
-	pad=$(( (free0 - 100) % 256 ))
-	[ "$pad" -lt 155 ] && pad=$((pad + 256))
+	# about 126 MiB), fewer than they and 16 vCPUs (40 pages each with
+	# their l2tlb); padded by 768 to 1023 pages, more than those 680, so
+	# that the exact fit below needs no negative padding
+	pad=$(( (free0 - 100) % 256 + 768 ))
 	free=$((free0 - pad))
 	mem=$(( (free - 100) / 256 ))
 	greedy_bundle "$mem" "$pad"
@@ -479,6 +479,16 @@ BUNDLE=$LOGS/tlbcycle.cpio qemu_test guest-tlb-cycle 1 128M "" 0 60 \
 	"disco: vm cycle1: emulated: .*hypercall=20[0-9]" "disco: vm cycle2: emulated: .*hypercall=[2-4][0-9]{2}" \
 	"disco: cpu 0: real TLB: .* generations=[2-9]" \
 	"disco: all VMs have ended; power off \\(status 0\\)"
+# The TLB contract (guest-images/l2tlb): the second-level TLB keeps what
+# the guest's TLB evicted, forgets what the guest drops or flushes, and an
+# invalid or clean half it kept is a refill for the guest, never TLBL or Mod
+# from an entry the guest's TLB does not hold (exit status = failed check).
+printf '[vm l2tlb]\nkernel = l2tlb.elf\nmemory = 16M\n' > "$LOGS/l2tlb.conf"
+tools/mkbundle.sh "$LOGS/l2tlb.conf" "$LOGS/l2tlb.cpio" build/guest-images
+BUNDLE=$LOGS/l2tlb.cpio qemu_test guest-l2tlb 1 128M "" 0 60 \
+	"disco: vm l2tlb: powered off \\(exit status 0\\)" \
+	"disco: vm l2tlb: l2tlb-hits=[1-9][0-9]* l2tlb-misses=[0-9]+ l2tlb-inserts=[1-9]" \
+	"disco: all VMs have ended; power off \\(status 0\\)" '!PANIC'
 
 # The hostile-guest suite: attacks beside a victim VM (tests/hostile.sh).
 source tests/hostile.sh

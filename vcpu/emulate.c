@@ -94,13 +94,15 @@ void vcpu_tlb_op(struct vcpu *v, enum insn_kind kind)
 		index = (unsigned int)((v->cp0.index & 0x7fffffffu) % t->size);
 		vcpu_tlb_forget(v, &t->e[index]);
 		vtlb_write(t, &v->cp0, index);
+		vcpu_l2tlb_written(v, &t->e[index]);
 		break;
 	default:                /* tlbwr: the old entry may live on as a shadow */
-		vtlb_write_random(t, &v->cp0, &old);
+		index = vtlb_write_random(t, &v->cp0, &old);
 		if (t->nr_shadow > shadows)
 			shadows = t->nr_shadow;
 		else
 			vcpu_tlb_forget(v, &old);
+		vcpu_l2tlb_written(v, &t->e[index]);
 		break;
 	}
 	for (unsigned int k = t->nr_shadow; k < shadows; k++)

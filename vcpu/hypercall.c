@@ -76,7 +76,8 @@ static void cache_sync(struct vcpu *v, struct trap_frame *f)
  * index written on a hit, the probe's miss (P set) after a tlbwr.
  * HCALL_TLB_DROP is mtc0 EntryHi, tlbp, EntryLo0/1 = 0 and, on a hit, tlbwi
  * of the unmatchable EntryHi a1 + (index << a2); then EntryHi is put back;
- * v0 = the index, or -1.
+ * v0 = the index, or -1. Under the TLB contract the pair also leaves the
+ * l2tlb, hit or not (contract.c).
  */
 static void tlb_update(struct vcpu *v, struct trap_frame *f)
 {
@@ -108,6 +109,7 @@ static void tlb_drop(struct vcpu *v, struct trap_frame *f)
 		vcpu_tlb_op(v, INSN_TLBWI);
 		f->regs[2] = c->index;
 	}
+	vcpu_l2tlb_dropped(v, f->regs[4], f->regs[2] != (uint64_t)-1);
 	cp0_write(c, CP0_REG_ENTRYHI, 0, true, now, old_entryhi);
 }
 
@@ -137,6 +139,12 @@ enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f)
 		return VCPU_CONTINUE;
 	case HCALL_TLB_DROP:
 		tlb_drop(v, f);
+		return VCPU_CONTINUE;
+	case HCALL_TLB_CONTRACT:
+		f->regs[2] = (uint64_t)vcpu_tlb_contract(v, f->regs[4]);
+		return VCPU_CONTINUE;
+	case HCALL_TLB_FLUSH:
+		f->regs[2] = (uint64_t)vcpu_tlb_flush(v, f->regs[4], f->regs[5]);
 		return VCPU_CONTINUE;
 	case HCALL_YIELD:
 		f->regs[2] = 0;

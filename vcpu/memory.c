@@ -98,10 +98,11 @@ static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f,
 }
 
 /* One half of a real pair from the guest's TLB, of 4 KiB << order (invalid
- * if the guest has it invalid or outside its RAM: touching it traps again).
+ * if the guest has it invalid or outside its RAM: touching it traps again),
+ * and the guest-physical address where it starts (*gpa).
  * *fits: the half is RAM in one block of at least that order. */
 static struct tlb_half mapped_half(const struct vcpu *v, uint64_t va, unsigned int order,
-				   bool *global, bool *fits)
+				   bool *global, bool *fits, uint64_t *gpa)
 {
 	struct tlb_half h = { PA_NONE, false, CCA_CACHED };
 	struct vtlb_map m;
@@ -112,15 +113,16 @@ static struct tlb_half mapped_half(const struct vcpu *v, uint64_t va, unsigned i
 	*global = vtlb_entry_at(&v->tlb, m.index)->g;
 	if (pmap_block_order(&v->vm->pmap, m.pa) < order)
 		*fits = false;
-	return ram_half(v, m.pa & ~((PAGE_SIZE << order) - 1), m.dirty,
-			m.cca == CCA_UNCACHED ? CCA_UNCACHED : CCA_CACHED);
+	*gpa = m.pa & ~((PAGE_SIZE << order) - 1);
+	return ram_half(v, *gpa, m.dirty, m.cca == CCA_UNCACHED ? CCA_UNCACHED : CCA_CACHED);
 }
 
 /* The real pair for the guest's entry around va: the guest's own page size
  * when its pages are machine-contiguous (Linux uses 16 KiB pages), else
  * 4 KiB pages. */
 static void mapped_pair(const struct vcpu *v, uint64_t va, uint64_t guest_page,
-			struct tlb_half half[2], bool *global, unsigned int *order)
+			struct tlb_half half[2], uint64_t gpa[2], bool *global,
+			unsigned int *order)
 {
 	unsigned int k = 0;
 	bool fits = true;
@@ -130,23 +132,36 @@ static void mapped_pair(const struct vcpu *v, uint64_t va, uint64_t guest_page,
 	for (;; k = 0, fits = true) {
 		uint64_t pair = va & ~((2 * PAGE_SIZE << k) - 1);
 
-		half[0] = mapped_half(v, pair, k, global, &fits);
-		half[1] = mapped_half(v, pair + (PAGE_SIZE << k), k, global, &fits);
+		half[0] = mapped_half(v, pair, k, global, &fits, &gpa[0]);
+		half[1] = mapped_half(v, pair + (PAGE_SIZE << k), k, global, &fits, &gpa[1]);
 		if (fits || !k)
 			break;
 	}
 	*order = k;
 }
 
+/* For a guest with the TLB contract (contract.c): a real refill is looked
+ * up in the l2tlb first; a real invalid or modified exception the guest's
+ * TLB does not resolve takes the pair out of the l2tlb (its real entry
+ * came from there) and is decided from the guest's TLB as for any guest;
+ * what the guest's TLB gives goes into the l2tlb too. */
 static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 				    uint64_t va, bool store)
 {
 	bool bd = f->cause & CAUSE_BD, global = false;
+	bool refill = f->vector == VEC_TLB_REFILL || f->vector == VEC_XTLB_REFILL;
 	struct tlb_half half[2];
+	uint64_t gpa[2];
 	struct vtlb_map m;
 	unsigned int order;
+	enum vtlb_result r;
 
-	switch (vtlb_translate(&v->tlb, va, guest_asid(v), store, &m)) {
+	if (refill && vcpu_l2tlb_refill(v, va))
+		return VCPU_CONTINUE;
+	r = vtlb_translate(&v->tlb, va, guest_asid(v), store, &m);
+	if (r != VTLB_HIT && !refill)
+		vcpu_l2tlb_unlearn(v, va);
+	switch (r) {
 	case VTLB_REFILL:
 		vcpu_deliver_tlb(v, f, store ? EXC_TLBS : EXC_TLBL, va, true, bd);
 		return VCPU_CONTINUE;
@@ -164,8 +179,9 @@ static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 			return vcpu_emulate(v, f, EMULATE_DEVICE);
 		return bus_error(v, f, va);
 	}
-	mapped_pair(v, va, m.page_size, half, &global, &order);
+	mapped_pair(v, va, m.page_size, half, gpa, &global, &order);
 	arch_tlb_insert(va, half, order);
+	vcpu_l2tlb_learn(v, va, half, gpa, global, order);
 	v->stats.mapped_fills++;
 	return VCPU_CONTINUE;
 }
@@ -223,9 +239,17 @@ int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va)
 	case GA_WINDOW_UNCACHED:
 		break;
 	case GA_MAPPED:
-		if (vtlb_translate(&v->tlb, va, guest_asid(v), false, &m) != VTLB_HIT)
+		switch (vtlb_translate(&v->tlb, va, guest_asid(v), false, &m)) {
+		case VTLB_HIT:
+			gpa = m.pa;
+			break;
+		case VTLB_REFILL:       /* evicted, but maybe kept (contract.c) */
+			if (vcpu_l2tlb_translate(v, va, &gpa))
+				break;
 			return -1;
-		gpa = m.pa;
+		default:
+			return -1;
+		}
 		break;
 	default:
 		return -1;

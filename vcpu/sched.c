@@ -149,6 +149,7 @@ void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum)
 		sum->mmio += s->mmio;
 		sum->status_flushes += s->status_flushes;
 		sum->real_flushes += s->real_flushes;
+		vcpu_l2tlb_sum(vm->vcpu[id], sum);
 	}
 }
 
@@ -347,6 +348,7 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
 	arch_tlb_set_asid(&v->asids, (uint8_t)(v->cp0.entryhi & 0xff));
 	arch_fast_enter(v, f->status, q->slice_start, SCHED_SLICE_TICKS * this_cpu()->tick_period);
+	vcpu_l2tlb_arm(v);
 }
 
 static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)

@@ -4,6 +4,7 @@
  * the guest, and leaves through the scheduler's return path.
  */
 #include "arch/guest.h"
+#include "arch/l2tlb.h"
 #include "arch/vcpu.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
@@ -17,21 +18,32 @@
 
 struct vcpu *vcpu_alloc(unsigned int node)
 {
-	struct vcpu *v = mem_alloc_pages(pa_order_for_bytes(sizeof(struct vcpu)), node);
+	struct vcpu *v = mem_alloc_pages(VCPU_STRUCT_ORDER, node);
+	struct l2tlb_entry *e = v ? mem_alloc_pages(VCPU_L2TLB_ORDER, node) : 0;
 
-	if (v)
-		memset(v, 0, sizeof(*v));
+	if (!e) {
+		if (v)
+			mem_free_pages(v, VCPU_STRUCT_ORDER);
+		return 0;
+	}
+	memset(v, 0, sizeof(*v));
+	l2tlb_init(&v->l2tlb, e, L2TLB_ORDER, 13, arch_tlb_frame_of);
 	return v;
 }
 
 void vcpu_free(struct vcpu *v)
 {
-	mem_free_pages(v, pa_order_for_bytes(sizeof(struct vcpu)));
+	mem_free_pages(v->l2tlb.e, VCPU_L2TLB_ORDER);
+	mem_free_pages(v, VCPU_STRUCT_ORDER);
 }
 
 void vcpu_init(struct vcpu *v, struct vm *vm, unsigned int id)
 {
+	struct l2tlb_entry *e = v->l2tlb.e;     /* from vcpu_alloc */
+
 	memset(v, 0, sizeof(*v));
+	l2tlb_init(&v->l2tlb, e, L2TLB_ORDER, 13, arch_tlb_frame_of);  /* off until announced */
+	v->l2tlb_mix_asid = UINT32_MAX;
 	v->vm = vm;
 	v->id = id;
 	v->state = VCPU_RUNNABLE;
@@ -148,4 +160,8 @@ void vcpu_print_stats(const char *vm_name, const struct vcpu_stats *s)
 		   vm_name, (unsigned long)s->hypercalls, (unsigned long)s->window_fills,
 		   (unsigned long)s->mapped_fills, (unsigned long)s->mmio,
 		   (unsigned long)s->status_flushes, (unsigned long)s->real_flushes);
+	if (s->l2tlb_hits | s->l2tlb_misses | s->l2tlb_inserts)
+		con_printf("disco: vm %s: l2tlb-hits=%lu l2tlb-misses=%lu l2tlb-inserts=%lu l2tlb-drops=%lu\n",
+			   vm_name, (unsigned long)s->l2tlb_hits, (unsigned long)s->l2tlb_misses,
+			   (unsigned long)s->l2tlb_inserts, (unsigned long)s->l2tlb_drops);
 }

@@ -12,6 +12,7 @@
 #include "arch/frame.h"
 #include "arch/vcpu.h"
 #include "mmu/asid.h"
+#include "mmu/l2tlb.h"
 #include "monitor/vm.h"
 #include "vcpu/cp0.h"
 #include "vcpu/decode.h"
@@ -29,6 +30,11 @@
 #define HCALL_SHARED_PAGE   7   /* a0 = gpa of this vCPU's struct vcpu_shared */
 #define HCALL_TLB_UPDATE    8   /* a0..a2 = EntryHi, EntryLo0/1: tlbp, then tlbwi or tlbwr */
 #define HCALL_TLB_DROP      9   /* a0 = EntryHi: tlbp; a hit becomes a1 + (index << a2) */
+#define HCALL_TLB_CONTRACT 10   /* a0 = page size: the TLB contract (0: off) */
+#define HCALL_TLB_FLUSH    11   /* a0 = what (HCALL_TLB_FLUSH_*), a1 = ASID */
+#define  HCALL_TLB_FLUSH_NONGLOBAL 0    /* every non-global translation */
+#define  HCALL_TLB_FLUSH_ALL       1    /* every translation */
+#define  HCALL_TLB_FLUSH_ASID      2    /* those of ASID a1 */
 
 /* The guest-visible layout of the shared area (shared_page.c,
  * docs/guest-abi.md); 128-byte aligned. */
@@ -83,6 +89,10 @@ struct vcpu_stats {
 	uint64_t window_fills, mapped_fills, mmio;
 	uint64_t status_flushes;        /* real TLB flushes for Status changes */
 	uint64_t real_flushes;          /* whole real TLB flushes made for it */
+	/* The second-level TLB (contract.c): real refills it served (the
+	 * fast path counts here; the C path's are added in the sums), and
+	 * in the sums the l2tlb's own misses, inserts and drops */
+	uint64_t l2tlb_hits, l2tlb_misses, l2tlb_inserts, l2tlb_drops;
 };
 
 struct vcpu {
@@ -107,6 +117,10 @@ struct vcpu {
 	volatile struct vcpu_shared *shared;    /* registered by the guest, or NULL */
 	struct fpu_state fpu;   /* while not on its CPU, if it has used CU1 */
 	bool fpu_live;          /* fpu holds state to restore */
+	bool tlb_contract;      /* the guest announced the TLB contract */
+	struct l2tlb l2tlb;     /* its entries: a block of their own */
+	unsigned int l2tlb_mix_asid;    /* l2tlb_mix is for this ASID (or none: > 255) */
+	uint64_t l2tlb_mix;
 };
 
 /* What a trap handler leaves for the return path. */
@@ -115,13 +129,17 @@ enum vcpu_action {
 	VCPU_RESCHEDULE,        /* the vCPU waits, yields or stopped */
 };
 
-/* Machine pages one vCPU structure takes (a block of its own). */
-#define VCPU_PAGES (1u << pa_order_for_bytes(sizeof(struct vcpu)))
+/* Machine pages one vCPU takes: its structure and its l2tlb's entries,
+ * each a block of its own. */
+#define VCPU_STRUCT_ORDER pa_order_for_bytes(sizeof(struct vcpu))
+#define VCPU_L2TLB_ORDER  pa_order_for_bytes(l2tlb_bytes(L2TLB_ORDER))
+#define VCPU_PAGES ((1u << VCPU_STRUCT_ORDER) + (1u << VCPU_L2TLB_ORDER))
 
 /*
- * A zeroed vCPU structure, on node if it has a block, else on another;
- * NULL when machine memory ran out. Taken when its VM loads (vm.c), so
- * that starting the VM cannot fail.
+ * A zeroed vCPU structure with its l2tlb's entries (VCPU_PAGES in all),
+ * on node if it has the blocks, else on another; NULL when machine memory
+ * ran out. Taken when its VM loads (vm.c), so that starting the VM cannot
+ * fail.
  */
 struct vcpu *vcpu_alloc(unsigned int node);
 
@@ -210,6 +228,41 @@ void vcpu_tlb_op(struct vcpu *v, enum insn_kind kind);
 
 /* Hypercall v0 (hypercall.c). */
 enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f);
+
+/* --- the TLB contract and the l2tlb (contract.c, docs/guest-abi.md) --- */
+
+/* Whether the l2tlb serves v now: the contract, and a plain Status (ERL
+ * clear, not virtual supervisor mode, SX and UX set). */
+bool vcpu_l2tlb_active(const struct vcpu *v);
+/* HCALL_TLB_CONTRACT (0, or -1 for a page size it does not take) and
+ * HCALL_TLB_FLUSH (0, or -1 for an unknown what). */
+int64_t vcpu_tlb_contract(struct vcpu *v, uint64_t page_size);
+int64_t vcpu_tlb_flush(struct vcpu *v, uint64_t what, uint64_t asid);
+/* A real refill of mapped va: filled from the l2tlb if it has the pair
+ * (true), else the caller goes on to the guest's TLB. */
+bool vcpu_l2tlb_refill(struct vcpu *v, uint64_t va);
+/* What the guest's TLB and the pmap gave for va's pair (memory.c's
+ * fill: the real halves, the guest-physical address where each starts):
+ * kept in the l2tlb if it serves v and order is its page size. */
+void vcpu_l2tlb_learn(struct vcpu *v, uint64_t va, const struct tlb_half half[2],
+		      const uint64_t gpa[2], bool global, unsigned int order);
+/* The guest-physical address of va through the l2tlb (true), for the
+ * monitor's own reads of what the guest's TLB has evicted but the guest
+ * still reaches (the real TLB may hold it from there). */
+bool vcpu_l2tlb_translate(const struct vcpu *v, uint64_t va, uint64_t *gpa);
+/* A real invalid or modified exception on va that the guest's TLB does
+ * not resolve: va's pair leaves the l2tlb (the real entry came from it). */
+void vcpu_l2tlb_unlearn(struct vcpu *v, uint64_t va);
+/* The guest wrote entry e into its TLB: the l2tlb forgets its pairs. */
+void vcpu_l2tlb_written(struct vcpu *v, const struct vtlb_entry *e);
+/* HCALL_TLB_DROP of entryhi (after the guest's TLB): its pair leaves the
+ * l2tlb and, if the guest's TLB did not hold it (hit false), the real TLB. */
+void vcpu_l2tlb_dropped(struct vcpu *v, uint64_t entryhi, bool hit);
+/* Points this CPU's refill fast path at v's l2tlb, or turns it off (on
+ * every return to the guest: after a switch, a Status or ASID change). */
+void vcpu_l2tlb_arm(struct vcpu *v);
+/* Adds v's l2tlb counts to sum (its fast path's hits are in v->stats). */
+void vcpu_l2tlb_sum(const struct vcpu *v, struct vcpu_stats *sum);
 
 /* Stops the vCPU's VM with status; the reason is reported (sched.c). */
 void vcpu_stop_vm(struct vcpu *v, int status, const char *why);

@@ -71,6 +71,12 @@ void asm_offsets(void)
 	OFFSET(SH_STATUS_NEXT, struct vcpu_shared, status_next);
 	OFFSET(SH_TP_SET, struct vcpu_shared, tp_set);
 	OFFSET(SH_TP, struct vcpu_shared, tp);
+	OFFSET(FAST_L2TLB_MASK, struct arch_fast, l2tlb_mask);
+	OFFSET(FAST_L2TLB_TABLE, struct arch_fast, l2tlb_table);
+	OFFSET(FAST_L2TLB_SHIFT, struct arch_fast, l2tlb_shift);
+	OFFSET(FAST_L2TLB_MIX, struct arch_fast, l2tlb_mix);
+	OFFSET(FAST_L2TLB_PAGEMASK, struct arch_fast, l2tlb_pagemask);
+	OFFSET(FAST_L2TLB_HITS, struct arch_fast, l2tlb_hits);
 	DEFINE(PERCPU_STACK_SHIFT, PERCPU_STACK_SHIFT);
 	DEFINE(MAX_CPUS, MAX_CPUS);
 }

@@ -12,7 +12,10 @@
  *
  * The general vector (0x180) first tries the assembly fast paths
  * (fastpath.S) with k0 and k1 parked; they end in general_slow, the rest
- * of the vector, for whatever they do not take.
+ * of the vector, for whatever they do not take. The TLB refill vectors
+ * first try the second-level TLB (l2tlb_refill.S) while it is armed
+ * (arch_fast.l2tlb_mask != 0: from prepare() to the next full trap, so only
+ * while a guest runs); a miss comes back to refill_full_OFFSET.
  *
  * Stack choice: if the monitor was running (Status.KSU = 0) the frame goes
  * below its current sp; if a guest was running (supervisor or user mode)
@@ -29,17 +32,29 @@
 /* k1 into ErrorEPC, k1 = this CPU's struct arch_fast, the trapped code's
  * k0 and k1 into it. Leaves k0 free. */
 .macro	PARK_K
+	PARK_K0
+	PARK_K1
+.endm
+
+/* PARK_K in two halves: k0 aside, k1 = arch_fast (the old k1 in ErrorEPC
+ * for now); then the old k1 into arch_fast. */
+.macro	PARK_K0
 	dmtc0	$k1, $30		/* ErrorEPC = k1 */
 	mfc0	$k1, $28, 1		/* DataLo: this CPU's struct arch_fast */
 	sd	$k0, FAST_K0($k1)
+.endm
+
+.macro	PARK_K1
 	ehb
 	dmfc0	$k0, $30
 	sd	$k0, FAST_K1($k1)
 .endm
 
-/* After PARK_K: switch to the monitor stack, save the old sp, then join
- * exc_save with k1 = the vector's offset. */
+/* After PARK_K (k1 = arch_fast): the refill fast path off, switch to the
+ * monitor stack, save the old sp, then join exc_save with k1 = the
+ * vector's offset. */
 .macro	TO_FRAME offset
+	sd	$0, FAST_L2TLB_MASK($k1)	/* refill fast path off until prepare() */
 	mfc0	$k0, $12
 	andi	$k0, $k0, ST0_KSU
 	beqz	$k0, 1f
@@ -66,12 +81,26 @@
 	TO_FRAME \offset
 .endm
 
+/* A TLB refill vector: to the l2tlb fast path (t0 already borrowed) while
+ * it is armed, else (and on its miss, at refill_full_OFFSET) the full path. */
+.macro	REFILL_VECTOR offset
+	.org	\offset
+	PARK_K0
+	ld	$k0, FAST_L2TLB_MASK($k1)
+	bnez	$k0, l2tlb_refill_\offset
+	 sd	$t0, FAST_SAVE($k1)
+	.globl	refill_full_\offset
+refill_full_\offset :
+	PARK_K1
+	TO_FRAME \offset
+.endm
+
 	.section .text.vectors, "ax"
 	.align	12
 	.globl	exception_vectors
 exception_vectors:
-	VECTOR	0x000		/* TLB refill, 32-bit segments */
-	VECTOR	0x080		/* XTLB refill, 64-bit segments */
+	REFILL_VECTOR 0x000	/* TLB refill, 32-bit segments */
+	REFILL_VECTOR 0x080	/* XTLB refill, 64-bit segments */
 	VECTOR	0x100		/* cache error (runs with ERL=1) */
 	/* general exception: the fast paths first (fastpath.S), which come
 	 * back to general_slow for anything they do not take */

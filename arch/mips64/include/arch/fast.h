@@ -58,6 +58,15 @@ struct arch_fast {
 	/* The shared area of a guest that has none: only the fast paths and
 	 * arch_fast_enter use it (IE kept equal to the vCPU's Status.IE). */
 	uint64_t dummy_shared[16] __attribute__((aligned(128)));
+	/* The l2tlb refill fast path (l2tlb_refill.S) for the vCPU on this
+	 * CPU, kept by arch_l2tlb_arm/disarm (arch/l2tlb.h): */
+	uint64_t l2tlb_mask;    /* (entries - 1) << 5; 0: off (the full path) */
+	uint64_t l2tlb_table;   /* its entries */
+	uint64_t l2tlb_shift;   /* log2 of its pair size */
+	uint64_t l2tlb_mix;     /* the key mix of the current guest ASID */
+	uint64_t l2tlb_pagemask;        /* PageMask of its entries */
+	uint64_t l2tlb_hits;    /* address of the vCPU's hit count */
+	uint64_t l2tlb_armed_mask;      /* (C only) l2tlb_mask when armed */
 };
 
 extern struct arch_fast arch_fast[MAX_CPUS];

@@ -1,0 +1,75 @@
+/*
+ * The TLB refill fast path: a real refill from a guest whose vCPU keeps a
+ * second-level TLB (mmu/l2tlb.h, armed in this CPU's struct arch_fast by
+ * arch_l2tlb_arm) is looked up there; a hit is written into the real TLB
+ * with tlbwr and the guest resumes, without a frame, C or the guest's own
+ * refill handler. A miss goes back to the vector's full path.
+ *
+ * Entered from REFILL_VECTOR (vectors.S) with: k1 = arch_fast, k0 = its
+ * l2tlb_mask (non-zero), the guest's k0 in FAST_K0, its k1 in ErrorEPC,
+ * its t0 in FAST_SAVE. Registers: k0, k1, t0 and t1 (borrowed into
+ * FAST_SAVE + 8); all four are the guest's again before the eret or the
+ * jump back.
+ *
+ * The key and slot are mmu/l2tlb.h's: key = (EntryHi >> shift) ^ mix,
+ * slot = table + ((key << 5) & mask), a hit if the slot's key equals it.
+ * Only entries under the current guest ASID are served here: a global
+ * one is for the C path (vcpu_l2tlb_refill), which enters it as global
+ * where the monitor's real-TLB code keeps track of it; so every entry
+ * this path writes is under a known ASID, and arch_l2tlb_flush_pair of
+ * that pair and ASID finds it again. The entry's
+ * EntryLo0/1 go in as they are (the vCPU code only ever enters halves of
+ * the VM's own RAM); EntryHi is what the refill left (the pair, the real
+ * ASID); PageMask the l2tlb's, back to 0 (4 KiB) after the write.
+ *
+ * Kept in .text.vectors, right after the vectors (the Makefile links this
+ * file after vectors.S), so that the vectors reach it with a branch.
+ */
+#include "arch/mipsregs.h"
+#include "asm-offsets.h"
+
+	.set	noreorder
+	.set	noat
+
+.macro	L2TLB_REFILL offset
+	.globl	l2tlb_refill_\offset
+l2tlb_refill_\offset :
+	sd	$t1, FAST_SAVE + 8($k1)
+	dmfc0	$t0, $10		/* EntryHi: R, VPN2, ASID */
+	ld	$t1, FAST_L2TLB_SHIFT($k1)
+	dsrlv	$t0, $t0, $t1		/* its pair */
+	ld	$t1, FAST_L2TLB_MIX($k1)
+	xor	$t0, $t0, $t1		/* the key under the current ASID */
+	dsll	$t1, $t0, 5
+	and	$k0, $k0, $t1
+	ld	$t1, FAST_L2TLB_TABLE($k1)
+	daddu	$k0, $k0, $t1		/* its slot */
+	ld	$t1, 0($k0)
+	bne	$t0, $t1, 2f		/* a miss: the full path */
+	 ld	$t1, 8($k0)		/* EntryLo0 */
+	dmtc0	$t1, $2
+	ld	$t1, 16($k0)		/* EntryLo1 */
+	dmtc0	$t1, $3
+	ld	$t1, FAST_L2TLB_PAGEMASK($k1)
+	mtc0	$t1, $5
+	ehb
+	tlbwr
+	mtc0	$0, $5
+	ld	$t1, FAST_L2TLB_HITS($k1)	/* the vCPU's count */
+	ld	$t0, 0($t1)
+	daddiu	$t0, $t0, 1
+	sd	$t0, 0($t1)
+	ld	$t0, FAST_SAVE($k1)
+	ld	$t1, FAST_SAVE + 8($k1)
+	ld	$k0, FAST_K0($k1)
+	dmfc0	$k1, $30
+	eret
+
+2:	ld	$t0, FAST_SAVE($k1)
+	j	refill_full_\offset
+	 ld	$t1, FAST_SAVE + 8($k1)
+.endm
+
+	.section .text.vectors, "ax"
+	L2TLB_REFILL 0x000
+	L2TLB_REFILL 0x080
