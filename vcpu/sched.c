@@ -276,12 +276,14 @@ static struct vcpu *pick(struct runq *q)
 }
 
 /* Asks for a real timer interrupt in ticks Count ticks when that comes
- * before this CPU's next monitor tick (which comes anyway). False if that
- * moment passed before the timer was set: act on it now. */
+ * before this CPU's next monitor tick (which comes anyway: the tick is
+ * re-armed if its interrupt was lost). False if that moment passed before
+ * the timer was set: act on it now. */
 static bool wake_within(uint32_t now, uint64_t ticks)
 {
 	if (ticks < this_cpu()->tick_period)
 		return arch_timer_deadline(now + (uint32_t)ticks);
+	arch_timer_check();
 	return true;
 }
 

@@ -53,6 +53,22 @@ static bool program(struct compare_timer *t, const struct compare_hw *hw, uint32
 	return deadline_met;
 }
 
+/*
+ * The tick is due at now and its interrupt can be trusted to come: it has
+ * been due for less than a period. An interrupt that should have come a
+ * period ago was lost: QEMU 7.2's timer callback runs on its main-loop
+ * thread, and one that read the old Compare, then was kept away by the
+ * host while this CPU wrote a new one, re-arms QEMU's timer for the old
+ * value's wrap after the write (and its read-back) were done: nothing comes
+ * for 25.8 s, though the write looked ahead. Only a new write re-arms it.
+ */
+static bool tick_pending(const struct compare_timer *t, uint32_t now, uint32_t period)
+{
+	uint32_t late = now - t->next_compare;
+
+	return (int32_t)late >= 0 && late < period;
+}
+
 void compare_start(struct compare_timer *t, const struct compare_hw *hw, uint32_t period)
 {
 	t->next_compare = hw->count(hw->ctx) + period;
@@ -89,8 +105,16 @@ bool compare_deadline(struct compare_timer *t, const struct compare_hw *hw,
 		return true;            /* an earlier one is already set */
 	t->deadline = count;
 	t->has_deadline = true;
-	if ((int32_t)(now - t->next_compare) >= 0)
+	if (tick_pending(t, now, period))
 		return true;            /* the tick is due: its interrupt comes
 					 * first, and compare_ack programs this */
 	return program(t, hw, period);
+}
+
+void compare_check(struct compare_timer *t, const struct compare_hw *hw, uint32_t period)
+{
+	uint32_t now = hw->count(hw->ctx);
+
+	if ((int32_t)(now - t->next_compare) >= 0 && !tick_pending(t, now, period))
+		program(t, hw, period);
 }

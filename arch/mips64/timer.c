@@ -60,3 +60,10 @@ bool arch_timer_deadline(uint32_t count)
 
 	return compare_deadline(&c->timer, &hw, period_of(c), count);
 }
+
+void arch_timer_check(void)
+{
+	struct percpu *c = this_cpu();
+
+	compare_check(&c->timer, &hw, period_of(c));
+}

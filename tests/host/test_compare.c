@@ -267,6 +267,77 @@ static void test_storm_keeps_tick(void **state)
 	assert_int_equal(t.next_compare, 2 * PERIOD);
 }
 
+/* ---- a lost interrupt ---- */
+
+/* QEMU 7.2's timer callback, run on its main-loop thread for the Compare
+ * that just passed and kept away by the host, re-armed QEMU's timer for
+ * that old value's wrap after this CPU's write of the next one: Compare
+ * reads back ahead, TI stays clear, and nothing comes for 2^32 ticks. */
+static void lose_interrupt(void)
+{
+	m.armed = false;
+}
+
+/* The old logic took a tick due for one whose interrupt is on its way, for
+ * good: every deadline was swallowed ("the tick comes first") and an idle
+ * CPU slept until Count wrapped (25.8 s; the Linux guest's nanosleep of
+ * 20 ms took seconds, its busy loops got no tick). A period overdue, the
+ * tick is asked for again, a step ahead. */
+static void test_lost_tick_deadline_rearms(void **state)
+{
+	started(0);
+	lose_interrupt();
+	advance(&m, PERIOD + 10);
+	assert_false(m.ti);
+	assert_true(compare_deadline(&t, &hw, PERIOD, m.count + 50));
+	assert_int_equal(m.writes, 0);  /* less than a period late: trusted */
+	advance(&m, PERIOD);
+	assert_false(m.ti);
+	assert_true(compare_deadline(&t, &hw, PERIOD, m.count + 50));
+	assert_true(m.writes > 0);
+	assert_true(m.armed);
+	assert_true((int32_t)(m.compare - m.count) > 0);
+	assert_true(m.compare - m.count <= PERIOD / COMPARE_RETRY_DIV);
+	advance(&m, m.compare - m.count);
+	assert_true(m.ti);
+	assert_true(compare_ack(&t, &hw, PERIOD));
+	assert_int_equal(t.next_compare, m.count + PERIOD);
+}
+
+/* The same with no deadline to ask for (an idle CPU whose vCPU's timer is
+ * far, a guest that traps with its Compare far ahead): compare_check. */
+static void test_lost_tick_check_rearms(void **state)
+{
+	started(0);
+	compare_check(&t, &hw, PERIOD);
+	assert_int_equal(m.writes, 0);  /* nothing due */
+	lose_interrupt();
+	advance(&m, PERIOD + PERIOD / 2);
+	compare_check(&t, &hw, PERIOD);
+	assert_int_equal(m.writes, 0);  /* due, not overdue */
+	advance(&m, PERIOD);
+	compare_check(&t, &hw, PERIOD);
+	assert_true(m.writes > 0);
+	assert_true(m.armed);
+	advance(&m, PERIOD / COMPARE_RETRY_DIV);
+	assert_true(m.ti);
+	assert_true(compare_ack(&t, &hw, PERIOD));
+}
+
+/* A tick whose interrupt is pending but was not taken for a period (the
+ * CPU was kept in the monitor): re-armed too, and it still comes. */
+static void test_pending_tick_check_keeps_it(void **state)
+{
+	started(0);
+	advance(&m, 2 * PERIOD + 5);
+	assert_true(m.ti);
+	compare_check(&t, &hw, PERIOD);
+	advance(&m, PERIOD / COMPARE_RETRY_DIV);
+	assert_true(m.ti);
+	assert_true(compare_ack(&t, &hw, PERIOD));
+	assert_int_equal(t.next_compare, m.count + PERIOD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +353,9 @@ int main(void)
 		cmocka_unit_test_setup(test_deadline_held_past_tick, reset),
 		cmocka_unit_test_setup(test_tick_due_no_write, reset),
 		cmocka_unit_test_setup(test_storm_keeps_tick, reset),
+		cmocka_unit_test_setup(test_lost_tick_deadline_rearms, reset),
+		cmocka_unit_test_setup(test_lost_tick_check_rearms, reset),
+		cmocka_unit_test_setup(test_pending_tick_check_keeps_it, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,9 @@
  * While the tick is due its interrupt is pending (met, or Compare was at or
  * before it and ahead when written) or on its way (after a missed write),
  * so only compare_ack writes Compare then: any other write would clear it.
+ * Unless it has been due for a whole period: then the interrupt was lost
+ * (QEMU's timer callback can re-arm its timer from a stale Compare, see
+ * compare.c), and compare_deadline or compare_check write Compare again.
  */
 #ifndef ARCH_COMPARE_H
 #define ARCH_COMPARE_H
@@ -73,5 +76,10 @@ bool compare_ack(struct compare_timer *t, const struct compare_hw *hw, uint32_t 
  * interrupt comes for it, the caller acts now. Never moves the tick. */
 bool compare_deadline(struct compare_timer *t, const struct compare_hw *hw,
 		      uint32_t period, uint32_t count);
+
+/* Re-arms the timer if the tick has been due for a period or more: its
+ * interrupt was lost (see tick_pending in compare.c) and would otherwise
+ * come only when Count wraps. Cheap when nothing is wrong (one Count read). */
+void compare_check(struct compare_timer *t, const struct compare_hw *hw, uint32_t period);
 
 #endif

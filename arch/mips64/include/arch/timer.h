@@ -25,6 +25,11 @@ bool arch_timer_ack(void);
  * the tick. */
 bool arch_timer_deadline(uint32_t count);
 
+/* Re-arms the timer if the tick's interrupt is a period overdue: it was
+ * lost (QEMU, see arch/compare.h) and would come only when Count wraps.
+ * Call it before waiting for the tick. */
+void arch_timer_check(void);
+
 /* The CPU's Count now. */
 static inline uint32_t arch_timer_count(void)
 {
