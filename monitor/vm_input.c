@@ -9,7 +9,7 @@
  *   Ctrl-] q      power the machine off
  *   Ctrl-] Ctrl-] send a Ctrl-] to the focused VM
  * Prompt commands name a VM by number or name:
- *   list | stats VM | stop VM | focus VM | poweroff | help
+ *   list | stats VM | stop VM | start VM | focus VM | mem | poweroff | help
  */
 #include "devices/mmio.h"
 #include "monitor/console.h"
@@ -104,7 +104,7 @@ static void power_off(void)
 
 static void prompt_help(void)
 {
-	con_printf("disco: list | stats VM | stop VM | focus VM | poweroff | help "
+	con_printf("disco: list | stats VM | stop VM | start VM | focus VM | mem | poweroff | help "
 		   "(VM: number or name; an empty line leaves the prompt)\n");
 }
 
@@ -129,6 +129,18 @@ static void cmd_stop(struct vm *vm)
 		con_printf("disco: stopping vm %s\n", vm->cfg.name);
 	else
 		con_printf("disco: vm %s is not running\n", vm->cfg.name);
+}
+
+static void cmd_start(struct vm *vm)
+{
+	if (vm_start(vm, false) == 0)
+		con_printf("disco: vm %s started\n", vm->cfg.name);
+}
+
+static void cmd_mem(struct vm *unused)
+{
+	(void)unused;
+	vm_print_memory();
 }
 
 static void cmd_focus(struct vm *vm)
@@ -156,6 +168,8 @@ static const struct {
 	{ "list", false, cmd_list },
 	{ "stats", true, cmd_stats },
 	{ "stop", true, cmd_stop },
+	{ "start", true, cmd_start },
+	{ "mem", false, cmd_mem },
 	{ "focus", true, cmd_focus },
 	{ "poweroff", false, cmd_poweroff },
 	{ "help", false, cmd_help },

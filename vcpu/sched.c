@@ -26,6 +26,7 @@
 
 struct runq {
 	struct vcpu *vcpu[RUNQ_MAX];    /* placed on this CPU */
+	bool joined;                    /* the CPU runs vCPUs (sched_enter) */
 	unsigned int n;
 	struct vcpu *current;           /* on the CPU (its registers in the frame) */
 	unsigned int next;              /* round-robin position */
@@ -38,6 +39,8 @@ static volatile uint32_t active;
 static volatile uint32_t vms_running;
 static volatile uint32_t machine_status;
 static struct cp0_identity identity;
+static bool identity_read;
+static struct vcpu_stats ended_stats[VM_MAX];   /* of each ended VM */
 
 struct vcpu *vcpu_current(void)
 {
@@ -75,6 +78,9 @@ static struct vcpu *new_vcpu(struct vm *vm, unsigned int id)
 
 static void read_identity(void)
 {
+	if (identity_read)
+		return;
+	identity_read = true;
 	identity.prid = read_c0_prid();
 	identity.config[0] = read_c0_config();
 	identity.config[1] = read_c0_config1();
@@ -103,6 +109,7 @@ void sched_setup(void)
 			con_printf("disco: vm %s: vcpu %u on cpu %u\n", vm->cfg.name, id, v->cpu);
 		}
 		vm->vcpus_live = vm->cfg.vcpus;
+		vm->vcpus_placed = vm->cfg.vcpus;
 		vm->state = VM_RUNNING;
 		vms_running++;
 	}
@@ -110,10 +117,69 @@ void sched_setup(void)
 	active = vms_running != 0;
 }
 
+/* On the CPU whose queue gets it: places vCPU arg there. */
+static void place_here(void *arg)
+{
+	struct runq *q = &runqs[arch_cpu_id()];
+
+	q->vcpu[q->n++] = arg;
+}
+
+/* Whether cpu takes vCPUs placed now: secondary CPUs always come back to
+ * sched_enter; CPU 0 does once it runs vCPUs (else it is at its prompt). */
+static bool schedules(unsigned int cpu, bool cpu0_joins)
+{
+	return cpu != 0 || runqs[0].joined || cpu0_joins;
+}
+
+bool sched_start_vm(struct vm *vm, bool cpu0_joins)
+{
+	uint32_t allowed = vm->cfg.cpus ? vm->cfg.cpus & smp_online_mask() : smp_online_mask();
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if (!schedules(c, cpu0_joins))
+			allowed &= ~(1u << c);
+	if (vm->state != VM_LOADED || !allowed)
+		return false;
+	read_identity();
+	vm->vcpus_live = vm->cfg.vcpus;
+	vm->vcpus_placed = vm->cfg.vcpus;
+	vm->state = VM_RUNNING;
+	atomic_add_return(&vms_running, 1);
+	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
+		struct vcpu *v = new_vcpu(vm, id);
+		unsigned int cpu = least_loaded(allowed);
+
+		v->cpu = cpu;
+		con_printf("disco: vm %s: vcpu %u on cpu %u\n", vm->cfg.name, id, cpu);
+		xcall_run(cpu, place_here, v);
+	}
+	smp_mb();
+	active = 1;
+	return true;
+}
+
+uint32_t sched_cpus_running(const struct vm *vm)
+{
+	uint32_t mask = 0;
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		struct vcpu *v = runqs[c].current;
+
+		if (v && v->vm == vm)
+			mask |= 1u << c;
+	}
+	return mask;
+}
+
 /* ---- stopping ---- */
 
 void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum)
 {
+	if (vm->state == VM_ENDED) {    /* its vCPUs may be gone */
+		*sum = ended_stats[vm - vms];
+		return;
+	}
 	memset(sum, 0, sizeof(*sum));
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
 		const struct vcpu_stats *s;
@@ -157,18 +223,55 @@ static void report(struct vm *vm)
 	}
 }
 
+/* The VM's last vCPU stopped: its report; its memory comes back once every
+ * CPU has dropped its vCPUs (drop_ended). The last VM's end powers the
+ * machine off, unless the command line has `stay`. */
 static void vm_ended(struct vm *vm)
 {
 	vm_console_flush(vm);
 	report(vm);
+	sched_vm_stats(vm, &ended_stats[vm - vms]);
+	smp_mb();
 	vm->state = VM_ENDED;
 	if (vm->exit_status)
 		atomic_cmpxchg(&machine_status, 0, 1);
 	if (atomic_add_return(&vms_running, (uint32_t)-1) == 0) {
+		if (cmdline_get(&monitor_cmdline, "stay")) {
+			con_printf("disco: all VMs have ended (status %u); the monitor stays: Ctrl-] : for its prompt (start VM, mem, poweroff)\n",
+				   machine_status);
+			return;
+		}
 		con_printf("disco: all VMs have ended; power off (status %u)\n",
 			   machine_status);
 		monitor_halt((int)machine_status);
 	}
+}
+
+/* Drops the vCPUs of ended VMs from this CPU's queue (the current one
+ * too: its registers are gone with it); the last CPU to drop one of a VM
+ * gives the VM's memory back (vm_release). */
+static void drop_ended(struct runq *q)
+{
+	unsigned int kept = 0;
+
+	for (unsigned int i = 0; i < q->n; i++) {
+		struct vcpu *v = q->vcpu[i];
+		struct vm *vm = v->vm;
+
+		if (vm->state != VM_ENDED) {
+			q->vcpu[kept++] = v;
+			continue;
+		}
+		if (q->current == v) {
+			q->current = 0;
+			q->fpu_foreign = true;
+		}
+		if (atomic_add_return(&vm->vcpus_placed, (uint32_t)-1) == 0)
+			vm_release(vm);
+	}
+	q->n = kept;
+	if (q->next >= kept)
+		q->next = 0;
 }
 
 /* Takes v off its CPU for good (on that CPU). */
@@ -229,6 +332,7 @@ static struct vcpu *pick(struct runq *q)
 {
 	uint32_t now = arch_timer_count();
 
+	drop_ended(q);
 	for (unsigned int i = 0; i < q->n; i++) {
 		unsigned int k = (q->next + i) % q->n;
 		if (can_run(q->vcpu[k], now)) {
@@ -351,6 +455,7 @@ void sched_enter(void)
 
 	if (!q->n)
 		return;
+	q->joined = true;
 	arch_irq_disable();
 	v = pick_or_idle(q);
 	switch_to(q, v, f);

@@ -35,6 +35,18 @@ void sched_return(struct trap_frame *f, enum vcpu_action action);
  * False if the VM was not running. */
 bool sched_stop_vm(struct vm *vm, int status, const char *why);
 
+/*
+ * Starts a loaded VM while others may run (the prompt's `start`): its
+ * vCPUs are made and placed on the CPUs it may use that run vCPUs (CPU 0
+ * only if it does, or if cpu0_joins: the caller then calls sched_enter).
+ * False if the VM is not loaded or has no such CPU.
+ */
+bool sched_start_vm(struct vm *vm, bool cpu0_joins);
+
+/* The CPUs whose current vCPU is one of vm's (a racy snapshot: a CPU that
+ * switches to one afterwards flushes its real TLB as it does). */
+uint32_t sched_cpus_running(const struct vm *vm);
+
 /* A VM's statistics, summed over its vCPUs (racy reads: for reports). */
 void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum);
 
