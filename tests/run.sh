@@ -417,6 +417,78 @@ BUNDLE=$LOGS/fpu.cpio qemu_test guest-fpu-switch 1 128M "" 0 60 \
 	"disco: vm fpu1: emulated: .*hypercall=20[0-9]" "disco: vm fpu2: emulated: .*hypercall=20[0-9]" \
 	"disco: all VMs have ended; power off \\(status 0\\)"
 
+# ---- memory on demand, copy-on-write sharing, start (docs/memory.md) ----
+# Two VMs of one image share its loaded pages; the writer stores into its
+# own text, data and rodata (cached and uncached windows, its own TLB) and
+# reads its values back, the watcher on the same CPU sees only the image's.
+printf '[vm cowa]\nkernel = hostile.elf\nmemory = 12M\ncpus = 0\ncmdline = hostile=cow-write\n[vm cowb]\nkernel = hostile.elf\nmemory = 12M\ncpus = 0\ncmdline = hostile=cow-watch\n' > "$LOGS/cow.conf"
+tools/mkbundle.sh "$LOGS/cow.conf" "$LOGS/cow.cpio" build/guest-images
+BUNDLE=$LOGS/cow.cpio qemu_test mem-cow 1 128M "" 0 60 \
+	"\\[cowa\\] hostile: cow-write: wrote and read back its text, data and rodata" \
+	"\\[cowb\\] hostile: cow-watch: [1-9][0-9]* rounds saw only the image's values" \
+	"disco: vm cowa: memory: [0-9]+ private, [1-9][0-9]* shared pages \\([0-9]+ demand fills, [1-9][0-9]* copies on write\\)" \
+	"disco: vm cowb: memory: [0-9]+ private, [1-9][0-9]* shared pages" \
+	"disco: all VMs have ended; power off \\(status 0\\)" '!ESCAPE|BROKEN|PANIC'
+# With `noshare` nothing is shared, and the same holds.
+BUNDLE=$LOGS/cow.cpio qemu_test mem-noshare 1 128M "noshare" 0 60 \
+	"\\[cowa\\] hostile: cow-write: wrote and read back its text, data and rodata" \
+	"\\[cowb\\] hostile: cow-watch: [1-9][0-9]* rounds saw only the image's values" \
+	"disco: vm cowa: memory: [0-9]+ private, 0 shared pages \\([0-9]+ demand fills, 0 copies on write\\)" \
+	'!ESCAPE|BROKEN|PANIC'
+
+# With `stay` the monitor keeps its prompt after the last VM ends: a 64 MiB
+# unit guest holds a few hundred pages, gives them all back at its end (the
+# free pages are the boot banner's again), and `start` runs it again with
+# the same lines.
+mem_start_test() {
+	local name=mem-start in=$LOGS/mem-start.in out=$LOGS/mem-start.log pid i n
+	selected "$name" || return 0
+	printf '[vm unit]\nkernel = unit.elf\nmemory = 64M\n' > "$LOGS/mem-start.conf"
+	tools/mkbundle.sh "$LOGS/mem-start.conf" "$LOGS/mem-start.cpio" build/guest-images
+	rm -f "$in"
+	mkfifo "$in"
+	timeout -s KILL 120 tools/qemu-malta.sh -smp 1 -m 128M -kernel "$ELF" \
+		-initrd "$LOGS/mem-start.cpio" -icount shift=0,sleep=off -append "stay" \
+		< "$in" > "$out.raw" 2>&1 &
+	pid=$!
+	exec 3> "$in"
+	ended() { for ((i = 0; i < 600; i++)); do [ "$(grep -ac '^disco: all VMs have ended (status 0); the monitor stays' "$out.raw")" -ge "$1" ] && return 0; sleep 0.1; done; return 1; }
+	lines() { for ((i = 0; i < 100; i++)); do [ "$(grep -ac "^$1" "$out.raw")" -ge "$2" ] && return 0; sleep 0.1; done; return 1; }
+	if ended 1; then
+		printf '\035:mem\r' >&3
+		lines 'disco: mem node 0:' 1 && printf 'start unit\r' >&3
+		ended 2 && printf 'mem\r' >&3
+		lines 'disco: mem node 0:' 2
+	fi
+	(printf 'poweroff\r' >&3) 2> /dev/null
+	wait "$pid"
+	exec 3>&-
+	rm -f "$in"
+	# a guest line may follow the prompt the monitor reopened ("disco> [unit] ...")
+	tr -d '\r' < "$out.raw" | sed 's/^disco> \[/[/' > "$out"
+	local boot_free runs first second
+	boot_free=$(sed -n 's/^disco:   node 0: .*, \([0-9]*\) pages free$/\1/p' "$out")
+	runs=$(grep -c '^\[unit\] unit: [0-9]* tests$' "$out")
+	# each run's lines come after its load line
+	first=$(awk '/^disco: vm unit: 1 vCPU/ { run++ } run == 1 && /^\[unit\] / { print }' "$out" | md5sum)
+	second=$(awk '/^disco: vm unit: 1 vCPU/ { run++ } run == 2 && /^\[unit\] / { print }' "$out" | md5sum)
+	n=$(grep -c '^\[unit\] ' "$out")
+	if ! grep -aEq '^disco: vm unit: memory: [0-9]{2,3} private, [0-9]+ shared pages' "$out"; then
+		fail "$name" "the 64 MiB unit guest did not hold under 1000 pages, see $out"
+	elif [ "$(grep -c "^disco: mem node 0: $boot_free pages free" "$out")" -ne 2 ]; then
+		fail "$name" "free pages after the VM's end are not the boot's $boot_free (see the mem lines in $out)"
+	elif ! grep -q '^disco: mem unit: 64 MiB, private 0, shared 0, total 0 pages' "$out"; then
+		fail "$name" "the ended VM still holds memory, see $out"
+	elif [ "$runs" -ne 2 ] || [ "$first" != "$second" ]; then
+		fail "$name" "the started VM's lines differ from the first run's ($runs runs), see $out"
+	elif grep -aq '^PANIC' "$out"; then
+		fail "$name" "panic, see $out"
+	else
+		pass "$name ($((n / 2)) lines twice, $boot_free pages free after each end)"
+	fi
+}
+mem_start_test
+
 # The hostile-guest suite: attacks beside a victim VM (tests/hostile.sh).
 source tests/hostile.sh
 

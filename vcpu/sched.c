@@ -209,6 +209,9 @@ static void report(struct vm *vm)
 	con_printf("disco: vm %s: %s (exit status %d)\n", vm->cfg.name,
 		   vm->exit_why, vm->exit_status);
 	vcpu_print_stats(vm->cfg.name, &sum);
+	con_printf("disco: vm %s: memory: %u private, %u shared pages (%lu demand fills, %lu copies on write)\n",
+		   vm->cfg.name, vm->pmap.private_pages, vm->pmap.shared_pages,
+		   (unsigned long)vm->pmap.demand_faults, (unsigned long)vm->pmap.cow_breaks);
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
 		const struct vcpu *v = vm->vcpu[id];
 

@@ -29,6 +29,8 @@ static const struct {
 	{ "tlb-monitor-frames", case_tlb_monitor_frames },
 	{ "tlb-devices", case_tlb_devices },
 	{ "large-page-end", case_large_page_end },
+	{ "cow-write", case_cow_write },
+	{ "cow-watch", case_cow_watch },
 	{ "uncached-alias", case_uncached_alias },
 	{ "erl-kuseg", case_erl_kuseg },
 	{ "kseg-devices", case_kseg_devices },

@@ -73,6 +73,8 @@ void case_tlb_past_ram(void);
 void case_tlb_monitor_frames(void);
 void case_tlb_devices(void);
 void case_large_page_end(void);
+void case_cow_write(void);
+void case_cow_watch(void);
 void case_uncached_alias(void);
 void case_erl_kuseg(void);
 void case_kseg_devices(void);
