@@ -6,6 +6,7 @@
 #   make bench-boot  instruction counts: boot to all CPUs online, cross-calls
 #   make bench-traps instruction counts: privileged operations, native vs VM
 #   make bench-linux instruction counts: Linux workloads, native vs VM
+#   make bench-memory machine memory held by 1, 2, 4 and 8 Linux VMs
 #
 # Options: CPUS=4 MEM=256M APPEND="numa=2 hz=1000" VMS=vms.conf; V=1 shows
 # full commands.
@@ -51,7 +52,7 @@ MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
 MONITOR_OBJS := $(filter-out $(BUILD)/arch/mips64/asm-offsets.o,$(MONITOR_OBJS))
 
-.PHONY: all run test test-fresh deps bench-boot bench-traps bench-linux plugin host-tests clean
+.PHONY: all run test test-fresh deps bench-boot bench-traps bench-linux bench-memory plugin host-tests clean
 all: $(BUILD)/disco.elf
 
 deps:
@@ -158,6 +159,9 @@ bench-traps: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) \
 bench-linux: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(BENCH_CPIO) \
 		$(BUILD)/linux/guest/vmlinux $(BUILD)/linux/native/vmlinux
 	tools/bench-linux.sh
+
+bench-memory: deps $(BUILD)/disco.elf $(MKDTS) $(BUILD)/linux/guest/vmlinux
+	tools/bench-memory.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -44,9 +44,9 @@ enum pmap_state {
 #define PMAP_META_STATE_SHIFT 6
 #define PMAP_META_ORDER_MASK  0x0fu
 
-/* The default chunk a demand fault backs: 2^4 pages, 64 KiB (docs/memory.md
+/* The default chunk a demand fault backs: 2^6 pages, 256 KiB (docs/memory.md
  * has the measurements); the `demand_order=N` command-line key sets it. */
-#define PMAP_CHUNK_ORDER_DEFAULT 4
+#define PMAP_CHUNK_ORDER_DEFAULT 6
 extern unsigned int pmap_chunk_order;
 
 struct pmap;
