@@ -122,6 +122,14 @@ $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \
 	$(say) "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(HOST_MODULES) -lcmocka
 
+# pmap.c takes spinlocks: built with the host stand-ins of arch/atomic.h
+# and arch/cpu.h (tests/host/stub), its machmem calls are the test's own.
+$(BUILD)/host/test_pmap: tests/host/test_pmap.c mmu/pmap.c $(HOST_MODULES) \
+		$(wildcard tests/host/stub/arch/*.h monitor/*.h mmu/*.h numa/*.h)
+	@mkdir -p $(dir $@)
+	$(say) "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -Itests/host/stub $(HOST_TEST_CFLAGS) -o $@ $< mmu/pmap.c $(HOST_MODULES) -lcmocka
+
 host-tests: $(HOST_TEST_BINS)
 
 # The boot-bundle tool that writes each VM's device-tree source (for dtc).
