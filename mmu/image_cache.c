@@ -170,6 +170,12 @@ int image_cache_map(const struct image_cache_entry *e, struct pmap *pm)
 	return 0;
 }
 
+void image_cache_range(const struct image_cache_entry *e, uint32_t *first, uint32_t *n)
+{
+	*first = e->first_page;
+	*n = e->npages;
+}
+
 void image_cache_put(struct image_cache_entry *e)
 {
 	unsigned long flags = spin_lock_irqsave(&cache_lock);

@@ -46,6 +46,9 @@ struct image_cache_entry *image_cache_get(const void *file, uint64_t size,
  * (outside its memory, or backed already). */
 int image_cache_map(const struct image_cache_entry *e, struct pmap *pm);
 
+/* The guest-physical pages the entry covers: [*first, *first + *n). */
+void image_cache_range(const struct image_cache_entry *e, uint32_t *first, uint32_t *n);
+
 /* A user is done (its pmap destroyed first): the last frees the pages. */
 void image_cache_put(struct image_cache_entry *e);
 

@@ -455,3 +455,35 @@ void vm_print_memory(void)
 			   (unsigned long)mem_free_pages_on(n),
 			   (unsigned long)(mem_free_pages_on(n) >> 8));
 }
+
+void vm_print_copied(struct vm *vm)
+{
+	unsigned long flags = spin_lock_irqsave(&vm->lock);
+	uint32_t first, n, copied = 0, runs = 0;
+
+	if (!vm->held || !vm->image) {
+		spin_unlock_irqrestore(&vm->lock, flags);
+		con_printf("disco: vm %s shares no image\n", vm->cfg.name);
+		return;
+	}
+	image_cache_range(vm->image, &first, &n);
+	con_printf("disco: vm %s: image pages %lx-%lx, copied:", vm->cfg.name,
+		   (unsigned long)first << PAGE_SHIFT, (unsigned long)(first + n) << PAGE_SHIFT);
+	for (uint32_t p = first; p < first + n; p++) {
+		uint32_t end = p;
+
+		if (pmap_state(&vm->pmap, (uint64_t)p << PAGE_SHIFT) == PMAP_SHARED)
+			continue;
+		while (end + 1 < first + n &&
+		       pmap_state(&vm->pmap, (uint64_t)(end + 1) << PAGE_SHIFT) != PMAP_SHARED)
+			end++;
+		con_printf("%s %lx-%lx", runs % 6 ? "" : "\ndisco:  ",
+			   (unsigned long)p << PAGE_SHIFT, (unsigned long)(end + 1) << PAGE_SHIFT);
+		copied += end + 1 - p;
+		runs++;
+		p = end;
+	}
+	spin_unlock_irqrestore(&vm->lock, flags);
+	con_printf("\ndisco: vm %s: %u of %u image pages copied, %u shared\n", vm->cfg.name,
+		   copied, n, n - copied);
+}

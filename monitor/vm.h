@@ -74,6 +74,10 @@ int vm_start(struct vm *vm, bool cpu0_joins);
  * and the free pages per node: the prompts' `mem`. */
 void vm_print_memory(void);
 
+/* Prints which pages of a VM's shared kernel image it has copied (written),
+ * as guest-physical ranges: the prompt's `mem VM`. */
+void vm_print_copied(struct vm *vm);
+
 /* Sends keyboard input to the focused VM; Ctrl-] commands (vm_input.c). */
 void vm_route_input(void);
 

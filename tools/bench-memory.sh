@@ -106,7 +106,9 @@ for n in $COUNTS; do
 		}' >> "$OUT.csv"
 done
 
-python3 - "$OUT" <<'PY'
+# Debian's python3 (with python3-matplotlib), not one first on a user's PATH
+PYTHON=$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+"$PYTHON" - "$OUT" <<'PY'
 import csv, json, sys
 out = sys.argv[1]
 rows = list(csv.DictReader(open(out + ".csv")))
