@@ -12,7 +12,8 @@
 # Options (environment): COUNTS="1 2 4 8", VM_MEM=128 (MiB; the admission
 # check reserves all of it: 8 x 128 MiB fits QEMU's -m 2G), CPUS=2,
 # APPEND="" (the monitor's command line, e.g. demand_order=N or noshare),
-# OUT=build/bench-memory (.md, .json, .csv, .png are written).
+# OUT=build/bench-memory (.md, .json, .csv, .png are written; each run's
+# console in $OUT-N.log).
 # ORDERS="0 2 4 ..." instead boots one VM per demand-zero chunk order
 # (demand_order=K) and writes $OUT-orders.csv: pages held and the real TLB
 # fills of the boot (window fills: the kernel's direct map; mapped fills).
@@ -57,9 +58,9 @@ run() {
 	(printf 'poweroff\r' >&3) 2> /dev/null || true
 	wait "$pid" || true
 	exec 3>&-
+	tr -d '\r' < "$log" > "$OUT-$n.log"     # kept: the mem lines and the boots
 	if ! grep -aq '^disco: mem node 0:' "$log"; then
-		echo "bench-memory: the run with $n VMs did not reach the prompt; see $log" >&2
-		cp "$log" "$OUT-failed-$n.log"
+		echo "bench-memory: the run with $n VMs did not reach the prompt; see $OUT-$n.log" >&2
 		exit 1
 	fi
 }
