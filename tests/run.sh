@@ -641,6 +641,7 @@ if [ -f build/linux/guest/vmlinux ]; then
 		"\\[linux1\\] tmpfs-test: 4 files, 4000 lines verified" \
 		"\\[linux1\\] tmpfs-test: cpu loop done, acc=[0-9]+" \
 		"\\[linux1\\] init: tmpfs-test exited with status 0" \
+		"disco: vm linux1: memory: [0-9]{3,4} private, [1-9][0-9]{3} shared pages" \
 		"disco: vm linux1: powered off \\(exit status 0\\)" '!Kernel panic|Oops|BUG:'
 	linux_vms "$LOGS/linux4.conf" linux1:tmpfs-test linux2:tmpfs-test linux3:tmpfs-test linux4:tmpfs-test
 	tools/mkbundle.sh "$LOGS/linux4.conf" "$LOGS/linux4.cpio" build/linux/guest
@@ -652,6 +653,7 @@ if [ -f build/linux/guest/vmlinux ]; then
 		"\\[linux4\\] tmpfs-test: 4 files, 4000 lines verified" \
 		"disco: vm linux1: powered off \\(exit status 0\\)" "disco: vm linux2: powered off \\(exit status 0\\)" \
 		"disco: vm linux3: powered off \\(exit status 0\\)" "disco: vm linux4: powered off \\(exit status 0\\)" \
+		"disco: vm linux4: memory: [0-9]{3,4} private, [1-9][0-9]{3} shared pages" \
 		"disco: all VMs have ended; power off \\(status 0\\)" '!Kernel panic|Oops|BUG:'
 	linux_vms "$LOGS/linux-panic.conf" crash:panic-test:0 calm:tmpfs-test:1
 	tools/mkbundle.sh "$LOGS/linux-panic.conf" "$LOGS/linux-panic.cpio" build/linux/guest
