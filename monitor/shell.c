@@ -48,12 +48,14 @@ static void cmd_cpus(void)
 
 static void cmd_mem(void)
 {
+	if (vm_count) {
+		vm_print_memory();      /* the free pages per node too */
+		return;
+	}
 	for (unsigned int n = 0; n < monitor_topology.nnodes; n++)
 		con_printf("node %u: %lu pages free (%lu MiB)\n", n,
 			   (unsigned long)mem_free_pages_on(n),
 			   (unsigned long)(mem_free_pages_on(n) >> 8));
-	if (vm_count)
-		vm_print_memory();
 }
 
 /* Starts a VM by number or name; CPU 0 then runs vCPUs too (its keyboard

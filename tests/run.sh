@@ -490,6 +490,39 @@ mem_start_test() {
 }
 mem_start_test
 
+# A `norun` boot's prompt: `mem` shows the loaded VM's few pages, `start`
+# runs it (CPU 0 leaves its prompt for the scheduler), its end powers off.
+mem_norun_test() {
+	local name=mem-norun-start in=$LOGS/mem-norun-start.in out=$LOGS/mem-norun-start.log pid i rc pattern
+	selected "$name" || return 0
+	printf '[vm hello]\nkernel = hello.elf\nmemory = 8M\n' > "$LOGS/mem-norun.conf"
+	tools/mkbundle.sh "$LOGS/mem-norun.conf" "$LOGS/mem-norun.cpio" build/guest-images
+	rm -f "$in"
+	mkfifo "$in"
+	timeout -s KILL 60 tools/qemu-malta.sh -smp 2 -m 128M -kernel "$ELF" \
+		-initrd "$LOGS/mem-norun.cpio" -icount shift=0,sleep=off -append "norun" \
+		< "$in" > "$out.raw" 2>&1 &
+	pid=$!
+	exec 3> "$in"
+	for ((i = 0; i < 300; i++)); do grep -aq '^disco> ' "$out.raw" && break; sleep 0.1; done
+	printf 'mem\rstart hello\r' >&3
+	wait "$pid"
+	rc=$?
+	exec 3>&-
+	rm -f "$in"
+	tr -d '\r' < "$out.raw" > "$out"
+	[ "$rc" -eq 0 ] || { fail "$name" "exit status $rc, see $out"; return; }
+	for pattern in 'disco: mem hello: 8 MiB, private [0-9]{1,3}, shared [0-9]+, total [0-9]{1,3} pages' \
+		'(disco> start hello)?disco: vm hello: vcpu 0 on cpu 0' \
+		'\[hello\] hello from a disco guest in supervisor mode' \
+		'disco: vm hello: powered off \(exit status 0\)' \
+		'disco: all VMs have ended; power off \(status 0\)'; do
+		grep -aEq -- "^$pattern" "$out" || { fail "$name" "no '$pattern' in $out"; return; }
+	done
+	pass "$name"
+}
+mem_norun_test
+
 # The hostile-guest suite: attacks beside a victim VM (tests/hostile.sh).
 source tests/hostile.sh
 
