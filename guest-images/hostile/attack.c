@@ -31,6 +31,7 @@ static const struct {
 	{ "large-page-end", case_large_page_end },
 	{ "cow-write", case_cow_write },
 	{ "cow-watch", case_cow_watch },
+	{ "touch-all", case_touch_all },
 	{ "uncached-alias", case_uncached_alias },
 	{ "erl-kuseg", case_erl_kuseg },
 	{ "kseg-devices", case_kseg_devices },

@@ -75,6 +75,7 @@ void case_tlb_devices(void);
 void case_large_page_end(void);
 void case_cow_write(void);
 void case_cow_watch(void);
+void case_touch_all(void);
 void case_uncached_alias(void);
 void case_erl_kuseg(void);
 void case_kseg_devices(void);

@@ -1,4 +1,11 @@
 /*
+ * The pmap's page states (docs/memory.md).
+ *
+ * Memory on demand: touch-all writes every page of its memory above its
+ * image, each of which must read as zeros first (backed with a zeroed page
+ * when first touched: never another VM's data), and reads its values back;
+ * the victim beside it runs on (its memory was set aside when it loaded).
+ *
  * Copy-on-write: two VMs of this same image (tests/run.sh's cow test) map
  * its loaded pages shared, one machine copy (mmu/image_cache.h). The writer
  * stores into its own text, data and read-only data, through the cached
@@ -84,4 +91,29 @@ void case_cow_watch(void)
 		yield();
 	}
 	NOTE("%lu rounds saw only the image's values", rounds);
+}
+
+void case_touch_all(void)
+{
+	extern char _end[];
+	u64 start = (img_phys(_end) + 4095) & ~4095UL, pages = 0, stale = 0;
+
+	for (u64 pa = start; pa < ATTACK_MEM - 64 * 1024; pa += 4096) {
+		volatile u64 *w = (volatile u64 *)CACHED(pa);
+
+		if (w[0] || w[511])
+			stale++;
+		w[0] = pa ^ 0x746f756368UL;
+		w[511] = ~pa;
+		pages++;
+	}
+	for (u64 pa = start; pa < ATTACK_MEM - 64 * 1024; pa += 4096) {
+		volatile u64 *w = (volatile u64 *)UNCACHED(pa);
+
+		if (w[0] != (pa ^ 0x746f756368UL) || w[511] != ~pa)
+			BROKEN("page %lx lost its values", pa);
+	}
+	if (stale)
+		ESCAPE("%lu pages were not zero before it wrote them", stale);
+	NOTE("%lu pages written and read back", pages);
 }
