@@ -420,7 +420,8 @@ int vm_start(struct vm *vm, bool cpu0_joins)
 		return -1;
 	} else if (vm->state != VM_LOADED) {
 		con_printf("disco: vm %s is %s\n", vm->cfg.name,
-			   vm->state == VM_REJECTED ? "rejected (see its line at boot)" : "running");
+			   vm->state == VM_REJECTED ? "rejected (see its line at boot)" :
+			   vm->state == VM_STOPPING ? "stopping" : "running");
 		return -1;
 	}
 	if (!sched_start_vm(vm, cpu0_joins)) {
