@@ -34,6 +34,7 @@ struct vm {
 	struct vcpu *vcpu[VM_MAX_VCPUS];
 	volatile unsigned int vcpus_live;       /* not yet stopped */
 	volatile uint32_t vcpus_placed;         /* still in a CPU's queue */
+	volatile uint32_t tlb_cpus;     /* CPUs whose real TLB may hold its entries */
 	int exit_status;        /* set by the first stop */
 	const char *exit_why;
 	volatile uint32_t irq_lines;    /* device lines as Cause.IP bits (vCPU 0) */

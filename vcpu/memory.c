@@ -345,19 +345,20 @@ void vcpu_tlb_forget(const struct vtlb_entry *e)
 	arch_tlb_flush_range(start, start + size);
 }
 
-/* On a CPU running the VM arg: drop every real TLB entry (of any address:
- * the guest's mappings of a page are not indexed by machine page). */
+/* On a CPU whose real TLB may hold the VM arg's entries: drop them all
+ * (of any address: a guest's mappings of a page are not indexed by
+ * machine page). */
 static void forget_here(void *arg)
 {
-	struct vcpu *v = vcpu_current();
+	const struct vm *vm = arg;
 
-	if (v && v->vm == arg)
+	if (vm->tlb_cpus & (1u << arch_cpu_id()))
 		arch_tlb_flush_all();
 }
 
 void vcpu_mmu_forget_gpa(struct vm *vm, uint64_t gpa)
 {
-	uint32_t others = sched_cpus_running(vm) & ~(1u << arch_cpu_id());
+	uint32_t others = sched_cpus_holding(vm) & ~(1u << arch_cpu_id());
 	uint32_t ticket[MAX_CPUS];
 
 	(void)gpa;

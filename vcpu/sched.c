@@ -110,6 +110,7 @@ void sched_setup(void)
 		}
 		vm->vcpus_live = vm->cfg.vcpus;
 		vm->vcpus_placed = vm->cfg.vcpus;
+		vm->tlb_cpus = 0;
 		vm->state = VM_RUNNING;
 		vms_running++;
 	}
@@ -144,6 +145,7 @@ bool sched_start_vm(struct vm *vm, bool cpu0_joins)
 	read_identity();
 	vm->vcpus_live = vm->cfg.vcpus;
 	vm->vcpus_placed = vm->cfg.vcpus;
+	vm->tlb_cpus = 0;
 	vm->state = VM_RUNNING;
 	atomic_add_return(&vms_running, 1);
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
@@ -159,17 +161,9 @@ bool sched_start_vm(struct vm *vm, bool cpu0_joins)
 	return true;
 }
 
-uint32_t sched_cpus_running(const struct vm *vm)
+uint32_t sched_cpus_holding(const struct vm *vm)
 {
-	uint32_t mask = 0;
-
-	for (unsigned int c = 0; c < MAX_CPUS; c++) {
-		struct vcpu *v = runqs[c].current;
-
-		if (v && v->vm == vm)
-			mask |= 1u << c;
-	}
-	return mask;
+	return vm->tlb_cpus;
 }
 
 /* ---- stopping ---- */
@@ -440,6 +434,13 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 	if (q->fpu_foreign || next->fpu_live) {
 		arch_fpu_restore(&next->fpu);
 		q->fpu_foreign = false;
+	}
+	/* the real TLB holds next's VM's translations from here on, and no
+	 * longer prev's (sched_cpus_holding) */
+	if (!prev || prev->vm != next->vm) {
+		if (prev)
+			atomic_fetch_and(&prev->vm->tlb_cpus, ~(1u << arch_cpu_id()));
+		atomic_fetch_or(&next->vm->tlb_cpus, 1u << arch_cpu_id());
 	}
 	arch_tlb_flush_all();
 	next->last_status = (uint32_t)next->cp0.status;

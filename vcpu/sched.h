@@ -43,9 +43,15 @@ bool sched_stop_vm(struct vm *vm, int status, const char *why);
  */
 bool sched_start_vm(struct vm *vm, bool cpu0_joins);
 
-/* The CPUs whose current vCPU is one of vm's (a racy snapshot: a CPU that
- * switches to one afterwards flushes its real TLB as it does). */
-uint32_t sched_cpus_running(const struct vm *vm);
+/*
+ * The CPUs whose real TLB may hold vm's translations: a CPU's bit is set
+ * when it switches to one of vm's vCPUs, before it fills anything, and
+ * cleared when it switches to another VM's, whose switch flushes the real
+ * TLB (with real TLB entries kept across switches, by ASID, a bit would
+ * stay set until that CPU's TLB is flushed). A change to vm's pmap made
+ * before this is read reaches every CPU that could have seen the old one.
+ */
+uint32_t sched_cpus_holding(const struct vm *vm);
 
 /* A VM's statistics, summed over its vCPUs (racy reads: for reports). */
 void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum);
