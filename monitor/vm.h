@@ -35,6 +35,7 @@ struct vm {
 	volatile unsigned int vcpus_live;       /* not yet stopped */
 	volatile uint32_t vcpus_placed;         /* still in a CPU's queue */
 	volatile uint32_t tlb_cpus;     /* CPUs whose real TLB may hold its entries */
+	volatile uint32_t remote_flushes;       /* cross-calls that flushed them */
 	int exit_status;        /* set by the first stop */
 	const char *exit_why;
 	volatile uint32_t irq_lines;    /* device lines as Cause.IP bits (vCPU 0) */

@@ -426,14 +426,25 @@ tools/mkbundle.sh "$LOGS/cow.conf" "$LOGS/cow.cpio" build/guest-images
 BUNDLE=$LOGS/cow.cpio qemu_test mem-cow 1 128M "" 0 60 \
 	"\\[cowa\\] hostile: cow-write: wrote and read back its text, data and rodata" \
 	"\\[cowb\\] hostile: cow-watch: [1-9][0-9]* rounds saw only the image's values" \
-	"disco: vm cowa: memory: [0-9]+ private, [1-9][0-9]* shared pages \\([0-9]+ demand fills, [1-9][0-9]* copies on write\\)" \
+	"disco: vm cowa: memory: [0-9]+ private, [1-9][0-9]* shared pages \\([0-9]+ demand fills, [1-9][0-9]* copies on write, [0-9]+ remote TLB flushes\\)" \
 	"disco: vm cowb: memory: [0-9]+ private, [1-9][0-9]* shared pages" \
+	"disco: all VMs have ended; power off \\(status 0\\)" '!ESCAPE|BROKEN|PANIC'
+# The writer with a second vCPU parked (in `wait`) on CPU 1: that CPU's
+# real TLB holds the VM's entries, so each copy also flushes it by a
+# cross-call; the watcher runs beside on CPU 0.
+printf '[vm cowa]\nkernel = hostile.elf\nmemory = 12M\nvcpus = 2\ncpus = 0-1\ncmdline = hostile=cow-write\n[vm cowb]\nkernel = hostile.elf\nmemory = 12M\ncpus = 0\ncmdline = hostile=cow-watch\n' > "$LOGS/cow2.conf"
+tools/mkbundle.sh "$LOGS/cow2.conf" "$LOGS/cow2.cpio" build/guest-images
+BUNDLE=$LOGS/cow2.cpio qemu_test mem-cow-2cpus 2 128M "" 0 60 \
+	"disco: vm cowa: vcpu 1 on cpu 1" \
+	"\\[cowa\\] hostile: cow-write: wrote and read back its text, data and rodata" \
+	"\\[cowb\\] hostile: cow-watch: [1-9][0-9]* rounds saw only the image's values" \
+	"disco: vm cowa: memory: [0-9]+ private, [1-9][0-9]* shared pages \\([0-9]+ demand fills, [1-9][0-9]* copies on write, [1-9][0-9]* remote TLB flushes\\)" \
 	"disco: all VMs have ended; power off \\(status 0\\)" '!ESCAPE|BROKEN|PANIC'
 # With `noshare` nothing is shared, and the same holds.
 BUNDLE=$LOGS/cow.cpio qemu_test mem-noshare 1 128M "noshare" 0 60 \
 	"\\[cowa\\] hostile: cow-write: wrote and read back its text, data and rodata" \
 	"\\[cowb\\] hostile: cow-watch: [1-9][0-9]* rounds saw only the image's values" \
-	"disco: vm cowa: memory: [0-9]+ private, 0 shared pages \\([0-9]+ demand fills, 0 copies on write\\)" \
+	"disco: vm cowa: memory: [0-9]+ private, 0 shared pages \\([0-9]+ demand fills, 0 copies on write, 0 remote TLB flushes\\)" \
 	'!ESCAPE|BROKEN|PANIC'
 
 # With `stay` the monitor keeps its prompt after the last VM ends: a 64 MiB

@@ -14,6 +14,7 @@
  * entries that would now mean something else are dropped before the guest
  * runs again (vcpu_tlb_follow_status).
  */
+#include "arch/atomic.h"
 #include "arch/board.h"
 #include "arch/guest.h"
 #include "monitor/percpu.h"
@@ -360,15 +361,28 @@ void vcpu_mmu_forget_gpa(struct vm *vm, uint64_t gpa)
 {
 	uint32_t others = sched_cpus_holding(vm) & ~(1u << arch_cpu_id());
 	uint32_t ticket[MAX_CPUS];
+	unsigned long flags;
 
 	(void)gpa;
 	/* the l2tlb (second-level software TLB) drops its entries for gpa in
 	 * every vCPU of vm here, before the real TLBs */
 	forget_here(vm);
+	if (!others)
+		return;
+	/* Wait for the others asleep, with interrupts on (serving this CPU's
+	 * ticks and mailbox, as the scheduler's idle does): a CPU spinning
+	 * with interrupts off never lets a CPU halted in `wait` wake under
+	 * QEMU's -icount, and the target may be one. */
+	flags = arch_irq_save();
+	arch_irq_enable();
 	for (unsigned int c = 0; c < MAX_CPUS; c++)
-		if (others & (1u << c))
+		if (others & (1u << c)) {
 			ticket[c] = xcall_start(c, forget_here, vm);
+			atomic_add_return(&vm->remote_flushes, 1);
+		}
 	for (unsigned int c = 0; c < MAX_CPUS; c++)
 		if (others & (1u << c))
 			xcall_finish(c, ticket[c]);
+	arch_irq_disable();
+	arch_irq_restore(flags);
 }

@@ -111,6 +111,7 @@ void sched_setup(void)
 		vm->vcpus_live = vm->cfg.vcpus;
 		vm->vcpus_placed = vm->cfg.vcpus;
 		vm->tlb_cpus = 0;
+		vm->remote_flushes = 0;
 		vm->state = VM_RUNNING;
 		vms_running++;
 	}
@@ -146,6 +147,7 @@ bool sched_start_vm(struct vm *vm, bool cpu0_joins)
 	vm->vcpus_live = vm->cfg.vcpus;
 	vm->vcpus_placed = vm->cfg.vcpus;
 	vm->tlb_cpus = 0;
+	vm->remote_flushes = 0;
 	vm->state = VM_RUNNING;
 	atomic_add_return(&vms_running, 1);
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
@@ -203,9 +205,10 @@ static void report(struct vm *vm)
 	con_printf("disco: vm %s: %s (exit status %d)\n", vm->cfg.name,
 		   vm->exit_why, vm->exit_status);
 	vcpu_print_stats(vm->cfg.name, &sum);
-	con_printf("disco: vm %s: memory: %u private, %u shared pages (%lu demand fills, %lu copies on write)\n",
+	con_printf("disco: vm %s: memory: %u private, %u shared pages (%lu demand fills, %lu copies on write, %u remote TLB flushes)\n",
 		   vm->cfg.name, vm->pmap.private_pages, vm->pmap.shared_pages,
-		   (unsigned long)vm->pmap.demand_faults, (unsigned long)vm->pmap.cow_breaks);
+		   (unsigned long)vm->pmap.demand_faults, (unsigned long)vm->pmap.cow_breaks,
+		   vm->remote_flushes);
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
 		const struct vcpu *v = vm->vcpu[id];
 
