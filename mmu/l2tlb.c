@@ -173,3 +173,19 @@ void l2tlb_drop_frame(struct l2tlb *t, uint32_t frame)
 		}
 	}
 }
+
+void l2tlb_drop_gpage(struct l2tlb *t, uint32_t gpage)
+{
+	uint64_t n = 1ull << t->order;
+	uint32_t half_pages = 1u << (t->pair_shift - PAIR_4K_SHIFT);
+
+	for (uint64_t i = 0; i < n; i++) {
+		struct l2tlb_entry *e = &t->e[i];
+
+		if (e->key == L2TLB_EMPTY)
+			continue;
+		if ((e->gpage[0] != L2TLB_NO_FRAME && gpage - e->gpage[0] < half_pages) ||
+		    (e->gpage[1] != L2TLB_NO_FRAME && gpage - e->gpage[1] < half_pages))
+			drop(t, e);
+	}
+}

@@ -127,4 +127,10 @@ void l2tlb_drop_all(struct l2tlb *t, bool keep_global);
  */
 void l2tlb_drop_frame(struct l2tlb *t, uint32_t frame);
 
+/*
+ * Drops every entry one of whose halves covers guest-physical page gpage
+ * (4 KiB): the pmap gave that page another machine page (copy-on-write).
+ */
+void l2tlb_drop_gpage(struct l2tlb *t, uint32_t gpage);
+
 #endif

@@ -13,6 +13,7 @@
 static struct page_alloc allocator;
 static spinlock_t mem_lock = SPINLOCK_INIT;
 static uint64_t frame_table_bytes;
+static uint64_t promised;       /* pages set aside (mem_promise), under mem_lock */
 
 static uint64_t page_up(uint64_t x)
 {
@@ -71,14 +72,90 @@ void mem_init(const struct boot_info *bi, const struct numa_topology *topo)
 	}
 }
 
+static uint64_t free_total(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < allocator.nnodes; i++)
+		n += pa_free_frames(&allocator, i);
+	return n;
+}
+
+/* An allocation outside any promise may not dip into the promised pages. */
 static void *alloc(unsigned int order, unsigned int node, bool fallback)
 {
 	unsigned long flags = spin_lock_irqsave(&mem_lock);
-	uint32_t f = fallback ? pa_alloc(&allocator, order, node)
-			      : pa_alloc_on(&allocator, order, node);
+	uint32_t f = PA_NONE;
 
+	if (free_total() >= promised + (1ull << order))
+		f = fallback ? pa_alloc(&allocator, order, node)
+			     : pa_alloc_on(&allocator, order, node);
 	spin_unlock_irqrestore(&mem_lock, flags);
 	return f == PA_NONE ? 0 : offset_to_ptr((uint64_t)f << PAGE_SHIFT);
+}
+
+bool mem_promise(uint64_t pages)
+{
+	unsigned long flags = spin_lock_irqsave(&mem_lock);
+	bool ok = free_total() >= promised + pages;
+
+	if (ok)
+		promised += pages;
+	spin_unlock_irqrestore(&mem_lock, flags);
+	return ok;
+}
+
+void mem_unpromise(uint64_t pages)
+{
+	unsigned long flags = spin_lock_irqsave(&mem_lock);
+
+	if (pages > promised)
+		panic("mem_unpromise(%lu): only %lu pages promised",
+		      (unsigned long)pages, (unsigned long)promised);
+	promised -= pages;
+	spin_unlock_irqrestore(&mem_lock, flags);
+}
+
+void *mem_alloc_promised(unsigned int order, unsigned int node)
+{
+	unsigned long flags = spin_lock_irqsave(&mem_lock);
+	uint32_t f = PA_NONE;
+
+	if (promised < (1ull << order))
+		panic("mem_alloc_promised(order %u): only %lu pages promised",
+		      order, (unsigned long)promised);
+	f = pa_alloc(&allocator, order, node);
+	if (f != PA_NONE)
+		promised -= 1ull << order;
+	spin_unlock_irqrestore(&mem_lock, flags);
+	if (f == PA_NONE && !order)
+		panic("mem_alloc_promised: a promised page is not free");
+	return f == PA_NONE ? 0 : offset_to_ptr((uint64_t)f << PAGE_SHIFT);
+}
+
+uint64_t mem_promised_pages(void)
+{
+	return promised;
+}
+
+uint64_t mem_available_pages(void)
+{
+	unsigned long flags = spin_lock_irqsave(&mem_lock);
+	uint64_t free = free_total();
+	uint64_t n = free > promised ? free - promised : 0;
+
+	spin_unlock_irqrestore(&mem_lock, flags);
+	return n;
+}
+
+void *mem_frame_ptr(uint32_t frame)
+{
+	return offset_to_ptr((uint64_t)frame << PAGE_SHIFT);
+}
+
+uint32_t mem_frame_of(const void *p)
+{
+	return (uint32_t)(mem_offset(p) >> PAGE_SHIFT);
 }
 
 void *mem_alloc_pages(unsigned int order, unsigned int node)
@@ -119,11 +196,7 @@ uint64_t mem_free_pages_on(unsigned int node)
 
 uint64_t mem_free_pages_total(void)
 {
-	uint64_t n = 0;
-
-	for (unsigned int i = 0; i < allocator.nnodes; i++)
-		n += pa_free_frames(&allocator, i);
-	return n;
+	return free_total();
 }
 
 uint64_t mem_frame_table_bytes(void)

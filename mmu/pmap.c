@@ -1,125 +1,264 @@
 /*
- * pmap construction and guest-physical copies (see pmap.h).
+ * The pmap's tables, memory on demand, copy-on-write and guest-physical
+ * copies (see pmap.h).
  */
-#include <stdbool.h>
-#include "arch/addrspace.h"
-#include "arch/board.h"
 #include "mmu/machmem.h"
 #include "mmu/pmap.h"
+#include "monitor/monitor.h"
 #include "monitor/string.h"
 
-static void *frame_ptr(uint32_t frame)
+unsigned int pmap_chunk_order = PMAP_CHUNK_ORDER_DEFAULT;
+
+static uint8_t meta_of(enum pmap_state s, unsigned int order)
 {
-	return phys_to_virt(arch_ram_base() + ((uint64_t)frame << PAGE_SHIFT));
+	return (uint8_t)(s << PMAP_META_STATE_SHIFT | order);
 }
 
-/* The largest block order to try at guest page `page` with `left` pages
- * to go: aligned at that gpa, no larger than what is left. */
-static unsigned int block_order_at(uint32_t page, uint32_t left)
+static enum pmap_state state_at(const struct pmap *pm, uint32_t page)
 {
-	unsigned int k = PA_MAX_ORDER;
+	return (enum pmap_state)(pm->meta[page] >> PMAP_META_STATE_SHIFT);
+}
 
-	while (k && ((page & ((1u << k) - 1)) || (1u << k) > left))
-		k--;
-	return k;
+static unsigned int order_at(const struct pmap *pm, uint32_t page)
+{
+	return pm->meta[page] & PMAP_META_ORDER_MASK;
+}
+
+/* Publishes pages [first, first + 2^order) as state, frames from frame on:
+ * frames first, so a reader that sees the state sees its frame. */
+static void publish(struct pmap *pm, uint32_t first, unsigned int order,
+		    uint32_t frame, enum pmap_state s)
+{
+	for (uint32_t i = 0; i < (1u << order); i++)
+		pm->frame[first + i] = frame + i;
+	smp_mb();
+	for (uint32_t i = 0; i < (1u << order); i++)
+		pm->meta[first + i] = meta_of(s, order);
+	smp_mb();
 }
 
 int pmap_create(struct pmap *pm, uint64_t mem_size, unsigned int node)
 {
 	uint32_t npages = (uint32_t)(mem_size >> PAGE_SHIFT);
 
-	pm->npages = 0;
-	pm->frame = 0;
-	pm->block_order = 0;
+	memset(pm, 0, sizeof(*pm));
+	pm->node = node;
 	pm->table_order = pa_order_for_bytes((uint64_t)npages * sizeof(uint32_t));
-	pm->order_table_order = pa_order_for_bytes(npages);
-	if (pm->table_order > PA_MAX_ORDER || pm->order_table_order > PA_MAX_ORDER)
+	pm->meta_table_order = pa_order_for_bytes(npages);
+	if (pm->table_order > PA_MAX_ORDER || pm->meta_table_order > PA_MAX_ORDER)
 		return -1;
 	pm->frame = mem_alloc_pages(pm->table_order, node);
-	pm->block_order = mem_alloc_pages(pm->order_table_order, node);
-	if (!pm->frame || !pm->block_order) {
+	pm->meta = mem_alloc_pages(pm->meta_table_order, node);
+	if (!pm->frame || !pm->meta || !mem_promise(npages)) {
 		pmap_destroy(pm);
 		return -1;
 	}
-	while (pm->npages < npages) {
-		uint32_t i = pm->npages;
-		unsigned int k = block_order_at(i, npages - i);
-		void *block;
-
-		while (!(block = mem_alloc_pages(k, node)) && k)
-			k--;
-		if (!block) {
-			pmap_destroy(pm);
-			return -1;
-		}
-		memset(block, 0, PAGE_SIZE << k);       /* no data leaks between VMs */
-		for (uint32_t j = 0; j < (1u << k); j++) {
-			pm->frame[i + j] = (uint32_t)(mem_offset(block) >> PAGE_SHIFT) + j;
-			pm->block_order[i + j] = (uint8_t)k;
-		}
-		pm->npages = i + (1u << k);
-	}
+	pm->promised = npages;
+	pm->npages = npages;
+	memset(pm->meta, 0, npages);            /* every page unbacked */
+	for (uint32_t i = 0; i < npages; i++)
+		pm->frame[i] = PA_NONE;
 	return 0;
 }
 
 void pmap_destroy(struct pmap *pm)
 {
-	for (uint32_t i = 0; i < pm->npages; i += 1u << pm->block_order[i])
-		mem_free_pages(frame_ptr(pm->frame[i]), pm->block_order[i]);
+	for (uint32_t i = 0; i < pm->npages; ) {
+		unsigned int k = order_at(pm, i);
+
+		if (state_at(pm, i) == PMAP_PRIVATE)
+			mem_free_pages(mem_frame_ptr(pm->frame[i]), k);
+		i += state_at(pm, i) == PMAP_UNBACKED ? 1 : 1u << k;
+	}
+	if (pm->promised)
+		mem_unpromise(pm->promised);
 	if (pm->frame)
 		mem_free_pages(pm->frame, pm->table_order);
-	if (pm->block_order)
-		mem_free_pages(pm->block_order, pm->order_table_order);
+	if (pm->meta)
+		mem_free_pages(pm->meta, pm->meta_table_order);
 	pm->npages = 0;
 	pm->frame = 0;
-	pm->block_order = 0;
+	pm->meta = 0;
+	pm->promised = 0;
+	pm->private_pages = pm->shared_pages = 0;
 }
 
-void *pmap_pointer(const struct pmap *pm, uint64_t gpa)
+/* Whether the aligned 2^order pages at first are all in the VM, unbacked. */
+static bool all_unbacked(const struct pmap *pm, uint32_t first, unsigned int order)
+{
+	if (first + (1u << order) > pm->npages)
+		return false;
+	for (uint32_t i = 0; i < (1u << order); i++)
+		if (state_at(pm, first + i) != PMAP_UNBACKED)
+			return false;
+	return true;
+}
+
+/* Backs unbacked `page` with zeroed memory: the largest aligned block
+ * around it, up to pmap_chunk_order, that is all unbacked and promised,
+ * and that the allocator has (smaller ones when memory is fragmented). */
+static void back_zeroed(struct pmap *pm, uint32_t page)
+{
+	unsigned int k = pmap_chunk_order;
+	void *block = 0;
+
+	while (k && ((1ull << k) > pm->promised ||
+		     !all_unbacked(pm, page & ~((1u << k) - 1), k)))
+		k--;
+	for (;; k--) {
+		if ((block = mem_alloc_promised(k, pm->node)) || !k)
+			break;
+	}
+	memset(block, 0, PAGE_SIZE << k);       /* no data leaks between VMs */
+	pm->promised -= 1ull << k;
+	publish(pm, page & ~((1u << k) - 1), k, mem_frame_of(block), PMAP_PRIVATE);
+	pm->private_pages += 1u << k;
+	pm->demand_faults++;
+}
+
+/* Gives shared `page` a private copy. Its shared block is split into the
+ * halves that do not hold it, each still one block (buddy-wise). */
+static void copy_on_write(struct pmap *pm, uint32_t page)
+{
+	unsigned int k = order_at(pm, page);
+	uint32_t first = page & ~((1u << k) - 1);
+	void *copy = mem_alloc_promised(0, pm->node);
+
+	memcpy(copy, mem_frame_ptr(pm->frame[page]), PAGE_SIZE);
+	pm->promised--;
+	while (k--) {
+		uint32_t mid = first + (1u << k);
+		uint32_t other = page >= mid ? first : mid;
+
+		for (uint32_t i = 0; i < (1u << k); i++)
+			pm->meta[other + i] = meta_of(PMAP_SHARED, k);
+		if (page >= mid)
+			first = mid;
+	}
+	publish(pm, page, 0, mem_frame_of(copy), PMAP_PRIVATE);
+	pm->shared_pages--;
+	pm->private_pages++;
+	pm->cow_breaks++;
+}
+
+uint32_t pmap_back(struct pmap *pm, uint64_t gpa, bool write)
+{
+	uint64_t page = gpa >> PAGE_SHIFT;
+	enum pmap_state s;
+	bool moved = false;
+	unsigned long flags;
+	uint32_t frame;
+
+	if (page >= pm->npages)
+		return PA_NONE;
+	s = state_at(pm, (uint32_t)page);
+	if (s == PMAP_PRIVATE || (s == PMAP_SHARED && !write))
+		return pm->frame[page];
+	flags = spin_lock_irqsave(&pm->lock);
+	s = state_at(pm, (uint32_t)page);       /* again, under the lock */
+	if (s == PMAP_UNBACKED)
+		back_zeroed(pm, (uint32_t)page);
+	else if (s == PMAP_SHARED && write) {
+		copy_on_write(pm, (uint32_t)page);
+		moved = true;
+	}
+	frame = pm->frame[page];
+	spin_unlock_irqrestore(&pm->lock, flags);
+	if (moved && pm->moved)
+		pm->moved(pm->moved_arg, gpa & ~(PAGE_SIZE - 1));
+	return frame;
+}
+
+int pmap_map_shared(struct pmap *pm, uint64_t gpa, uint32_t frame, unsigned int order)
+{
+	uint64_t page = gpa >> PAGE_SHIFT;
+	unsigned long flags;
+	int r = -1;
+
+	if ((page & ((1u << order) - 1)) || page >= pm->npages)
+		return -1;
+	flags = spin_lock_irqsave(&pm->lock);
+	if (all_unbacked(pm, (uint32_t)page, order)) {
+		publish(pm, (uint32_t)page, order, frame, PMAP_SHARED);
+		pm->shared_pages += 1u << order;
+		r = 0;
+	}
+	spin_unlock_irqrestore(&pm->lock, flags);
+	return r;
+}
+
+void *pmap_pointer(struct pmap *pm, uint64_t gpa)
+{
+	uint32_t frame = pmap_back(pm, gpa, true);
+
+	if (frame == PA_NONE)
+		return 0;
+	return (char *)mem_frame_ptr(frame) + (gpa & (PAGE_SIZE - 1));
+}
+
+const void *pmap_peek(const struct pmap *pm, uint64_t gpa)
 {
 	uint32_t frame = pmap_lookup(pm, gpa);
 
 	if (frame == PA_NONE)
 		return 0;
-	return (char *)frame_ptr(frame) + (gpa & (PAGE_SIZE - 1));
+	return (const char *)mem_frame_ptr(frame) + (gpa & (PAGE_SIZE - 1));
 }
 
-/* Copies between guest-physical memory and buf, page by page: into the
- * guest when to_guest (zeros when buf is NULL), else out of it. */
-static int copy(const struct pmap *pm, uint64_t gpa, void *buf, uint64_t len,
-		bool to_guest)
+static bool inside(const struct pmap *pm, uint64_t gpa, uint64_t len)
 {
-	uint8_t *b = buf;
+	return gpa + len >= gpa && gpa + len <= ((uint64_t)pm->npages << PAGE_SHIFT);
+}
 
-	if (gpa + len < gpa || gpa + len > ((uint64_t)pm->npages << PAGE_SHIFT))
+/* The bytes of gpa's page from gpa on, at most len. */
+static uint64_t in_page(uint64_t gpa, uint64_t len)
+{
+	uint64_t n = PAGE_SIZE - (gpa & (PAGE_SIZE - 1));
+
+	return len < n ? len : n;
+}
+
+int pmap_write(struct pmap *pm, uint64_t gpa, const void *src, uint64_t len)
+{
+	const uint8_t *b = src;
+
+	if (!inside(pm, gpa, len))
 		return -1;
 	while (len) {
-		uint64_t in_page = PAGE_SIZE - (gpa & (PAGE_SIZE - 1));
-		uint64_t n = len < in_page ? len : in_page;
-		uint8_t *g = (uint8_t *)frame_ptr(pmap_lookup(pm, gpa)) +
-			     (gpa & (PAGE_SIZE - 1));
-		if (!to_guest)
-			memcpy(b, g, n);
-		else if (b)
+		uint64_t n = in_page(gpa, len);
+		uint8_t *g = pmap_pointer(pm, gpa);
+
+		if (b) {
 			memcpy(g, b, n);
-		else
-			memset(g, 0, n);
-		if (b)
 			b += n;
+		} else {
+			memset(g, 0, n);
+		}
 		gpa += n;
 		len -= n;
 	}
 	return 0;
 }
 
-int pmap_write(const struct pmap *pm, uint64_t gpa, const void *src, uint64_t len)
-{
-	return copy(pm, gpa, (void *)(uintptr_t)src, len, true);
-}
-
 int pmap_read(const struct pmap *pm, uint64_t gpa, void *dst, uint64_t len)
 {
-	return copy(pm, gpa, dst, len, false);
+	uint8_t *b = dst;
+
+	if (!inside(pm, gpa, len))
+		return -1;
+	while (len) {
+		uint64_t n = in_page(gpa, len);
+		const uint8_t *g = pmap_peek(pm, gpa);
+
+		if (g)
+			memcpy(b, g, n);
+		else
+			memset(b, 0, n);
+		b += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
 }
 
 void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes)
@@ -127,7 +266,11 @@ void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnode
 	for (unsigned int n = 0; n < nnodes; n++)
 		counts[n] = 0;
 	for (uint32_t i = 0; i < pm->npages; i++) {
-		unsigned int n = mem_node_of(frame_ptr(pm->frame[i]));
+		unsigned int n;
+
+		if (state_at(pm, i) == PMAP_UNBACKED)
+			continue;
+		n = mem_node_of(mem_frame_ptr(pm->frame[i]));
 		if (n < nnodes)
 			counts[n]++;
 	}

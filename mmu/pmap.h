@@ -1,39 +1,86 @@
 /*
- * A VM's pmap: guest-physical page -> machine frame, Disco's first level of
- * memory virtualization. Every guest-physical access the monitor makes or
- * maps goes through pmap_lookup(), which is bounds-checked: a guest can
- * only ever reach frames its pmap holds.
+ * A VM's pmap: guest-physical page -> machine page, Disco's first level of
+ * memory virtualization, with a state per page that changes while the VM
+ * runs:
+ *  - unbacked: no machine page yet. The first touch backs it with zeroed
+ *    memory (demand-zero), in a naturally aligned chunk of pages around it
+ *    (pmap_chunk_order) so the real TLB can still map large pages;
+ *  - private: a machine page of this VM alone;
+ *  - shared: a read-only machine page other VMs map too (the image cache,
+ *    mmu/image_cache.h: a kernel's loaded image). It must never be written
+ *    through: a store (pmap_back with write) first gives the VM a private
+ *    copy (copy-on-write) and calls the pmap's `moved` hook, which drops
+ *    every translation of the old page the VM may still hold.
+ * (Replicas, one copy per NUMA node, come with the NUMA engine.)
+ *
+ * Every guest-physical access the monitor makes or maps goes through these
+ * functions, which are bounds-checked: a guest only ever reaches the pages
+ * of its own memory, [0, npages), and only the machine pages its pmap holds.
+ * Memory on demand never fails: pmap_create promises (mmu/machmem.h) every
+ * page the VM could ever back, so a hostile VM touching all of its memory
+ * takes only what was set aside for it.
+ *
+ * Locking: changes (backing, copy-on-write) are made under the pmap's lock;
+ * pmap_lookup, pmap_state and pmap_block_order read without it (a page's
+ * frame is published before its state). A reader may see a shared page's
+ * old frame while it is being copied: the `moved` hook, called after the
+ * change, drops what it mapped.
  */
 #ifndef MMU_PMAP_H
 #define MMU_PMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "mmu/page_alloc.h"
+#include "monitor/spinlock.h"
+
+enum pmap_state {
+	PMAP_UNBACKED = 0,
+	PMAP_PRIVATE = 1,
+	PMAP_SHARED = 2,
+};
+
+/* meta[] byte: the state in bits 7:6, the order of the block in bits 3:0 */
+#define PMAP_META_STATE_SHIFT 6
+#define PMAP_META_ORDER_MASK  0x0fu
+
+/* The default chunk a demand fault backs: 2^6 pages, 256 KiB (docs/memory.md
+ * has the measurements); the `demand_order=N` command-line key sets it. */
+#define PMAP_CHUNK_ORDER_DEFAULT 6
+extern unsigned int pmap_chunk_order;
+
+struct pmap;
+/* Called after gpa's page changed machine page (copy-on-write), outside the
+ * pmap's lock: drop every translation of the old one. */
+typedef void (*pmap_moved_fn)(void *arg, uint64_t gpa);
 
 struct pmap {
 	uint32_t npages;        /* guest-physical pages 0..npages-1 */
-	uint32_t *frame;        /* machine frame of each, PA_NONE if none */
-	uint8_t *block_order;   /* of the allocator block each page is in */
+	uint32_t *frame;        /* machine frame of each, PA_NONE if unbacked */
+	uint8_t *meta;          /* state and block order of each */
 	unsigned int table_order;       /* frame[] is a block of this order */
-	unsigned int order_table_order; /* block_order[] is one of this order */
+	unsigned int meta_table_order;  /* meta[] is one of this order */
+	unsigned int node;      /* where backing is asked for first */
+	uint64_t promised;      /* pages still promised for backing */
+	volatile uint32_t private_pages, shared_pages;
+	uint64_t demand_faults, cow_breaks;     /* backings and copies made */
+	pmap_moved_fn moved;
+	void *moved_arg;
+	spinlock_t lock;
 };
 
 /*
- * Gives the VM mem_size bytes of zeroed machine memory, preferring node.
- * The memory comes in the largest blocks the allocator has (up to
- * PA_MAX_ORDER), each placed at a guest-physical address aligned to its
- * size, so guest-physical runs are machine-contiguous and the real TLB can
- * map them with large pages (pmap_block_order). The tables are taken
- * first: once they are, the memory itself cannot fail for want of a large
- * block (it falls back to smaller ones), only for want of pages; all of it
- * is pmap_table_pages(mem_size) + mem_size / PAGE_SIZE pages.
- * Returns 0, or -1 if machine memory ran out (nothing stays allocated).
+ * Makes an empty pmap for mem_size bytes of guest memory: its two tables
+ * (pmap_table_pages(mem_size) pages, on node if it can) and a promise of
+ * mem_size / PAGE_SIZE pages, which its backings draw on. Every page starts
+ * unbacked. Returns 0, or -1 if the tables or the promise cannot be had
+ * (nothing stays taken).
  */
 int pmap_create(struct pmap *pm, uint64_t mem_size, unsigned int node);
 
 /*
  * Machine pages of the two tables a pmap of mem_size bytes takes beside the
- * memory itself (frame[] and block_order[], each a block of its own).
+ * memory itself (frame[] and meta[], each a block of its own).
  */
 static inline uint64_t pmap_table_pages(uint64_t mem_size)
 {
@@ -43,43 +90,86 @@ static inline uint64_t pmap_table_pages(uint64_t mem_size)
 	       (1ull << pa_order_for_bytes(npages));
 }
 
-/* Returns every frame to the allocator (nothing for a zeroed pmap). */
+/* Gives every private page, the promise left and the tables back; the
+ * shared pages belong to whoever mapped them (pmap_map_shared). The VM must
+ * no longer run, and no real TLB may hold its translations. */
 void pmap_destroy(struct pmap *pm);
 
-/* The machine frame behind a guest-physical address, or PA_NONE. */
+/* Whether gpa is in the VM's memory (backed or not). */
+static inline bool pmap_has(const struct pmap *pm, uint64_t gpa)
+{
+	return (gpa >> PAGE_SHIFT) < pm->npages;
+}
+
+static inline enum pmap_state pmap_state(const struct pmap *pm, uint64_t gpa)
+{
+	uint64_t page = gpa >> PAGE_SHIFT;
+
+	return page < pm->npages ?
+	       (enum pmap_state)(pm->meta[page] >> PMAP_META_STATE_SHIFT) : PMAP_UNBACKED;
+}
+
+/* The machine frame behind gpa as it is now, or PA_NONE (outside, or not
+ * backed yet): never backs anything. */
 static inline uint32_t pmap_lookup(const struct pmap *pm, uint64_t gpa)
 {
 	uint64_t page = gpa >> PAGE_SHIFT;
 
-	return page < pm->npages ? pm->frame[page] : PA_NONE;
+	if (page >= pm->npages || !(pm->meta[page] >> PMAP_META_STATE_SHIFT))
+		return PA_NONE;
+	__asm__ volatile("" : : : "memory");    /* state before frame */
+	return pm->frame[page];
 }
 
 /*
- * The order of the naturally aligned, machine-contiguous block holding
- * gpa's page (its 2^order pages start at a gpa aligned to that size);
- * 0 outside the VM's memory.
+ * The order of the naturally aligned block holding gpa's page whose pages
+ * are machine-contiguous and all in the same state (its 2^order pages start
+ * at a gpa aligned to that size); 0 outside the VM and for unbacked pages.
  */
 static inline unsigned int pmap_block_order(const struct pmap *pm, uint64_t gpa)
 {
 	uint64_t page = gpa >> PAGE_SHIFT;
 
-	return page < pm->npages ? pm->block_order[page] : 0;
+	return page < pm->npages && (pm->meta[page] >> PMAP_META_STATE_SHIFT) ?
+	       pm->meta[page] & PMAP_META_ORDER_MASK : 0;
 }
 
-/* A monitor pointer to guest-physical gpa (its page's machine frame), or
- * NULL outside the VM's memory. */
-void *pmap_pointer(const struct pmap *pm, uint64_t gpa);
+/*
+ * Makes gpa's page usable: backs it if unbacked (a zeroed chunk, see
+ * pmap_chunk_order), and for a write gives a shared page a private copy
+ * (then calls the moved hook). Returns its machine frame, or PA_NONE if gpa
+ * is outside the VM's memory. Never fails for want of memory.
+ */
+uint32_t pmap_back(struct pmap *pm, uint64_t gpa, bool write);
+
+/*
+ * Maps the naturally aligned 2^order pages at gpa, all unbacked, to the
+ * machine-contiguous frames from `frame` on, shared (read-only for the VM:
+ * a store copies). The pages stay the caller's. -1 if a page is outside the
+ * VM or backed already.
+ */
+int pmap_map_shared(struct pmap *pm, uint64_t gpa, uint32_t frame, unsigned int order);
+
+/* A monitor pointer to guest-physical gpa for writing (its page backed and
+ * private first, pmap_back), or NULL outside the VM's memory. */
+void *pmap_pointer(struct pmap *pm, uint64_t gpa);
+
+/* A monitor pointer to gpa for reading, or NULL outside the VM's memory or
+ * if the page is not backed (it reads as zeros). */
+const void *pmap_peek(const struct pmap *pm, uint64_t gpa);
 
 /*
  * Copies len bytes into guest-physical memory at gpa (and zero-fills when
- * src is NULL). Returns 0, or -1 if any byte falls outside the VM.
+ * src is NULL), backing and copying pages as pmap_back. Returns 0, or -1
+ * (nothing written) if any byte falls outside the VM.
  */
-int pmap_write(const struct pmap *pm, uint64_t gpa, const void *src, uint64_t len);
+int pmap_write(struct pmap *pm, uint64_t gpa, const void *src, uint64_t len);
 
-/* Copies len bytes out of guest-physical memory. 0, or -1 if outside. */
+/* Copies len bytes out of guest-physical memory; unbacked pages read as
+ * zeros and stay unbacked. 0, or -1 if outside. */
 int pmap_read(const struct pmap *pm, uint64_t gpa, void *dst, uint64_t len);
 
-/* Pages of the VM on each node: counts[node] for node < nnodes. */
+/* Backed pages of the VM on each node: counts[node] for node < nnodes. */
 void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes);
 
 #endif

@@ -6,6 +6,7 @@
 #include "arch/board.h"
 #include "arch/cpu.h"
 #include "mmu/machmem.h"
+#include "mmu/pmap.h"
 #include "monitor/boot.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"
@@ -63,6 +64,21 @@ static uint32_t tick_hz(void)
 		hz = DEFAULT_HZ;
 	}
 	return (uint32_t)hz;
+}
+
+/* The demand-zero chunk from demand_order=, 0 to PA_MAX_ORDER. */
+static void demand_order(void)
+{
+	uint64_t k = PMAP_CHUNK_ORDER_DEFAULT;
+	enum cmdline_result r = cmdline_get_size(&monitor_cmdline, "demand_order", &k);
+
+	if (r == CMDLINE_MALFORMED || k > PA_MAX_ORDER) {
+		con_printf("disco: demand_order=%s: want 0 to %d; using %d\n",
+			   cmdline_get(&monitor_cmdline, "demand_order"), PA_MAX_ORDER,
+			   PMAP_CHUNK_ORDER_DEFAULT);
+		k = PMAP_CHUNK_ORDER_DEFAULT;
+	}
+	pmap_chunk_order = (unsigned int)k;
 }
 
 static void setup_topology(const struct boot_info *bi, unsigned int ncpus)
@@ -154,6 +170,7 @@ void monitor_start(const struct boot_info *bi)
 	con_printf("disco: all %u CPUs online\n", ncpus);
 	test = cmdline_get(&monitor_cmdline, "test");
 	vcpu_trap_sites_on = cmdline_get(&monitor_cmdline, "trapsites") != 0;
+	demand_order();
 	if (bi->initrd_size &&
 	    vm_load_bundle(phys_to_virt(arch_ram_base() + bi->initrd_start),
 			   bi->initrd_size) &&

@@ -1,6 +1,7 @@
 /*
  * A small command prompt: enough to look at the machine and to try the
- * cross-CPU machinery by hand. Commands: help cpus mem xcall poweroff.
+ * cross-CPU machinery by hand, and to start the VMs a `norun` boot loaded
+ * (or that ended, with `stay`). Commands: help cpus mem start xcall poweroff.
  */
 #include <stdint.h>
 #include "arch/board.h"
@@ -12,7 +13,10 @@
 #include "monitor/shell.h"
 #include "monitor/smp.h"
 #include "monitor/string.h"
+#include "monitor/vm.h"
 #include "monitor/xcall.h"
+#include "monitor/parse.h"
+#include "vcpu/sched.h"
 #include "numa/topology.h"
 
 #define LINE_MAX 80
@@ -21,7 +25,8 @@ static void cmd_help(void)
 {
 	con_printf("commands:\n"
 		   "  cpus      CPUs with their node, ticks and exceptions taken\n"
-		   "  mem       free pages per NUMA node\n"
+		   "  mem       machine pages per VM (private, shared) and free per node\n"
+		   "  start VM  start a loaded or ended VM (number or name)\n"
 		   "  xcall     a cross-call round trip to every CPU\n"
 		   "  poweroff  power the machine off\n");
 }
@@ -43,10 +48,36 @@ static void cmd_cpus(void)
 
 static void cmd_mem(void)
 {
+	if (vm_count) {
+		vm_print_memory();      /* the free pages per node too */
+		return;
+	}
 	for (unsigned int n = 0; n < monitor_topology.nnodes; n++)
 		con_printf("node %u: %lu pages free (%lu MiB)\n", n,
 			   (unsigned long)mem_free_pages_on(n),
 			   (unsigned long)(mem_free_pages_on(n) >> 8));
+}
+
+/* Starts a VM by number or name; CPU 0 then runs vCPUs too (its keyboard
+ * goes to the VMs, Ctrl-] : is the prompt) and comes back here only if it
+ * got none. */
+static void cmd_start(const char *arg)
+{
+	const char *p = arg;
+	uint64_t n;
+	struct vm *vm = 0;
+
+	if (parse_uint(&p, &n) && !*p && n >= 1 && n <= vm_count)
+		vm = &vms[n - 1];
+	for (unsigned int i = 0; !vm && i < vm_count; i++)
+		if (strcmp(vms[i].cfg.name, arg) == 0)
+			vm = &vms[i];
+	if (!vm) {
+		con_printf("no VM '%s'\n", arg);
+		return;
+	}
+	if (vm_start(vm, true) == 0)
+		sched_enter();
 }
 
 static void whoami(void *arg)
@@ -107,6 +138,8 @@ void shell_run(void)
 			cmd_cpus();
 		else if (strcmp(line, "mem") == 0)
 			cmd_mem();
+		else if (strncmp(line, "start ", 6) == 0)
+			cmd_start(line + 6);
 		else if (strcmp(line, "xcall") == 0)
 			cmd_xcall();
 		else if (strcmp(line, "poweroff") == 0) {

@@ -5,6 +5,7 @@
  * into its memory. Starting a loaded VM takes no more memory.
  */
 #include "arch/guest.h"
+#include "mmu/image_cache.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"
@@ -15,10 +16,14 @@
 #include "monitor/smp.h"
 #include "monitor/vm.h"
 #include "numa/topology.h"
+#include "vcpu/sched.h"
 #include "vcpu/vcpu.h"
 
 struct vm vms[VM_MAX];
 unsigned int vm_count;
+static struct vm_config_set config_set;        /* as parsed, for vm_start */
+static const void *bundle_data;
+static size_t bundle_size;
 
 /* The line to blame for a memory problem: memory =, else the header. */
 static int memory_line(const struct vm_config *c)
@@ -38,9 +43,9 @@ static unsigned int home_node(const struct vm_config *c, unsigned int index)
 	return index % monitor_topology.nnodes;
 }
 
-/* Machine pages the VM takes, all reserved when it loads: its memory, its
- * pmap's tables and its vCPUs' structures (the device tree and the initrd
- * live in its memory). */
+/* Machine pages the VM may take, all reserved when it loads: its memory
+ * (promised: backed on demand, mmu/pmap.h), its pmap's tables and its
+ * vCPUs' structures (the device tree and the initrd live in its memory). */
 static uint64_t pages_needed(const struct vm_config *c)
 {
 	return (c->memory >> PAGE_SHIFT) + pmap_table_pages(c->memory) +
@@ -49,12 +54,12 @@ static uint64_t pages_needed(const struct vm_config *c)
 
 /* Checks against the machine that the parser could not make. The pages
  * are counted over every node: memory comes from the VM's node first,
- * then from the others. */
+ * then from the others. Free pages are those no VM was promised. */
 static void check_machine(struct vm *vm)
 {
 	struct vm_config *c = &vm->cfg;
 	uint32_t offline = c->cpus & ~smp_online_mask();
-	uint64_t free_pages = mem_free_pages_total();
+	uint64_t free_pages = mem_available_pages();
 	uint64_t free_bytes = free_pages << PAGE_SHIFT;
 
 	if (offline)
@@ -77,15 +82,33 @@ static void check_machine(struct vm *vm)
 				 (unsigned long)(free_bytes >> 20));
 }
 
-/* Gives back what reserve() took (nothing twice). */
+/* Gives back what reserve() and the image took (nothing twice). */
 static void release(struct vm *vm)
 {
+	unsigned long flags = spin_lock_irqsave(&vm->lock);
+
 	for (unsigned int id = 0; id < VM_MAX_VCPUS; id++) {
 		if (vm->vcpu[id])
 			vcpu_free(vm->vcpu[id]);
 		vm->vcpu[id] = 0;
 	}
 	pmap_destroy(&vm->pmap);
+	if (vm->image)
+		image_cache_put(vm->image);
+	vm->image = 0;
+	vm->held = false;
+	spin_unlock_irqrestore(&vm->lock, flags);
+}
+
+void vm_release(struct vm *vm)
+{
+	release(vm);
+}
+
+/* The pmap's copy-on-write hook: drop the VM's translations of gpa. */
+static void page_moved(void *vm, uint64_t gpa)
+{
+	vcpu_mmu_forget_gpa(vm, gpa);
 }
 
 /*
@@ -100,11 +123,15 @@ static int reserve(struct vm *vm)
 	struct vm_config *c = &vm->cfg;
 	unsigned int id;
 
+	vm->held = true;
 	for (id = 0; id < c->vcpus; id++)
 		if (!(vm->vcpu[id] = vcpu_alloc(vm->node)))
 			break;
-	if (id == c->vcpus && pmap_create(&vm->pmap, c->memory, vm->node) == 0)
+	if (id == c->vcpus && pmap_create(&vm->pmap, c->memory, vm->node) == 0) {
+		vm->pmap.moved = page_moved;
+		vm->pmap.moved_arg = vm;
 		return 0;
+	}
 	release(vm);
 	vm_config_reject(c, memory_line(c),
 			 "memory: no free block large enough for its pmap tables and vCPUs (%lu pages free)",
@@ -264,6 +291,31 @@ static int load_initrd(struct vm *vm, const void *bundle, size_t size, uint64_t 
 	return pmap_write(&vm->pmap, gpa, file.data, file.size);
 }
 
+/* Puts the kernel's segments into the VM: mapped shared from the image
+ * cache (one copy for every VM of that image; `noshare` on the command
+ * line turns it off), else written into its own pages. */
+static void load_image(struct vm *vm, const struct cpio_entry *file,
+		       const struct elf_image *img)
+{
+	struct image_range r[IMAGE_MAX_RANGES];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < img->nsegs && n < IMAGE_MAX_RANGES; i++) {
+		r[n].gpa = (uint64_t)guest_window_to_gpa(img->seg[i].vaddr);
+		r[n].data = (const char *)file->data + img->seg[i].offset;
+		r[n++].len = img->seg[i].filesz;
+	}
+	vm->image = 0;
+	if (n == img->nsegs && !cmdline_get(&monitor_cmdline, "noshare"))
+		vm->image = image_cache_get(file->data, file->size, r, n, vm->node);
+	if (vm->image && image_cache_map(vm->image, &vm->pmap) == 0)
+		return;
+	/* not shared: what was mapped is overwritten with private copies */
+	for (unsigned int i = 0; i < img->nsegs; i++)
+		pmap_write(&vm->pmap, (uint64_t)guest_window_to_gpa(img->seg[i].vaddr),
+			   (const char *)file->data + img->seg[i].offset, img->seg[i].filesz);
+}
+
 static void load(struct vm *vm, const void *bundle, size_t size, unsigned int index)
 {
 	struct vm_config *c = &vm->cfg;
@@ -283,11 +335,7 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 	vm->node = home_node(c, index);
 	if (reserve(vm))
 		return;
-	for (unsigned int i = 0; i < img.nsegs; i++) {
-		const struct elf_segment *s = &img.seg[i];
-		uint64_t gpa = (uint64_t)guest_window_to_gpa(s->vaddr);
-		pmap_write(&vm->pmap, gpa, (const char *)file.data + s->offset, s->filesz);
-	}
+	load_image(vm, &file, &img);
 	end = image_end(&img);
 	if (load_dtb(vm, bundle, size, end) || load_initrd(vm, bundle, size, end)) {
 		release(vm);
@@ -309,10 +357,10 @@ static void report(const struct vm *vm)
 		return;
 	}
 	pmap_node_usage(&vm->pmap, per_node, monitor_topology.nnodes);
-	con_printf("disco: vm %s: %u vCPU%s, %lu MiB (node %u: %lu pages), kernel %s entry %lx, dtb at %lx, cmdline \"%s\"\n",
+	con_printf("disco: vm %s: %u vCPU%s, %lu MiB (node %u: %lu pages held, %u shared), kernel %s entry %lx, dtb at %lx, cmdline \"%s\"\n",
 		   c->name, c->vcpus, c->vcpus == 1 ? "" : "s",
 		   (unsigned long)(c->memory >> 20), vm->node,
-		   (unsigned long)per_node[vm->node], c->kernel,
+		   (unsigned long)per_node[vm->node], vm->pmap.shared_pages, c->kernel,
 		   (unsigned long)vm->entry, (unsigned long)vm->dtb_gpa, c->cmdline);
 	if (vm->initrd_size)
 		con_printf("disco: vm %s: initrd %s at %lx (%lu bytes)\n", c->name, c->initrd,
@@ -321,7 +369,7 @@ static void report(const struct vm *vm)
 
 unsigned int vm_load_bundle(const void *bundle, size_t size)
 {
-	static struct vm_config_set set;
+	struct vm_config_set *set = &config_set;
 	struct cpio_entry conf;
 	unsigned int loaded = 0;
 
@@ -330,12 +378,14 @@ unsigned int vm_load_bundle(const void *bundle, size_t size)
 			   VM_BUNDLE_CONFIG);
 		return 0;
 	}
-	vm_config_parse(conf.data, conf.size, &set);
-	if (set.error[0])
-		con_printf("disco: error: %s: %s\n", VM_BUNDLE_CONFIG, set.error);
-	vm_count = set.count;
-	for (unsigned int i = 0; i < set.count; i++) {
-		vms[i].cfg = set.vm[i];
+	bundle_data = bundle;
+	bundle_size = size;
+	vm_config_parse(conf.data, conf.size, set);
+	if (set->error[0])
+		con_printf("disco: error: %s: %s\n", VM_BUNDLE_CONFIG, set->error);
+	vm_count = set->count;
+	for (unsigned int i = 0; i < set->count; i++) {
+		vms[i].cfg = set->vm[i];
 		vms[i].state = VM_REJECTED;
 		if (vms[i].cfg.valid)
 			load(&vms[i], bundle, size, i);
@@ -343,6 +393,98 @@ unsigned int vm_load_bundle(const void *bundle, size_t size)
 		if (vms[i].state == VM_LOADED)
 			loaded++;
 	}
-	con_printf("disco: %u of %u VMs loaded\n", loaded, set.count);
+	con_printf("disco: %u of %u VMs loaded\n", loaded, set->count);
 	return loaded;
+}
+
+int vm_start(struct vm *vm, bool cpu0_joins)
+{
+	unsigned int index = (unsigned int)(vm - vms);
+
+	if (vm->state == VM_ENDED && !vm->held) {
+		vm->cfg = config_set.vm[index];
+		vm->state = VM_REJECTED;
+		vm->exit_status = 0;
+		vm->exit_why = 0;
+		vm->irq_lines = 0;
+		vm->initrd_gpa = vm->initrd_size = 0;
+		load(vm, bundle_data, bundle_size, index);
+		report(vm);
+		if (vm->state != VM_LOADED) {
+			vm->state = VM_ENDED;   /* as it was: it may be started later */
+			return -1;
+		}
+	} else if (vm->state == VM_ENDED) {
+		con_printf("disco: vm %s is still ending (its memory is not back yet); try again\n",
+			   vm->cfg.name);
+		return -1;
+	} else if (vm->state != VM_LOADED) {
+		con_printf("disco: vm %s is %s\n", vm->cfg.name,
+			   vm->state == VM_REJECTED ? "rejected (see its line at boot)" :
+			   vm->state == VM_STOPPING ? "stopping" : "running");
+		return -1;
+	}
+	if (!sched_start_vm(vm, cpu0_joins)) {
+		con_printf("disco: vm %s: none of its CPUs runs vCPUs (CPU 0 is at its prompt)\n",
+			   vm->cfg.name);
+		return -1;
+	}
+	return 0;
+}
+
+void vm_print_memory(void)
+{
+	uint64_t priv = 0;
+
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		unsigned long flags = spin_lock_irqsave(&vm->lock);
+		uint32_t p = vm->held ? vm->pmap.private_pages : 0;
+		uint32_t s = vm->held ? vm->pmap.shared_pages : 0;
+
+		spin_unlock_irqrestore(&vm->lock, flags);
+		priv += p;
+		con_printf("disco: mem %s: %lu MiB, private %u, shared %u, total %u pages (%lu KiB)\n",
+			   vm->cfg.name, (unsigned long)(vm->cfg.memory >> 20), p, s, p + s,
+			   (unsigned long)(p + s) * (PAGE_SIZE >> 10));
+	}
+	con_printf("disco: mem: VMs' private %lu pages, image cache %lu pages (shared), promised %lu pages\n",
+		   (unsigned long)priv, (unsigned long)image_cache_pages(),
+		   (unsigned long)mem_promised_pages());
+	for (unsigned int n = 0; n < monitor_topology.nnodes; n++)
+		con_printf("disco: mem node %u: %lu pages free (%lu MiB)\n", n,
+			   (unsigned long)mem_free_pages_on(n),
+			   (unsigned long)(mem_free_pages_on(n) >> 8));
+}
+
+void vm_print_copied(struct vm *vm)
+{
+	unsigned long flags = spin_lock_irqsave(&vm->lock);
+	uint32_t first, n, copied = 0, runs = 0;
+
+	if (!vm->held || !vm->image) {
+		spin_unlock_irqrestore(&vm->lock, flags);
+		con_printf("disco: vm %s shares no image\n", vm->cfg.name);
+		return;
+	}
+	image_cache_range(vm->image, &first, &n);
+	con_printf("disco: vm %s: image pages %lx-%lx, copied:", vm->cfg.name,
+		   (unsigned long)first << PAGE_SHIFT, (unsigned long)(first + n) << PAGE_SHIFT);
+	for (uint32_t p = first; p < first + n; p++) {
+		uint32_t end = p;
+
+		if (pmap_state(&vm->pmap, (uint64_t)p << PAGE_SHIFT) == PMAP_SHARED)
+			continue;
+		while (end + 1 < first + n &&
+		       pmap_state(&vm->pmap, (uint64_t)(end + 1) << PAGE_SHIFT) != PMAP_SHARED)
+			end++;
+		con_printf("%s %lx-%lx", runs % 6 ? "" : "\ndisco:  ",
+			   (unsigned long)p << PAGE_SHIFT, (unsigned long)(end + 1) << PAGE_SHIFT);
+		copied += end + 1 - p;
+		runs++;
+		p = end;
+	}
+	spin_unlock_irqrestore(&vm->lock, flags);
+	con_printf("\ndisco: vm %s: %u of %u image pages copied, %u shared\n", vm->cfg.name,
+		   copied, n, n - copied);
 }

@@ -19,6 +19,7 @@
 enum vm_state { VM_REJECTED, VM_LOADED, VM_RUNNING, VM_STOPPING, VM_ENDED };
 
 struct vcpu;
+struct image_cache_entry;
 
 struct vm {
 	struct vm_config cfg;
@@ -28,8 +29,13 @@ struct vm {
 	uint64_t entry;         /* guest-virtual entry point */
 	uint64_t dtb_gpa;       /* the device tree the vCPUs get in a1 */
 	uint64_t initrd_gpa, initrd_size;       /* size 0: no initrd */
+	struct image_cache_entry *image;        /* its kernel's shared pages, or NULL */
+	bool held;              /* its memory and vCPUs are taken (vm_release) */
 	struct vcpu *vcpu[VM_MAX_VCPUS];
 	volatile unsigned int vcpus_live;       /* not yet stopped */
+	volatile uint32_t vcpus_placed;         /* still in a CPU's queue */
+	volatile uint32_t tlb_cpus;     /* CPUs whose real TLB may hold its entries */
+	volatile uint32_t remote_flushes;       /* cross-calls that flushed them */
 	int exit_status;        /* set by the first stop */
 	const char *exit_why;
 	volatile uint32_t irq_lines;    /* device lines as Cause.IP bits (vCPU 0) */
@@ -50,6 +56,29 @@ extern unsigned int vm_count;
  * number of VMs loaded.
  */
 unsigned int vm_load_bundle(const void *bundle, size_t size);
+
+/*
+ * Gives back everything an ended VM took (its vCPUs, its pmap with its
+ * private pages, its share of the image cache, the promise left); on the
+ * CPU that dropped its last vCPU (vcpu/sched.c). Its report stays.
+ */
+void vm_release(struct vm *vm);
+
+/*
+ * Loads an ended VM again from the boot bundle, as at boot (its kernel,
+ * initrd and device tree; the same checks, and a line saying why if it no
+ * longer fits), and starts it (sched_start_vm). A VM loaded but never
+ * started (`norun`) just starts. Returns 0, or -1 with a line saying why.
+ */
+int vm_start(struct vm *vm, bool cpu0_joins);
+
+/* Prints the machine memory each VM holds (private, shared, total pages)
+ * and the free pages per node: the prompts' `mem`. */
+void vm_print_memory(void);
+
+/* Prints which pages of a VM's shared kernel image it has copied (written),
+ * as guest-physical ranges: the prompt's `mem VM`. */
+void vm_print_copied(struct vm *vm);
 
 /* Sends keyboard input to the focused VM; Ctrl-] commands (vm_input.c). */
 void vm_route_input(void);

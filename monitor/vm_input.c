@@ -9,7 +9,7 @@
  *   Ctrl-] q      power the machine off
  *   Ctrl-] Ctrl-] send a Ctrl-] to the focused VM
  * Prompt commands name a VM by number or name:
- *   list | stats VM | stop VM | focus VM | poweroff | help
+ *   list | stats VM | stop VM | start VM | focus VM | mem [VM] | poweroff | help
  */
 #include "devices/mmio.h"
 #include "monitor/console.h"
@@ -104,7 +104,7 @@ static void power_off(void)
 
 static void prompt_help(void)
 {
-	con_printf("disco: list | stats VM | stop VM | focus VM | poweroff | help "
+	con_printf("disco: list | stats VM | stop VM | start VM | focus VM | mem [VM] | poweroff | help "
 		   "(VM: number or name; an empty line leaves the prompt)\n");
 }
 
@@ -129,6 +129,20 @@ static void cmd_stop(struct vm *vm)
 		con_printf("disco: stopping vm %s\n", vm->cfg.name);
 	else
 		con_printf("disco: vm %s is not running\n", vm->cfg.name);
+}
+
+static void cmd_start(struct vm *vm)
+{
+	if (vm_start(vm, false) == 0)
+		con_printf("disco: vm %s started\n", vm->cfg.name);
+}
+
+static void cmd_mem(struct vm *vm)
+{
+	if (vm)
+		vm_print_copied(vm);
+	else
+		vm_print_memory();
 }
 
 static void cmd_focus(struct vm *vm)
@@ -156,6 +170,8 @@ static const struct {
 	{ "list", false, cmd_list },
 	{ "stats", true, cmd_stats },
 	{ "stop", true, cmd_stop },
+	{ "start", true, cmd_start },
+	{ "mem", false, cmd_mem },      /* mem VM: its copied image pages */
 	{ "focus", true, cmd_focus },
 	{ "poweroff", false, cmd_poweroff },
 	{ "help", false, cmd_help },
@@ -183,9 +199,10 @@ static bool prompt_command(char *line)
 	for (unsigned int i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(cmd, commands[i].name) != 0)
 			continue;
+		/* a VM is needed where takes_vm, optional elsewhere */
 		if (commands[i].takes_vm && !*arg)
 			con_printf("disco: %s needs a VM (number or name)\n", cmd);
-		else if (!commands[i].takes_vm || (vm = find_vm(arg)))
+		else if (!*arg || (vm = find_vm(arg)))
 			commands[i].run(vm);
 		return true;
 	}

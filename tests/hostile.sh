@@ -507,6 +507,8 @@ hostile_suite() {
 	hostile_case tlb-monitor-frames
 	hostile_case tlb-devices
 	hostile_case large-page-end
+	# every page of its memory: the victim's was set aside when it loaded
+	hostile_case touch-all '^disco: vm attacker: memory: [0-9]{4} private'
 	hostile_case uncached-alias
 	hostile_case erl-kuseg
 	hostile_case kseg-devices --ends 'access to a segment a VM does not have'

@@ -219,8 +219,8 @@ tools/mkbundle.sh tests/qemu/bundles/good.conf "$LOGS/good.cpio" build/guest-ima
 head -c $((2 << 20)) /dev/zero > "$LOGS/big.img"
 tools/mkbundle.sh tests/qemu/bundles/bad.conf "$LOGS/bad.cpio" build/guest-images "$LOGS"
 BUNDLE=$LOGS/good.cpio qemu_test bundle-good 2 256M "test=boot numa=2" 0 60 \
-	'disco: vm alpha: 2 vCPUs, 16 MiB \(node 1: 4096 pages\), kernel hello.elf entry 4000000000100000, dtb at ff0000, cmdline "console=ttyS0 quiet"' \
-	'disco: vm beta: 1 vCPU, 8 MiB \(node 0: 2048 pages\)' "disco: 2 of 2 VMs loaded" "selftest boot: PASS"
+	'disco: vm alpha: 2 vCPUs, 16 MiB \(node 1: [0-9]+ pages held, [0-9]+ shared\), kernel hello.elf entry 4000000000100000, dtb at ff0000, cmdline "console=ttyS0 quiet"' \
+	'disco: vm beta: 1 vCPU, 8 MiB \(node 0: [0-9]+ pages held, [0-9]+ shared\)' "disco: 2 of 2 VMs loaded" "selftest boot: PASS"
 BUNDLE=$LOGS/bad.cpio qemu_test bundle-bad 2 256M "test=boot" 0 60 \
 	"disco: error: vm typo, line 4: unknown key 'colour'; not started" \
 	"disco: error: vm greedy, line 8: memory: 4096 MiB asked, [0-9]+ pages \\([0-9]+ MiB\\) free; not started" \
@@ -489,6 +489,122 @@ BUNDLE=$LOGS/l2tlb.cpio qemu_test guest-l2tlb 1 128M "" 0 60 \
 	"disco: vm l2tlb: powered off \\(exit status 0\\)" \
 	"disco: vm l2tlb: l2tlb-hits=[1-9][0-9]* l2tlb-misses=[0-9]+ l2tlb-inserts=[1-9]" \
 	"disco: all VMs have ended; power off \\(status 0\\)" '!PANIC'
+# ---- memory on demand, copy-on-write sharing, start (docs/memory.md) ----
+# Two VMs of one image share its loaded pages; the writer stores into its
+# own text, data and rodata (cached and uncached windows, its own TLB) and
+# reads its values back, the watcher on the same CPU sees only the image's.
+printf '[vm cowa]\nkernel = hostile.elf\nmemory = 12M\ncpus = 0\ncmdline = hostile=cow-write\n[vm cowb]\nkernel = hostile.elf\nmemory = 12M\ncpus = 0\ncmdline = hostile=cow-watch\n' > "$LOGS/cow.conf"
+tools/mkbundle.sh "$LOGS/cow.conf" "$LOGS/cow.cpio" build/guest-images
+BUNDLE=$LOGS/cow.cpio qemu_test mem-cow 1 128M "" 0 60 \
+	"\\[cowa\\] hostile: cow-write: wrote and read back its text, data and rodata" \
+	"\\[cowb\\] hostile: cow-watch: [1-9][0-9]* rounds saw only the image's values" \
+	"disco: vm cowa: memory: [0-9]+ private, [1-9][0-9]* shared pages \\([0-9]+ demand fills, [1-9][0-9]* copies on write, [0-9]+ remote TLB flushes\\)" \
+	"disco: vm cowb: memory: [0-9]+ private, [1-9][0-9]* shared pages" \
+	"disco: all VMs have ended; power off \\(status 0\\)" '!ESCAPE|BROKEN|PANIC'
+# The writer with a second vCPU parked (in `wait`) on CPU 1: that CPU's
+# real TLB holds the VM's entries, so each copy also flushes it by a
+# cross-call; the watcher runs beside on CPU 0.
+printf '[vm cowa]\nkernel = hostile.elf\nmemory = 12M\nvcpus = 2\ncpus = 0-1\ncmdline = hostile=cow-write\n[vm cowb]\nkernel = hostile.elf\nmemory = 12M\ncpus = 0\ncmdline = hostile=cow-watch\n' > "$LOGS/cow2.conf"
+tools/mkbundle.sh "$LOGS/cow2.conf" "$LOGS/cow2.cpio" build/guest-images
+BUNDLE=$LOGS/cow2.cpio qemu_test mem-cow-2cpus 2 128M "" 0 60 \
+	"disco: vm cowa: vcpu 1 on cpu 1" \
+	"\\[cowa\\] hostile: cow-write: wrote and read back its text, data and rodata" \
+	"\\[cowb\\] hostile: cow-watch: [1-9][0-9]* rounds saw only the image's values" \
+	"disco: vm cowa: memory: [0-9]+ private, [1-9][0-9]* shared pages \\([0-9]+ demand fills, [1-9][0-9]* copies on write, [1-9][0-9]* remote TLB flushes\\)" \
+	"disco: all VMs have ended; power off \\(status 0\\)" '!ESCAPE|BROKEN|PANIC'
+# With `noshare` nothing is shared, and the same holds.
+BUNDLE=$LOGS/cow.cpio qemu_test mem-noshare 1 128M "noshare" 0 60 \
+	"\\[cowa\\] hostile: cow-write: wrote and read back its text, data and rodata" \
+	"\\[cowb\\] hostile: cow-watch: [1-9][0-9]* rounds saw only the image's values" \
+	"disco: vm cowa: memory: [0-9]+ private, 0 shared pages \\([0-9]+ demand fills, 0 copies on write, 0 remote TLB flushes\\)" \
+	'!ESCAPE|BROKEN|PANIC'
+
+# With `stay` the monitor keeps its prompt after the last VM ends: a 64 MiB
+# unit guest holds a few hundred pages, gives them all back at its end (the
+# free pages are the boot banner's again), and `start` runs it again with
+# the same lines.
+mem_start_test() {
+	local name=mem-start in=$LOGS/mem-start.in out=$LOGS/mem-start.log pid i n
+	selected "$name" || return 0
+	printf '[vm unit]\nkernel = unit.elf\nmemory = 64M\n' > "$LOGS/mem-start.conf"
+	tools/mkbundle.sh "$LOGS/mem-start.conf" "$LOGS/mem-start.cpio" build/guest-images
+	rm -f "$in"
+	mkfifo "$in"
+	timeout -s KILL 120 tools/qemu-malta.sh -smp 1 -m 128M -kernel "$ELF" \
+		-initrd "$LOGS/mem-start.cpio" -icount shift=0,sleep=off -append "stay" \
+		< "$in" > "$out.raw" 2>&1 &
+	pid=$!
+	exec 3> "$in"
+	ended() { for ((i = 0; i < 600; i++)); do [ "$(grep -ac '^disco: all VMs have ended (status 0); the monitor stays' "$out.raw")" -ge "$1" ] && return 0; sleep 0.1; done; return 1; }
+	lines() { for ((i = 0; i < 100; i++)); do [ "$(grep -ac "^$1" "$out.raw")" -ge "$2" ] && return 0; sleep 0.1; done; return 1; }
+	if ended 1; then
+		printf '\035:mem\r' >&3
+		lines 'disco: mem node 0:' 1 && printf 'start unit\r' >&3
+		ended 2 && printf 'mem\r' >&3
+		lines 'disco: mem node 0:' 2
+	fi
+	(printf 'poweroff\r' >&3) 2> /dev/null
+	wait "$pid"
+	exec 3>&-
+	rm -f "$in"
+	# a guest line may follow the prompt the monitor reopened ("disco> [unit] ...")
+	tr -d '\r' < "$out.raw" | sed 's/^disco> \[/[/' > "$out"
+	local boot_free runs first second held
+	boot_free=$(sed -n 's/^disco:   node 0: .*, \([0-9]*\) pages free$/\1/p' "$out")
+	runs=$(grep -c '^\[unit\] unit: [0-9]* tests$' "$out")
+	# each run's lines come after its load line
+	first=$(awk '/^disco: vm unit: 1 vCPU/ { run++ } run == 1 && /^\[unit\] / { print }' "$out" | md5sum)
+	second=$(awk '/^disco: vm unit: 1 vCPU/ { run++ } run == 2 && /^\[unit\] / { print }' "$out" | md5sum)
+	n=$(grep -c '^\[unit\] ' "$out")
+	held=$(sed -n 's/^disco: vm unit: memory: \([0-9]*\) private, \([0-9]*\) shared pages.*/\1 + \2/p' "$out" | head -n 1)
+	if [ -z "$held" ] || [ $((held)) -ge 2048 ]; then
+		fail "$name" "the 64 MiB unit guest (16384 pages) held '${held}' pages, not under 2048, see $out"
+	elif [ "$(grep -c "^disco: mem node 0: $boot_free pages free" "$out")" -ne 2 ]; then
+		fail "$name" "free pages after the VM's end are not the boot's $boot_free (see the mem lines in $out)"
+	elif ! grep -q '^disco: mem unit: 64 MiB, private 0, shared 0, total 0 pages' "$out"; then
+		fail "$name" "the ended VM still holds memory, see $out"
+	elif [ "$runs" -ne 2 ] || [ "$first" != "$second" ]; then
+		fail "$name" "the started VM's lines differ from the first run's ($runs runs), see $out"
+	elif grep -aq '^PANIC' "$out"; then
+		fail "$name" "panic, see $out"
+	else
+		pass "$name ($((n / 2)) lines twice, $((held)) of 16384 pages held, $boot_free pages free after each end)"
+	fi
+}
+mem_start_test
+
+# A `norun` boot's prompt: `mem` shows the loaded VM's few pages, `start`
+# runs it (CPU 0 leaves its prompt for the scheduler), its end powers off.
+mem_norun_test() {
+	local name=mem-norun-start in=$LOGS/mem-norun-start.in out=$LOGS/mem-norun-start.log pid i rc pattern
+	selected "$name" || return 0
+	printf '[vm hello]\nkernel = hello.elf\nmemory = 8M\n' > "$LOGS/mem-norun.conf"
+	tools/mkbundle.sh "$LOGS/mem-norun.conf" "$LOGS/mem-norun.cpio" build/guest-images
+	rm -f "$in"
+	mkfifo "$in"
+	timeout -s KILL 60 tools/qemu-malta.sh -smp 2 -m 128M -kernel "$ELF" \
+		-initrd "$LOGS/mem-norun.cpio" -icount shift=0,sleep=off -append "norun" \
+		< "$in" > "$out.raw" 2>&1 &
+	pid=$!
+	exec 3> "$in"
+	for ((i = 0; i < 300; i++)); do grep -aq '^disco> ' "$out.raw" && break; sleep 0.1; done
+	printf 'mem\rstart hello\r' >&3
+	wait "$pid"
+	rc=$?
+	exec 3>&-
+	rm -f "$in"
+	tr -d '\r' < "$out.raw" > "$out"
+	[ "$rc" -eq 0 ] || { fail "$name" "exit status $rc, see $out"; return; }
+	for pattern in 'disco: mem hello: 8 MiB, private [0-9]{1,3}, shared [0-9]+, total [0-9]{1,3} pages' \
+		'(disco> start hello)?disco: vm hello: vcpu 0 on cpu 0' \
+		'\[hello\] hello from a disco guest in supervisor mode' \
+		'disco: vm hello: powered off \(exit status 0\)' \
+		'disco: all VMs have ended; power off \(status 0\)'; do
+		grep -aEq -- "^$pattern" "$out" || { fail "$name" "no '$pattern' in $out"; return; }
+	done
+	pass "$name"
+}
+mem_norun_test
 
 # The hostile-guest suite: attacks beside a victim VM (tests/hostile.sh).
 source tests/hostile.sh
@@ -641,6 +757,7 @@ if [ -f build/linux/guest/vmlinux ]; then
 		"\\[linux1\\] tmpfs-test: 4 files, 4000 lines verified" \
 		"\\[linux1\\] tmpfs-test: cpu loop done, acc=[0-9]+" \
 		"\\[linux1\\] init: tmpfs-test exited with status 0" \
+		"disco: vm linux1: memory: [0-9]{3,4} private, [1-9][0-9]{3} shared pages" \
 		"disco: vm linux1: powered off \\(exit status 0\\)" '!Kernel panic|Oops|BUG:'
 	linux_vms "$LOGS/linux4.conf" linux1:tmpfs-test linux2:tmpfs-test linux3:tmpfs-test linux4:tmpfs-test
 	tools/mkbundle.sh "$LOGS/linux4.conf" "$LOGS/linux4.cpio" build/linux/guest
@@ -652,6 +769,7 @@ if [ -f build/linux/guest/vmlinux ]; then
 		"\\[linux4\\] tmpfs-test: 4 files, 4000 lines verified" \
 		"disco: vm linux1: powered off \\(exit status 0\\)" "disco: vm linux2: powered off \\(exit status 0\\)" \
 		"disco: vm linux3: powered off \\(exit status 0\\)" "disco: vm linux4: powered off \\(exit status 0\\)" \
+		"disco: vm linux4: memory: [0-9]{3,4} private, [1-9][0-9]{3} shared pages" \
 		"disco: all VMs have ended; power off \\(status 0\\)" '!Kernel panic|Oops|BUG:'
 	linux_vms "$LOGS/linux-panic.conf" crash:panic-test:0 calm:tmpfs-test:1
 	tools/mkbundle.sh "$LOGS/linux-panic.conf" "$LOGS/linux-panic.cpio" build/linux/guest

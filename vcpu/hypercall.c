@@ -59,9 +59,9 @@ static void cache_sync(struct vcpu *v, struct trap_frame *f)
 	while (len) {
 		uint64_t in_page = PAGE_SIZE - ((uint64_t)gpa & (PAGE_SIZE - 1));
 		uint64_t n = len < in_page ? len : in_page;
-		const void *p = pmap_pointer(&v->vm->pmap, (uint64_t)gpa);
+		const void *p = pmap_peek(&v->vm->pmap, (uint64_t)gpa);
 
-		if (p)                  /* not the VM's memory: nothing cached */
+		if (p)          /* not the VM's memory, or not backed: nothing cached */
 			arch_cache_sync_range(virt_to_phys(p), n, what);
 		gpa += (int64_t)n;
 		len -= n;

@@ -19,12 +19,15 @@
  * entries that would now mean something else are dropped before the guest
  * runs again (vcpu_tlb_follow_status).
  */
+#include "arch/atomic.h"
 #include "arch/board.h"
 #include "arch/guest.h"
 #include "monitor/percpu.h"
 #include "arch/vcpu.h"
 #include "devices/mmio.h"
 #include "mmu/pmap.h"
+#include "monitor/xcall.h"
+#include "vcpu/sched.h"
 #include "vcpu/vcpu.h"
 
 #define CCA_UNCACHED 2
@@ -38,15 +41,22 @@ static uint8_t guest_asid(const struct vcpu *v)
 	return (uint8_t)(v->cp0.entryhi & ASID_MASK);
 }
 
+/* Whether gpa is the VM's memory (backed yet or not). */
 static bool gpa_is_ram(const struct vcpu *v, uint64_t gpa)
 {
-	return pmap_lookup(&v->vm->pmap, gpa) != PA_NONE;
+	return pmap_has(&v->vm->pmap, gpa);
 }
 
+/* The real half for gpa's page as the pmap has it now: invalid while
+ * unbacked (touching it traps again, and backs it), never dirty while
+ * shared (a store traps, and copies it). */
 static struct tlb_half ram_half(const struct vcpu *v, uint64_t gpa, bool dirty,
 				unsigned int cca)
 {
-	struct tlb_half h = { pmap_lookup(&v->vm->pmap, gpa), dirty, cca };
+	const struct pmap *pm = &v->vm->pmap;
+	struct tlb_half h = { pmap_lookup(pm, gpa), false, cca };
+
+	h.dirty = dirty && h.frame != PA_NONE && pmap_state(pm, gpa) == PMAP_PRIVATE;
 	return h;
 }
 
@@ -60,23 +70,39 @@ static enum vcpu_action bus_error(struct vcpu *v, struct trap_frame *f, uint64_t
 	return VCPU_CONTINUE;
 }
 
-/* The largest page order (even, as MIPS page sizes are) at which both
- * halves of the pair around gpa are each one machine-contiguous block. */
+/* Whether the 2^order pages at gpa can be one real half: one uniform,
+ * machine-contiguous block, or (no larger than a demand chunk) all
+ * unbacked, an invalid half. */
+static bool half_fits(const struct pmap *pm, uint64_t gpa, unsigned int order)
+{
+	if (pmap_block_order(pm, gpa) >= order)
+		return true;
+	if (order > pmap_chunk_order)
+		return false;
+	for (uint64_t i = 0; i < (1ull << order); i++)
+		if (pmap_state(pm, gpa + (i << PAGE_SHIFT)) != PMAP_UNBACKED)
+			return false;
+	return true;
+}
+
+/* The largest page order (even, as MIPS page sizes are) at which the half
+ * holding gpa (backed) is one block and its partner fits (half_fits). */
 static unsigned int window_order(const struct vcpu *v, uint64_t gpa)
 {
 	const struct pmap *pm = &v->vm->pmap;
 
 	for (unsigned int k = ARCH_TLB_MAX_ORDER; k; k -= 2) {
 		uint64_t half = PAGE_SIZE << k, pair = gpa & ~(2 * half - 1);
+		uint64_t partner = (gpa & half) ? pair : pair + half;
 
-		if (pmap_block_order(pm, pair) >= k && pmap_block_order(pm, pair + half) >= k)
+		if (pmap_block_order(pm, gpa) >= k && half_fits(pm, partner, k))
 			return k;
 	}
 	return 0;
 }
 
-static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f,
-				    uint64_t va, uint64_t gpa, unsigned int cca)
+static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f, uint64_t va,
+				    uint64_t gpa, unsigned int cca, bool store)
 {
 	unsigned int order;
 	uint64_t half_size, pair;
@@ -87,6 +113,7 @@ static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f,
 			return vcpu_emulate(v, f, EMULATE_DEVICE);
 		return bus_error(v, f, va);
 	}
+	pmap_back(&v->vm->pmap, gpa, store);
 	order = window_order(v, gpa);
 	half_size = PAGE_SIZE << order;
 	pair = gpa & ~(2 * half_size - 1);
@@ -98,23 +125,27 @@ static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f,
 }
 
 /* One half of a real pair from the guest's TLB, of 4 KiB << order (invalid
- * if the guest has it invalid or outside its RAM: touching it traps again),
- * and the guest-physical address where it starts (*gpa).
- * *fits: the half is RAM in one block of at least that order. */
+ * if the guest has it invalid, outside its RAM or not backed yet: touching
+ * it traps again), and the guest-physical address where it starts (*gpa).
+ * *fits: the half is RAM in one block of at least that order (or an
+ * invalid one, which fits any). */
 static struct tlb_half mapped_half(const struct vcpu *v, uint64_t va, unsigned int order,
 				   bool *global, bool *fits, uint64_t *gpa)
 {
 	struct tlb_half h = { PA_NONE, false, CCA_CACHED };
+	uint64_t start;
 	struct vtlb_map m;
 
 	if (vtlb_translate(&v->tlb, va, guest_asid(v), false, &m) != VTLB_HIT ||
 	    !gpa_is_ram(v, m.pa))
 		return h;
 	*global = vtlb_entry_at(&v->tlb, m.index)->g;
-	if (pmap_block_order(&v->vm->pmap, m.pa) < order)
+	start = m.pa & ~((PAGE_SIZE << order) - 1);
+	if (pmap_block_order(&v->vm->pmap, m.pa) < order &&
+	    !(order <= pmap_chunk_order && half_fits(&v->vm->pmap, start, order)))
 		*fits = false;
-	*gpa = m.pa & ~((PAGE_SIZE << order) - 1);
-	return ram_half(v, *gpa, m.dirty, m.cca == CCA_UNCACHED ? CCA_UNCACHED : CCA_CACHED);
+	*gpa = start;
+	return ram_half(v, start, m.dirty, m.cca == CCA_UNCACHED ? CCA_UNCACHED : CCA_CACHED);
 }
 
 /* The real pair for the guest's entry around va: the guest's own page size
@@ -179,6 +210,7 @@ static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 			return vcpu_emulate(v, f, EMULATE_DEVICE);
 		return bus_error(v, f, va);
 	}
+	pmap_back(&v->vm->pmap, m.pa, store);
 	mapped_pair(v, va, m.page_size, half, gpa, &global, &order);
 	arch_tlb_insert(va, half, order);
 	vcpu_l2tlb_learn(v, va, half, gpa, global, order);
@@ -194,9 +226,9 @@ enum vcpu_action vcpu_tlb_fault(struct vcpu *v, struct trap_frame *f, unsigned i
 
 	switch (guest_addr_classify(va, guest_mode_of(status), status, &gpa)) {
 	case GA_WINDOW_CACHED:
-		return fill_window(v, f, va, gpa, CCA_CACHED);
+		return fill_window(v, f, va, gpa, CCA_CACHED, store);
 	case GA_WINDOW_UNCACHED:
-		return fill_window(v, f, va, gpa, CCA_UNCACHED);
+		return fill_window(v, f, va, gpa, CCA_UNCACHED, store);
 	case GA_MAPPED:
 		return fill_mapped(v, f, va, store);
 	case GA_ADDRESS_ERROR:
@@ -288,9 +320,11 @@ int vcpu_read_virtual(struct vcpu *v, uint64_t va, void *buf, uint64_t len)
 int64_t vcpu_fetch(struct vcpu *v, uint64_t va)
 {
 	int64_t gpa = (va & 3) ? -1 : virtual_to_gpa(v, va);
-	const uint32_t *word = gpa < 0 ? 0 : pmap_pointer(&v->vm->pmap, (uint64_t)gpa);
+	uint32_t word;
 
-	return word ? (int64_t)*word : -1;
+	if (gpa < 0 || pmap_read(&v->vm->pmap, (uint64_t)gpa, &word, sizeof(word)))
+		return -1;
+	return word;
 }
 
 uint64_t vcpu_guest_lladdr(struct vcpu *v)
@@ -306,7 +340,7 @@ uint64_t vcpu_guest_lladdr(struct vcpu *v)
 		return 1;
 	frame = (uint32_t)((pa - ram) >> PAGE_SHIFT);
 	for (uint32_t page = 0; page < pm->npages; page++)
-		if (pm->frame[page] == frame)
+		if (pmap_lookup(pm, (uint64_t)page << PAGE_SHIFT) == frame)
 			return (uint64_t)page << PAGE_SHIFT | (pa & (PAGE_SIZE - 1));
 	return 1;
 }
@@ -350,4 +384,50 @@ void vcpu_tlb_forget(struct vcpu *v, const struct vtlb_entry *e)
 		arch_tlb_flush_range(start, start + size);
 	else
 		arch_tlb_flush_asid_range(start, start + size, arch_tlb_asid_of(&v->asids, e->asid));
+}
+
+/* On a CPU whose real TLB may hold the VM arg's entries: drop them all
+ * (of any address: a guest's mappings of a page are not indexed by
+ * machine page). */
+static void forget_here(void *arg)
+{
+	const struct vm *vm = arg;
+
+	if (vm->tlb_cpus & (1u << arch_cpu_id()))
+		arch_tlb_flush_all();
+}
+
+void vcpu_mmu_forget_gpa(struct vm *vm, uint64_t gpa)
+{
+	uint32_t others = sched_cpus_holding(vm) & ~(1u << arch_cpu_id());
+	uint32_t ticket[MAX_CPUS];
+	unsigned long flags;
+
+	/* the second-level TLBs first: a real refill after the real TLBs'
+	 * flush must not find the old page there */
+	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
+		struct vcpu *v = vm->vcpu[id];
+
+		if (v && v->tlb_contract)
+			l2tlb_drop_gpage(&v->l2tlb, (uint32_t)(gpa >> PAGE_SHIFT));
+	}
+	forget_here(vm);
+	if (!others)
+		return;
+	/* Wait for the others asleep, with interrupts on (serving this CPU's
+	 * ticks and mailbox, as the scheduler's idle does): a CPU spinning
+	 * with interrupts off never lets a CPU halted in `wait` wake under
+	 * QEMU's -icount, and the target may be one. */
+	flags = arch_irq_save();
+	arch_irq_enable();
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if (others & (1u << c)) {
+			ticket[c] = xcall_start(c, forget_here, vm);
+			atomic_add_return(&vm->remote_flushes, 1);
+		}
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if (others & (1u << c))
+			xcall_finish(c, ticket[c]);
+	arch_irq_disable();
+	arch_irq_restore(flags);
 }

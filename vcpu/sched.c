@@ -41,6 +41,7 @@
 
 struct runq {
 	struct vcpu *vcpu[RUNQ_MAX];    /* placed on this CPU */
+	bool joined;                    /* the CPU runs vCPUs (sched_enter) */
 	unsigned int n;
 	struct vcpu *current;           /* on the CPU (its registers in the frame) */
 	unsigned int next;              /* round-robin position */
@@ -53,6 +54,8 @@ static volatile uint32_t active;
 static volatile uint32_t vms_running;
 static volatile uint32_t machine_status;
 static struct cp0_identity identity;
+static bool identity_read;
+static struct vcpu_stats ended_stats[VM_MAX];   /* of each ended VM */
 
 struct vcpu *vcpu_current(void)
 {
@@ -91,6 +94,9 @@ static struct vcpu *new_vcpu(struct vm *vm, unsigned int id)
 
 static void read_identity(void)
 {
+	if (identity_read)
+		return;
+	identity_read = true;
 	identity.prid = read_c0_prid();
 	identity.config[0] = read_c0_config();
 	identity.config[1] = read_c0_config1();
@@ -119,6 +125,9 @@ void sched_setup(void)
 			con_printf("disco: vm %s: vcpu %u on cpu %u\n", vm->cfg.name, id, v->cpu);
 		}
 		vm->vcpus_live = vm->cfg.vcpus;
+		vm->vcpus_placed = vm->cfg.vcpus;
+		vm->tlb_cpus = 0;
+		vm->remote_flushes = 0;
 		vm->state = VM_RUNNING;
 		vms_running++;
 	}
@@ -126,10 +135,63 @@ void sched_setup(void)
 	active = vms_running != 0;
 }
 
+/* On the CPU whose queue gets it: places vCPU arg there. */
+static void place_here(void *arg)
+{
+	struct runq *q = &runqs[arch_cpu_id()];
+
+	q->vcpu[q->n++] = arg;
+}
+
+/* Whether cpu takes vCPUs placed now: secondary CPUs always come back to
+ * sched_enter; CPU 0 does once it runs vCPUs (else it is at its prompt). */
+static bool schedules(unsigned int cpu, bool cpu0_joins)
+{
+	return cpu != 0 || runqs[0].joined || cpu0_joins;
+}
+
+bool sched_start_vm(struct vm *vm, bool cpu0_joins)
+{
+	uint32_t allowed = vm->cfg.cpus ? vm->cfg.cpus & smp_online_mask() : smp_online_mask();
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if (!schedules(c, cpu0_joins))
+			allowed &= ~(1u << c);
+	if (vm->state != VM_LOADED || !allowed)
+		return false;
+	read_identity();
+	vm->vcpus_live = vm->cfg.vcpus;
+	vm->vcpus_placed = vm->cfg.vcpus;
+	vm->tlb_cpus = 0;
+	vm->remote_flushes = 0;
+	vm->state = VM_RUNNING;
+	atomic_add_return(&vms_running, 1);
+	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
+		struct vcpu *v = new_vcpu(vm, id);
+		unsigned int cpu = least_loaded(allowed);
+
+		v->cpu = cpu;
+		con_printf("disco: vm %s: vcpu %u on cpu %u\n", vm->cfg.name, id, cpu);
+		xcall_run(cpu, place_here, v);
+	}
+	smp_mb();
+	active = 1;
+	return true;
+}
+
+uint32_t sched_cpus_holding(const struct vm *vm)
+{
+	return vm->tlb_cpus;
+}
+
 /* ---- stopping ---- */
 
 void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum)
 {
+	if (vm->state == VM_ENDED) {    /* its vCPUs may be gone */
+		*sum = ended_stats[vm - vms];
+		return;
+	}
 	memset(sum, 0, sizeof(*sum));
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
 		const struct vcpu_stats *s;
@@ -161,6 +223,10 @@ static void report(struct vm *vm)
 	con_printf("disco: vm %s: %s (exit status %d)\n", vm->cfg.name,
 		   vm->exit_why, vm->exit_status);
 	vcpu_print_stats(vm->cfg.name, &sum);
+	con_printf("disco: vm %s: memory: %u private, %u shared pages (%lu demand fills, %lu copies on write, %u remote TLB flushes)\n",
+		   vm->cfg.name, vm->pmap.private_pages, vm->pmap.shared_pages,
+		   (unsigned long)vm->pmap.demand_faults, (unsigned long)vm->pmap.cow_breaks,
+		   vm->remote_flushes);
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
 		const struct vcpu *v = vm->vcpu[id];
 
@@ -193,19 +259,56 @@ static void print_cpu_tlb_counts(void)
 	}
 }
 
+/* The VM's last vCPU stopped: its report; its memory comes back once every
+ * CPU has dropped its vCPUs (drop_ended). The last VM's end powers the
+ * machine off, unless the command line has `stay`. */
 static void vm_ended(struct vm *vm)
 {
 	vm_console_flush(vm);
 	report(vm);
+	sched_vm_stats(vm, &ended_stats[vm - vms]);
+	smp_mb();
 	vm->state = VM_ENDED;
 	if (vm->exit_status)
 		atomic_cmpxchg(&machine_status, 0, 1);
 	if (atomic_add_return(&vms_running, (uint32_t)-1) == 0) {
 		print_cpu_tlb_counts();
+		if (cmdline_get(&monitor_cmdline, "stay")) {
+			con_printf("disco: all VMs have ended (status %u); the monitor stays: Ctrl-] : for its prompt (start VM, mem, poweroff)\n",
+				   machine_status);
+			return;
+		}
 		con_printf("disco: all VMs have ended; power off (status %u)\n",
 			   machine_status);
 		monitor_halt((int)machine_status);
 	}
+}
+
+/* Drops the vCPUs of ended VMs from this CPU's queue (the current one
+ * too: its registers are gone with it); the last CPU to drop one of a VM
+ * gives the VM's memory back (vm_release). */
+static void drop_ended(struct runq *q)
+{
+	unsigned int kept = 0;
+
+	for (unsigned int i = 0; i < q->n; i++) {
+		struct vcpu *v = q->vcpu[i];
+		struct vm *vm = v->vm;
+
+		if (vm->state != VM_ENDED) {
+			q->vcpu[kept++] = v;
+			continue;
+		}
+		if (q->current == v) {
+			q->current = 0;
+			q->fpu_foreign = true;
+		}
+		if (atomic_add_return(&vm->vcpus_placed, (uint32_t)-1) == 0)
+			vm_release(vm);
+	}
+	q->n = kept;
+	if (q->next >= kept)
+		q->next = 0;
 }
 
 /* Takes v off its CPU for good (on that CPU). */
@@ -265,6 +368,7 @@ static struct vcpu *pick(struct runq *q)
 {
 	uint32_t now = arch_timer_count();
 
+	drop_ended(q);
 	for (unsigned int i = 0; i < q->n; i++) {
 		unsigned int k = (q->next + i) % q->n;
 		if (can_run(q->vcpu[k], now)) {
@@ -375,7 +479,12 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 		q->fpu_foreign = false;
 	}
 	/* no flush: next's entries are under its own real ASIDs, made under
-	 * next->last_status (prepare drops what its Status made stale) */
+	 * next->last_status (prepare drops what its Status made stale). The
+	 * real TLB may hold next's VM's translations from here on; another
+	 * VM's stay too (under their real ASIDs), so a CPU's bit is never
+	 * cleared from a VM's tlb_cpus (sched_cpus_holding) */
+	if (!(next->vm->tlb_cpus & (1u << arch_cpu_id())))
+		atomic_fetch_or(&next->vm->tlb_cpus, 1u << arch_cpu_id());
 	q->current = next;
 	q->slice_start = arch_timer_count();
 }
@@ -391,6 +500,7 @@ void sched_enter(void)
 
 	if (!q->n)
 		return;
+	q->joined = true;
 	arch_irq_disable();
 	v = pick_or_idle(q);
 	switch_to(q, v, f);

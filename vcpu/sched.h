@@ -35,6 +35,24 @@ void sched_return(struct trap_frame *f, enum vcpu_action action);
  * False if the VM was not running. */
 bool sched_stop_vm(struct vm *vm, int status, const char *why);
 
+/*
+ * Starts a loaded VM while others may run (the prompt's `start`): its
+ * vCPUs are made and placed on the CPUs it may use that run vCPUs (CPU 0
+ * only if it does, or if cpu0_joins: the caller then calls sched_enter).
+ * False if the VM is not loaded or has no such CPU.
+ */
+bool sched_start_vm(struct vm *vm, bool cpu0_joins);
+
+/*
+ * The CPUs whose real TLB may hold vm's translations: a CPU's bit is set
+ * when it switches to one of vm's vCPUs, before it fills anything, and
+ * cleared when it switches to another VM's, whose switch flushes the real
+ * TLB (with real TLB entries kept across switches, by ASID, a bit would
+ * stay set until that CPU's TLB is flushed). A change to vm's pmap made
+ * before this is read reaches every CPU that could have seen the old one.
+ */
+uint32_t sched_cpus_holding(const struct vm *vm);
+
 /* A VM's statistics, summed over its vCPUs (racy reads: for reports). */
 void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum);
 

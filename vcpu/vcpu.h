@@ -202,6 +202,14 @@ uint64_t vcpu_guest_lladdr(struct vcpu *v);
  * Called wherever Status may have changed, before the guest runs again or
  * the real TLB is filled. */
 void vcpu_tlb_follow_status(struct vcpu *v);
+/*
+ * Drops every translation of gpa's page that vm's vCPUs may hold, after the
+ * pmap gave the page another machine page (copy-on-write): the real TLB of
+ * this CPU and, through cross-calls, of every other CPU running one of
+ * vm's vCPUs (memory.c). The one place a second-level software TLB must
+ * drop its entries for gpa too. No lock may be held (it waits for CPUs).
+ */
+void vcpu_mmu_forget_gpa(struct vm *vm, uint64_t gpa);
 /* Drops the real TLB entries guest TLB entry e of v may have produced (on
  * v's CPU: under e's real ASID, or every ASID for a global e). */
 void vcpu_tlb_forget(struct vcpu *v, const struct vtlb_entry *e);

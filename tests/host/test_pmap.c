@@ -1,17 +1,136 @@
 /*
- * Host unit tests for the pure part of mmu/pmap.h: pmap_table_pages, the
- * machine pages a pmap's two tables take beside the VM's memory (part of
- * what a VM needs before it is accepted, monitor/vm.c). The oracle is
- * pmap_create's layout: frame[] holds a 4-byte frame number and
- * block_order[] one byte per guest page, each table a power-of-two block.
+ * Host unit tests for mmu/pmap.c: the table size a VM is charged for, the
+ * per-page states (unbacked, private, shared), memory on demand in chunks
+ * against a promise, copy-on-write with its buddy-wise split, the bounds
+ * checks and giving everything back. Machine memory is a static array
+ * behind the real page allocator (mmu/page_alloc.c); the mem_* functions
+ * pmap.c calls are stand-ins here with machmem.c's contract (promises
+ * included); spinlocks come from tests/host/stub.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "mmu/machmem.h"
 #include "mmu/pmap.h"
+#include "monitor/monitor.h"
+
+#define RAM_PAGES 2048
+
+static uint8_t ram[RAM_PAGES][PAGE_SIZE] __attribute__((aligned(4096)));
+static struct pa_frame frames[RAM_PAGES];
+static struct page_alloc pa;
+static uint64_t promised;
+static unsigned int refuse_above = 99;     /* no block larger than this order */
+
+/* ---- machmem.h stand-ins ---- */
+
+static uint64_t free_total(void)
+{
+	return pa_free_frames(&pa, 0);
+}
+
+void *mem_frame_ptr(uint32_t frame) { return ram[frame]; }
+uint32_t mem_frame_of(const void *p) { return (uint32_t)(((const uint8_t *)p - ram[0]) / PAGE_SIZE); }
+uint64_t mem_offset(const void *p) { return (uint64_t)mem_frame_of(p) << PAGE_SHIFT; }
+unsigned int mem_node_of(const void *p) { (void)p; return 0; }
+
+void *mem_alloc_pages(unsigned int order, unsigned int node)
+{
+	uint32_t f;
+
+	if (free_total() < promised + (1ull << order))
+		return NULL;
+	f = pa_alloc(&pa, order, node);
+	return f == PA_NONE ? NULL : ram[f];
+}
+
+bool mem_promise(uint64_t pages)
+{
+	if (free_total() < promised + pages)
+		return false;
+	promised += pages;
+	return true;
+}
+
+void mem_unpromise(uint64_t pages)
+{
+	assert_true(pages <= promised);
+	promised -= pages;
+}
+
+void *mem_alloc_promised(unsigned int order, unsigned int node)
+{
+	uint32_t f;
+
+	assert_true(promised >= (1ull << order));
+	if (order > refuse_above)
+		return NULL;
+	f = pa_alloc(&pa, order, node);
+	if (f == PA_NONE) {
+		assert_true(order > 0);         /* a promised page is always free */
+		return NULL;
+	}
+	promised -= 1ull << order;
+	return ram[f];
+}
+
+void mem_free_pages(void *p, unsigned int order)
+{
+	assert_true(pa_free(&pa, mem_frame_of(p), order));
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fail();
+	for (;;)
+		;
+}
+
+/* ---- fixtures ---- */
+
+static int setup(void **state)
+{
+	struct numa_topology topo;
+
+	(void)state;
+	numa_default(&topo, 1, (uint64_t)RAM_PAGES << PAGE_SHIFT);
+	pa_init(&pa, frames, RAM_PAGES, &topo);
+	pa_release_range(&pa, 0, RAM_PAGES);
+	memset(ram, 0xa5, sizeof(ram));         /* stale data everywhere */
+	promised = 0;
+	refuse_above = 99;
+	pmap_chunk_order = 4;
+	return 0;
+}
+
+static unsigned int moves, moved_page;
+
+static void on_moved(void *arg, uint64_t gpa)
+{
+	(void)arg;
+	moves++;
+	moved_page = (unsigned int)(gpa >> PAGE_SHIFT);
+}
+
+/* A pmap of npages pages with the moved hook counting. */
+static void make(struct pmap *pm, uint32_t npages)
+{
+	assert_int_equal(pmap_create(pm, (uint64_t)npages << PAGE_SHIFT, 0), 0);
+	pm->moved = on_moved;
+	moves = 0;
+}
+
+/* ---- tests ---- */
 
 static void test_table_pages(void **state)
 {
@@ -33,10 +152,190 @@ static void test_table_pages(void **state)
 		assert_int_equal(pmap_table_pages(cases[i].mib << 20), cases[i].pages);
 }
 
+/* A new pmap takes its tables and a promise, nothing else; unbacked pages
+ * read as zeros and stay unbacked. */
+static void test_create_empty(void **state)
+{
+	struct pmap pm;
+	uint64_t free0 = free_total();
+	uint8_t buf[64];
+
+	(void)state;
+	make(&pm, 256);
+	assert_int_equal(free0 - free_total(), pmap_table_pages(256 << PAGE_SHIFT));
+	assert_int_equal(promised, 256);
+	assert_int_equal(pmap_lookup(&pm, 0x5000), PA_NONE);
+	assert_int_equal(pmap_state(&pm, 0x5000), PMAP_UNBACKED);
+	assert_null(pmap_peek(&pm, 0x5000));
+	memset(buf, 1, sizeof(buf));
+	assert_int_equal(pmap_read(&pm, 0x5ff0, buf, sizeof(buf)), 0);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0);
+	assert_int_equal(pm.private_pages, 0);
+	assert_int_equal(pmap_lookup(&pm, 0x5000), PA_NONE);
+	pmap_destroy(&pm);
+	assert_int_equal(free_total(), free0);
+	assert_int_equal(promised, 0);
+}
+
+/* The first touch backs the aligned chunk around the page, zeroed and
+ * machine-contiguous, drawn from the promise. */
+static void test_demand_zero_chunk(void **state)
+{
+	struct pmap pm;
+	uint32_t f;
+
+	(void)state;
+	make(&pm, 256);
+	f = pmap_back(&pm, 0x23000, false);     /* page 0x23: chunk 0x20-0x2f */
+	assert_int_not_equal(f, PA_NONE);
+	assert_int_equal(pm.private_pages, 16);
+	assert_int_equal(promised, 256 - 16);
+	for (uint32_t p = 0x20; p < 0x30; p++) {
+		uint64_t gpa = (uint64_t)p << PAGE_SHIFT;
+		const uint8_t *b = pmap_peek(&pm, gpa);
+
+		assert_int_equal(pmap_state(&pm, gpa), PMAP_PRIVATE);
+		assert_int_equal(pmap_block_order(&pm, gpa), 4);
+		assert_int_equal(pmap_lookup(&pm, gpa), f - 3 + (p - 0x20));
+		for (size_t i = 0; i < PAGE_SIZE; i++)
+			assert_int_equal(b[i], 0);
+	}
+	assert_int_equal(pmap_state(&pm, 0x1f000), PMAP_UNBACKED);
+	assert_int_equal(pmap_state(&pm, 0x30000), PMAP_UNBACKED);
+	assert_int_equal(pmap_back(&pm, 0x2f000, true), f - 3 + 15);      /* backed already */
+	assert_int_equal(pm.demand_faults, 1);
+	pmap_destroy(&pm);
+}
+
+/* A chunk that is partly backed, or runs past the end, or finds no block
+ * that large, backs the largest all-unbacked aligned block that fits. */
+static void test_partial_chunks(void **state)
+{
+	struct pmap pm;
+	uint64_t free0 = free_total();
+
+	(void)state;
+	make(&pm, 40);                          /* chunk 32-47 runs past 40 */
+	assert_int_not_equal(pmap_back(&pm, 0x21000, false), PA_NONE);
+	assert_int_equal(pmap_block_order(&pm, 0x21000), 3);       /* 32-39 */
+	assert_int_not_equal(pmap_write(&pm, 0x5000, "x", 1), -1);
+	assert_int_equal(pmap_block_order(&pm, 0x5000), 4);        /* 0-15 */
+	refuse_above = 1;                       /* fragmented memory */
+	assert_int_not_equal(pmap_back(&pm, 0x13000, false), PA_NONE);
+	assert_int_equal(pmap_block_order(&pm, 0x13000), 1);       /* 18-19 */
+	assert_int_equal(pmap_state(&pm, 0x12000), PMAP_PRIVATE);
+	assert_int_equal(pmap_state(&pm, 0x11000), PMAP_UNBACKED);
+	refuse_above = 99;
+	pmap_destroy(&pm);
+	assert_int_equal(free_total(), free0);
+	assert_int_equal(promised, 0);
+}
+
+/* Shared pages read the shared copy; a store gives a private copy, calls
+ * the moved hook, splits the shared block buddy-wise and never writes the
+ * shared page. */
+static void test_copy_on_write(void **state)
+{
+	struct pmap pm;
+	uint32_t cf = pa_alloc(&pa, 4, 0);     /* a 16-page "image cache" block */
+	uint8_t *cache = ram[cf];
+	static const struct { uint32_t page; unsigned int order; } split[] = {
+		{ 0, 2 }, { 3, 2 }, { 4, 0 }, { 6, 1 }, { 7, 1 }, { 8, 3 }, { 15, 3 },
+	};
+	uint8_t v = 0;
+
+	(void)state;
+	assert_int_not_equal(cf, PA_NONE);
+	for (int i = 0; i < 16; i++)
+		memset(cache + i * PAGE_SIZE, 0x10 + i, PAGE_SIZE);
+	make(&pm, 64);
+	assert_int_equal(pmap_map_shared(&pm, 0x10000, cf, 4), 0);
+	assert_int_equal(pmap_map_shared(&pm, 0x10000, cf, 4), -1);    /* backed */
+	assert_int_equal(pmap_map_shared(&pm, 0x11000, cf, 4), -1);    /* unaligned */
+	assert_int_equal(pm.shared_pages, 16);
+	assert_int_equal(pmap_back(&pm, 0x15000, false), cf + 5);      /* a read keeps it */
+	assert_int_equal(pmap_read(&pm, 0x15800, &v, 1), 0);
+	assert_int_equal(v, 0x15);
+	assert_int_equal(pmap_write(&pm, 0x15800, "\x77", 1), 0);
+	assert_int_equal(moves, 1);
+	assert_int_equal(moved_page, 0x15);
+	assert_int_equal(pmap_state(&pm, 0x15000), PMAP_PRIVATE);
+	assert_int_not_equal(pmap_lookup(&pm, 0x15000), cf + 5);
+	assert_int_equal(pmap_read(&pm, 0x15800, &v, 1), 0);
+	assert_int_equal(v, 0x77);
+	assert_int_equal(pmap_read(&pm, 0x15801, &v, 1), 0);
+	assert_int_equal(v, 0x15);              /* the rest copied */
+	assert_int_equal(cache[5 * PAGE_SIZE + 0x800], 0x15);  /* shared page intact */
+	assert_int_equal(pm.shared_pages, 15);
+	assert_int_equal(pm.private_pages, 1);
+	assert_int_equal(pm.cow_breaks, 1);
+	for (size_t i = 0; i < sizeof(split) / sizeof(split[0]); i++) {
+		uint64_t gpa = (uint64_t)(0x10 + split[i].page) << PAGE_SHIFT;
+
+		assert_int_equal(pmap_state(&pm, gpa), PMAP_SHARED);
+		assert_int_equal(pmap_block_order(&pm, gpa), split[i].order);
+		assert_int_equal(pmap_lookup(&pm, gpa), cf + split[i].page);
+	}
+	assert_non_null(pmap_pointer(&pm, 0x1f000));    /* a write pointer copies */
+	assert_int_equal(moves, 2);
+	pmap_destroy(&pm);                      /* the shared block stays the cache's */
+	assert_int_equal(cache[0], 0x10);
+	assert_true(pa_free(&pa, cf, 4));
+}
+
+/* Nothing outside [0, npages) is reached, and a write that runs past the
+ * end writes nothing. */
+static void test_bounds(void **state)
+{
+	struct pmap pm;
+	uint8_t buf[8] = { 0 };
+
+	(void)state;
+	make(&pm, 16);
+	assert_int_equal(pmap_back(&pm, 0x10000, true), PA_NONE);
+	assert_null(pmap_pointer(&pm, 0x10000));
+	assert_int_equal(pmap_write(&pm, 0xfffc, buf, 8), -1);
+	assert_int_equal(pmap_state(&pm, 0xf000), PMAP_UNBACKED);
+	assert_int_equal(pmap_read(&pm, 0xfffc, buf, 8), -1);
+	assert_int_equal(pmap_write(&pm, UINT64_MAX - 2, buf, 8), -1);
+	assert_int_equal(pmap_map_shared(&pm, 0x10000, 0, 0), -1);
+	assert_false(pmap_has(&pm, 0x10000));
+	assert_true(pmap_has(&pm, 0xffff));
+	pmap_destroy(&pm);
+}
+
+/* Every page touched takes exactly the promise: the memory is the VM's
+ * size, and all of it comes back. A second VM is only accepted if its
+ * whole size can be promised. */
+static void test_promise_whole_vm(void **state)
+{
+	struct pmap a, b;
+	uint64_t free0 = free_total();
+
+	(void)state;
+	make(&a, 1024);
+	for (uint64_t gpa = 0; gpa < (1024ull << PAGE_SHIFT); gpa += PAGE_SIZE)
+		assert_int_not_equal(pmap_back(&a, gpa, true), PA_NONE);
+	assert_int_equal(a.private_pages, 1024);
+	assert_int_equal(a.promised, 0);
+	assert_int_equal(promised, 0);
+	assert_int_equal(pmap_create(&b, 2048ull << PAGE_SHIFT, 0), -1);   /* too big */
+	assert_int_equal(free_total(), free0 - 1024 - pmap_table_pages(1024 << PAGE_SHIFT));
+	pmap_destroy(&a);
+	assert_int_equal(free_total(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_pages),
+		cmocka_unit_test_setup(test_create_empty, setup),
+		cmocka_unit_test_setup(test_demand_zero_chunk, setup),
+		cmocka_unit_test_setup(test_partial_chunks, setup),
+		cmocka_unit_test_setup(test_copy_on_write, setup),
+		cmocka_unit_test_setup(test_bounds, setup),
+		cmocka_unit_test_setup(test_promise_whole_vm, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
