@@ -59,6 +59,11 @@ void case_cow_write(void)
 	expect("text", (u64)&cow_text_word, COW_TEXT, 1);
 	expect("data", (u64)&cow_data_word, COW_DATA, 1);
 	expect("rodata", rodata, COW_RODATA, 1);
+	/* the copies after 20 ms, so that a second vCPU on another CPU
+	 * (mem-cow-2cpus) has run there first and that CPU's real TLB may
+	 * hold the VM's entries: each copy must then flush it too */
+	while (now_ticks() - start < ms_to_ticks(20))
+		yield();
 	tlb_set(5, COW_VA, ENTRYLO_PFN(pa_of(&cow_rodata_word)) | flags,
 		ENTRYLO_PFN(pa_of(&cow_rodata_word) + 4096) | flags, PM_4K);
 	expect("rodata mapped", mapped, COW_RODATA, 1);
