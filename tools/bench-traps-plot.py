@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 # issue 10's targets; the user syscall loop is a syscall and an eret
-TARGETS = {"eret_shared": 60, "syscall_user": 60 + 60, "rdhwr_user": 40}
+TARGETS = {"eret_shared": 60, "syscall_user": 60 + 60, "rdhwr_user": 40, "refill": 40}
 
 
 def monitor_counts(path):

@@ -23,7 +23,17 @@
  *     (user)     the thread pointer published in the shared area (tp); on
  *                the bare machine (and a monitor that does not) it is a
  *                Reserved Instruction the kernel's vector emulates
- * The guest exits with status 4 if rdhwr read a wrong value.
+ *  10 set-up     for loop 11 (not reported)
+ *  11 refill     a load from a page pair the TLB does not hold: 2048 pairs
+ *                of 16 KiB pages in xuseg, all on one physical pair, read
+ *                in turn (far more than the 64 entries, so each load is a
+ *                refill); the refill handler below writes the pair. In a
+ *                VM the guest announced the TLB contract and a pass over
+ *                the pairs before the loop taught the monitor's l2tlb all
+ *                of them: each refill is the l2tlb fast path's hit, the
+ *                guest's handler does not run.
+ * The guest exits with status 4 if rdhwr read a wrong value, 5 if the
+ * monitor refused the TLB contract.
  * Loops 7-9 (the guest registers its shared area before them) run ITERS
  * iterations between marks as the others; 8 and 9 add the way into user
  * mode (one eret) and back (one syscall), 2 traps per ITERS iterations.
@@ -33,6 +43,14 @@
 #define ST_USER 0x10
 #define USER_VA 0x10000
 #define TP_VALUE 0x5eed7000
+#define REFILL_PAIRS  2048
+#define REFILL_BASE   0x10000000        /* xuseg */
+#define REFILL_STRIDE 0x8000            /* a pair of 16 KiB pages */
+#define REFILL_PM     0x6000            /* PageMask: 16 KiB */
+/* physical 4 MiB, cached, D V: free RAM in the 8 MiB VM of tests/run.sh
+ * (the image sits at 1 MiB, the DTB just below 8 MiB); only read */
+#define REFILL_LO0    ((0x400 << 6) | (3 << 3) | 0x6)
+#define REFILL_LO1    ((0x404 << 6) | (3 << 3) | 0x6)
 /* struct vcpu_shared (docs/guest-abi.md) */
 #define SH_STATUS 8
 #define SH_CAUSE 16
@@ -81,7 +99,7 @@ _start:
 	or	$t0, $t0, $t1
 	mtc0	$t0, $15, 1
 	mfc0	$t0, $12
-	li	$t1, ~(1 << 22)			/* BEV off, KX/SX/UX on */
+	li	$t1, ~((1 << 22) | 0x4)		/* BEV and ERL off, KX/SX/UX on */
 	and	$t0, $t0, $t1
 	ori	$t0, $t0, 0xe0
 	mtc0	$t0, $12
@@ -226,16 +244,56 @@ _start:
 	ori	$t2, $s2, ST_USER
 	ERET_TO	$t0, $t2
 3:
-	jal	bench_point			/* end */
+	/* 10: the refill loop's set-up (not reported). PageMask for 16 KiB
+	 * pages; in a VM the TLB contract (HCALL_TLB_CONTRACT, 16 KiB
+	 * pages); then a pass over the pairs (the refill handler fills each;
+	 * in a VM the l2tlb learns them). The user loops are over: their
+	 * entry may go. */
+	jal	bench_point			/* 10: set-up */
 	 nop
 	dli	$t0, TP_VALUE
 	bne	$v1, $t0, 4f			/* rdhwr read a wrong value: exit 4 */
+	 nop
+	li	$t0, REFILL_PM
+	mtc0	$t0, $5
+#ifndef BARE
+	li	$v0, 10				/* HCALL_TLB_CONTRACT */
+	li	$a0, 0x4000
+	.word	0x42000028
+	bnez	$v0, 6f				/* refused: exit 5 */
+	 nop
+#endif
+	li	$s1, REFILL_STRIDE
+	li	$s2, REFILL_BASE
+	li	$s0, REFILL_PAIRS
+1:	ld	$t0, 0($s2)
+	daddu	$s2, $s2, $s1
+	addiu	$s0, $s0, -1
+	bnez	$s0, 1b
+	 nop
+	li	$s6, REFILL_BASE + REFILL_PAIRS * REFILL_STRIDE
+	li	$s2, REFILL_BASE
+	jal	bench_point			/* 11: refill */
+	 nop
+	li	$s0, ITERS
+1:	ld	$t0, 0($s2)
+	daddu	$s2, $s2, $s1
+	bne	$s2, $s6, 2f
+	 addiu	$s0, $s0, -1
+	li	$s2, REFILL_BASE
+2:	bnez	$s0, 1b
+	 nop
+
+	jal	bench_point			/* end */
 	 nop
 
 	li	$a0, 0
 	b	5f
 	 nop
 4:	li	$a0, 4
+	b	5f
+	 nop
+6:	li	$a0, 5
 5:
 #ifdef BARE
 	li	$t9, 1				/* UHI exit */
@@ -251,6 +309,18 @@ _start:
 bench_point:
 	jr	$ra
 	 nop
+
+/* The refill vectors (32-bit and 64-bit segments): the refill loop's
+ * pair, whatever the address. EntryHi and PageMask are set already. */
+.macro	REFILL_HANDLER
+	li	$k0, REFILL_LO0
+	dmtc0	$k0, $2
+	li	$k0, REFILL_LO1
+	dmtc0	$k0, $3
+	ehb
+	tlbwr
+	eret
+.endm
 
 /* User code for loops 8 and 9 (mapped at USER_VA): each ends with the
  * syscall v0 = 1, which goes back to the kernel at s5. */
@@ -279,7 +349,10 @@ user_rdhwr:
  * thread pointer). Anything else: exit 3. */
 	.align	12
 vector_page:
-	.space	0x180
+	REFILL_HANDLER
+	.space	0x080 - (. - vector_page)
+	REFILL_HANDLER
+	.space	0x180 - (. - vector_page)
 	bnez	$s4, 6f
 	 nop
 	mfc0	$k0, $13
