@@ -232,3 +232,16 @@ void vcpu_l2tlb_sum(const struct vcpu *v, struct vcpu_stats *sum)
 	sum->l2tlb_inserts += s->inserts;
 	sum->l2tlb_drops += s->drops;
 }
+
+bool vcpu_l2tlb_forgotten_code(struct vcpu *v, uint64_t va)
+{
+	uint64_t size, start;
+
+	if (!v->tlb_contract)
+		return false;
+	size = 1ull << v->l2tlb.pair_shift;
+	start = va & ~(size - 1);
+	arch_tlb_flush_range(start, start + size);
+	v->stats.l2tlb_forgotten++;
+	return true;
+}

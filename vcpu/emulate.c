@@ -302,6 +302,12 @@ enum vcpu_action vcpu_emulate(struct vcpu *v, struct trap_frame *f, enum emulate
 	return privileged(v, f, &in, &s);
 
 unreadable:                     /* not RAM (a device, or gone): a bus error */
+	if ((vcpu_device_gpa(v, f->epc) < 0 || vcpu_device_gpa(v, s.pc) < 0) &&
+	    vcpu_l2tlb_forgotten_code(v, f->epc)) {
+		if (s.pc != f->epc)
+			vcpu_l2tlb_forgotten_code(v, s.pc);
+		return VCPU_CONTINUE;   /* again: the guest's TLB miss */
+	}
 	vcpu_deliver(v, f, EXC_IBE, s.bd);
 	return VCPU_CONTINUE;
 }

@@ -211,6 +211,7 @@ void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum)
 		sum->mmio += s->mmio;
 		sum->status_flushes += s->status_flushes;
 		sum->real_flushes += s->real_flushes;
+		sum->l2tlb_forgotten += s->l2tlb_forgotten;
 		vcpu_l2tlb_sum(vm->vcpu[id], sum);
 	}
 }

@@ -161,7 +161,8 @@ void vcpu_print_stats(const char *vm_name, const struct vcpu_stats *s)
 		   (unsigned long)s->mapped_fills, (unsigned long)s->mmio,
 		   (unsigned long)s->status_flushes, (unsigned long)s->real_flushes);
 	if (s->l2tlb_hits | s->l2tlb_misses | s->l2tlb_inserts)
-		con_printf("disco: vm %s: l2tlb-hits=%lu l2tlb-misses=%lu l2tlb-inserts=%lu l2tlb-drops=%lu\n",
+		con_printf("disco: vm %s: l2tlb-hits=%lu l2tlb-misses=%lu l2tlb-inserts=%lu l2tlb-drops=%lu l2tlb-forgotten-code=%lu\n",
 			   vm_name, (unsigned long)s->l2tlb_hits, (unsigned long)s->l2tlb_misses,
-			   (unsigned long)s->l2tlb_inserts, (unsigned long)s->l2tlb_drops);
+			   (unsigned long)s->l2tlb_inserts, (unsigned long)s->l2tlb_drops,
+			   (unsigned long)s->l2tlb_forgotten);
 }

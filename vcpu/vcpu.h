@@ -93,6 +93,7 @@ struct vcpu_stats {
 	 * fast path counts here; the C path's are added in the sums), and
 	 * in the sums the l2tlb's own misses, inserts and drops */
 	uint64_t l2tlb_hits, l2tlb_misses, l2tlb_inserts, l2tlb_drops;
+	uint64_t l2tlb_forgotten;       /* vcpu_l2tlb_forgotten_code */
 };
 
 struct vcpu {
@@ -258,6 +259,16 @@ void vcpu_l2tlb_learn(struct vcpu *v, uint64_t va, const struct tlb_half half[2]
  * monitor's own reads of what the guest's TLB has evicted but the guest
  * still reaches (the real TLB may hold it from there). */
 bool vcpu_l2tlb_translate(const struct vcpu *v, uint64_t va, uint64_t *gpa);
+/*
+ * The monitor cannot read the instruction a contract guest just ran at va:
+ * the real TLB still held a translation that both the guest's TLB and the
+ * l2tlb have since forgotten (a slot of the direct-mapped l2tlb taken by
+ * another pair), which the contract allows. Drops the real entries of va's
+ * pair so that running the instruction again is a plain TLB miss for the
+ * guest; true if so (the trap then returns with EPC unchanged), false for
+ * a guest without the contract (whose real entries always follow its TLB).
+ */
+bool vcpu_l2tlb_forgotten_code(struct vcpu *v, uint64_t va);
 /* A real invalid or modified exception on va that the guest's TLB does
  * not resolve: va's pair leaves the l2tlb (the real entry came from it). */
 void vcpu_l2tlb_unlearn(struct vcpu *v, uint64_t va);
