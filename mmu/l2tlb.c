@@ -155,7 +155,17 @@ void l2tlb_drop_all(struct l2tlb *t, bool keep_global)
 			drop(t, &t->e[i]);
 }
 
-void l2tlb_drop_frame(struct l2tlb *t, uint32_t frame)
+/* The first 4 KiB page of e's half h: its machine frame (by_frame) or its
+ * guest-physical page; L2TLB_NO_FRAME for an invalid half. */
+static uint32_t half_first(const struct l2tlb *t, const struct l2tlb_entry *e,
+			   unsigned int h, bool by_frame)
+{
+	return by_frame ? t->frame_of(e->lo[h]) : e->gpage[h];
+}
+
+/* Drops every entry one of whose halves covers page (a machine frame when
+ * by_frame, else a guest-physical page). */
+static void drop_covering(struct l2tlb *t, uint32_t page, bool by_frame)
 {
 	uint64_t n = 1ull << t->order;
 	uint32_t half_pages = 1u << (t->pair_shift - PAIR_4K_SHIFT);
@@ -166,26 +176,22 @@ void l2tlb_drop_frame(struct l2tlb *t, uint32_t frame)
 		if (e->key == L2TLB_EMPTY)
 			continue;
 		for (unsigned int h = 0; h < 2; h++) {
-			uint32_t first = t->frame_of(e->lo[h]);
+			uint32_t first = half_first(t, e, h, by_frame);
 
-			if (first != L2TLB_NO_FRAME && frame - first < half_pages)
+			if (first != L2TLB_NO_FRAME && page - first < half_pages) {
 				drop(t, e);
+				break;
+			}
 		}
 	}
 }
 
+void l2tlb_drop_frame(struct l2tlb *t, uint32_t frame)
+{
+	drop_covering(t, frame, true);
+}
+
 void l2tlb_drop_gpage(struct l2tlb *t, uint32_t gpage)
 {
-	uint64_t n = 1ull << t->order;
-	uint32_t half_pages = 1u << (t->pair_shift - PAIR_4K_SHIFT);
-
-	for (uint64_t i = 0; i < n; i++) {
-		struct l2tlb_entry *e = &t->e[i];
-
-		if (e->key == L2TLB_EMPTY)
-			continue;
-		if ((e->gpage[0] != L2TLB_NO_FRAME && gpage - e->gpage[0] < half_pages) ||
-		    (e->gpage[1] != L2TLB_NO_FRAME && gpage - e->gpage[1] < half_pages))
-			drop(t, e);
-	}
+	drop_covering(t, gpage, false);
 }

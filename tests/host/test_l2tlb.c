@@ -252,6 +252,29 @@ static void test_drop_frame(void **state)
 	assert_int_equal(t.stats.drops, 2);
 }
 
+static void test_drop_gpage(void **state)
+{
+	uint64_t la[2] = { lo_of(1000), 0 }, lb[2] = { lo_of(2000), lo_of(2004) };
+	uint32_t ga[2] = { 7, L2TLB_NO_FRAME }, gb[2] = { 1003, 1004 };
+
+	/* 16 KiB halves: guest pages 7..10, and 1003..1006 and 1004..1007
+	 * (whatever their machine frames) */
+	l2tlb_insert(&t, 0x10000, 1, false, la, ga);
+	l2tlb_insert(&t, 0x18000, 1, false, lb, gb);
+	l2tlb_drop_gpage(&t, 11);
+	l2tlb_drop_gpage(&t, 6);
+	l2tlb_drop_gpage(&t, 1000);     /* a machine frame of a, not a guest page */
+	assert_int_not_equal(get(0x10000, 1), -1);
+	l2tlb_drop_gpage(&t, 10);
+	assert_int_equal(get(0x10000, 1), -1);
+	l2tlb_drop_gpage(&t, 1008);
+	assert_int_not_equal(get(0x18000, 1), -1);
+	l2tlb_drop_gpage(&t, 1007);     /* the second half only */
+	assert_int_equal(get(0x18000, 1), -1);
+	l2tlb_drop_gpage(&t, L2TLB_NO_FRAME);   /* an invalid half is no page */
+	assert_int_equal(t.stats.drops, 2);
+}
+
 static void test_pair_shift_change_empties(void **state)
 {
 	put(0x120000000, 5, false, 1);
@@ -277,6 +300,7 @@ int main(void)
 		cmocka_unit_test_setup(test_drop_large_range, setup),
 		cmocka_unit_test_setup(test_drop_asid_and_all, setup),
 		cmocka_unit_test_setup(test_drop_frame, setup),
+		cmocka_unit_test_setup(test_drop_gpage, setup),
 		cmocka_unit_test_setup(test_pair_shift_change_empties, setup),
 	};
 
