@@ -17,21 +17,10 @@ fi
 [ -x "$dir/busybox" ] && exit 0
 
 echo "fetch-busybox: fetching Debian's busybox-static for mips64el"
-work=$cache/apt-mips64el
-mkdir -p "$work/lists/partial" "$work/archives/partial" "$dir"
-# one apt at a time in the shared list (make -j may run both fetch scripts)
-exec 9> "$work/lock"
-flock 9
-cat > "$work/sources.list" <<LIST
-deb http://deb.debian.org/debian bookworm main
-deb http://deb.debian.org/debian bookworm-updates main
-deb http://deb.debian.org/debian-security bookworm-security main
-LIST
-apt_opts=(-q -o APT::Sandbox::User=root -o APT::Architecture=mips64el
-	-o APT::Architectures::=mips64el -o Dir::Etc::SourceList="$work/sources.list"
-	-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$work/lists"
-	-o Dir::Cache::Archives="$work/archives" -o Dir::State::Status=/dev/null)
-apt-get "${apt_opts[@]}" update >/dev/null
+mkdir -p "$dir"
+. "$(dirname "$0")/apt-mips64el.sh"
+apt_mips64el_lock
+apt_mips64el_update
 (cd "$work" && apt-get "${apt_opts[@]}" download busybox-static:mips64el >/dev/null)
 deb=$(ls "$work"/busybox-static_*_mips64el.deb | head -n 1)
 tmp=$(mktemp -d)

@@ -29,23 +29,11 @@ fi
 [ -f "$dir/done" ] && exit 0
 
 packages=($(awk '$1 == "package" { print $2 }' "$list"))
-work=$cache/apt-mips64el
-mkdir -p "$work/lists/partial" "$work/archives/partial"
-# one apt at a time in the shared list (make -j may run both fetch scripts)
-exec 9> "$work/lock"
-flock 9
+. "$(dirname "$0")/apt-mips64el.sh"
+apt_mips64el_lock
 [ -f "$dir/done" ] && exit 0  # another run fetched it meanwhile
 echo "fetch-debian-programs: fetching ${packages[*]} for mips64el and what they depend on"
-cat > "$work/sources.list" <<LIST
-deb http://deb.debian.org/debian bookworm main
-deb http://deb.debian.org/debian bookworm-updates main
-deb http://deb.debian.org/debian-security bookworm-security main
-LIST
-apt_opts=(-q -o APT::Sandbox::User=root -o APT::Architecture=mips64el
-	-o APT::Architectures::=mips64el -o Dir::Etc::SourceList="$work/sources.list"
-	-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$work/lists"
-	-o Dir::Cache::Archives="$work/archives" -o Dir::State::Status=/dev/null)
-apt-get "${apt_opts[@]}" update >/dev/null
+apt_mips64el_update
 
 # The dependency closure, as apt would install it on an empty system
 # (Depends and Pre-Depends, no Recommends): "name=version" each.
