@@ -133,6 +133,13 @@ $(BUILD)/host/test_pmap: tests/host/test_pmap.c mmu/pmap.c $(HOST_MODULES) \
 	$(say) "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -Itests/host/stub $(HOST_TEST_CFLAGS) -o $@ $< mmu/pmap.c $(HOST_MODULES) -lcmocka
 
+# memmap.c takes a spinlock too.
+$(BUILD)/host/test_memmap: tests/host/test_memmap.c mmu/memmap.c $(HOST_MODULES) \
+		$(wildcard tests/host/stub/arch/*.h monitor/*.h mmu/*.h)
+	@mkdir -p $(dir $@)
+	$(say) "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -Itests/host/stub $(HOST_TEST_CFLAGS) -o $@ $< mmu/memmap.c $(HOST_MODULES) -lcmocka
+
 host-tests: $(HOST_TEST_BINS)
 
 # The boot-bundle tool that writes each VM's device-tree source (for dtc).

@@ -158,6 +158,27 @@ bool pa_free(struct page_alloc *pa, uint32_t frame, unsigned int order)
 	return true;
 }
 
+bool pa_split(struct page_alloc *pa, uint32_t block, unsigned int order,
+	      uint32_t frame, unsigned int sub_order)
+{
+	if (block >= pa->nframes || order > PA_MAX_ORDER || sub_order > order ||
+	    pa->frames[block].state != PA_USED || pa->frames[block].order != order ||
+	    frame - block >= (1u << order) || (frame & ((1u << sub_order) - 1)))
+		return false;
+	while (order > sub_order) {     /* keep the half holding frame */
+		uint32_t mid = block + (1u << --order);
+		uint32_t other = frame >= mid ? block : mid;
+
+		pa->frames[other].state = PA_USED;
+		pa->frames[other].order = (uint8_t)order;
+		if (frame >= mid)
+			block = mid;
+	}
+	pa->frames[block].state = PA_USED;
+	pa->frames[block].order = (uint8_t)order;
+	return true;
+}
+
 uint64_t pa_free_frames(const struct page_alloc *pa, unsigned int node)
 {
 	return node < pa->nnodes ? pa->node[node].free_frames : 0;

@@ -81,6 +81,17 @@ uint32_t pa_alloc_on(struct page_alloc *pa, unsigned int order,
  */
 bool pa_free(struct page_alloc *pa, uint32_t frame, unsigned int order);
 
+/*
+ * Splits the used block of `order` at `block` so that the aligned
+ * 2^sub_order frames at `frame` inside it become a used block of their
+ * own; the rest becomes used blocks of the buddy halves around it (orders
+ * order-1 down to sub_order), each to be freed on its own. False (and no
+ * change) if block is not the start of a used block of that order or frame
+ * is not an aligned sub-block of it.
+ */
+bool pa_split(struct page_alloc *pa, uint32_t block, unsigned int order,
+	      uint32_t frame, unsigned int sub_order);
+
 /* Free frames in one node. */
 uint64_t pa_free_frames(const struct page_alloc *pa, unsigned int node);
 

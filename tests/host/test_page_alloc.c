@@ -835,6 +835,55 @@ static void test_random_three_nodes(void **state)
 	assert_true(pa_free(&f->pa, 512, 9));
 }
 
+/* pa_split: a used block of order 6 split around an order-2 sub-block
+ * becomes blocks of orders 5, 4, 3 and 2 that are freed one by one, in any
+ * order, and merge back into the free lists whole. */
+static void test_split_and_free_pieces(void **state)
+{
+	struct fix *f = *state;
+	uint32_t b, sub;
+
+	pa_release_range(&f->pa, 0, NFRAMES);
+	b = pa_alloc_on(&f->pa, 6, 0);
+	check_block(f, b, 6, 0);
+	sub = b + 44;                           /* 0b101100: aligned to 4 */
+	assert_false(pa_split(&f->pa, b + 1, 6, sub, 2));      /* not a block */
+	assert_false(pa_split(&f->pa, b, 5, sub, 2));          /* wrong order */
+	assert_false(pa_split(&f->pa, b, 6, b + 42, 2));       /* unaligned */
+	assert_false(pa_split(&f->pa, b, 6, b + 64, 2));       /* outside */
+	assert_true(pa_split(&f->pa, b, 6, sub, 2));
+	assert_false(pa_free(&f->pa, b, 6));    /* no longer one block */
+	assert_true(pa_free(&f->pa, sub, 2));
+	assert_true(pa_free(&f->pa, b, 5));     /* 0..31 */
+	assert_true(pa_free(&f->pa, b + 32, 3));        /* 32..39 */
+	assert_true(pa_free(&f->pa, b + 40, 2));        /* 40..43 */
+	assert_true(pa_free(&f->pa, b + 48, 4));        /* 48..63 */
+	assert_int_equal(total_free(f), NFRAMES);
+	/* merged back: the whole node is one block of the largest order again */
+	assert_int_not_equal(pa_alloc_on(&f->pa, PA_MAX_ORDER, 0), PA_NONE);
+}
+
+/* A split down to one frame, then the frame alone is freed. */
+static void test_split_single_frame(void **state)
+{
+	struct fix *f = *state;
+	uint32_t b;
+
+	pa_release_range(&f->pa, 0, NFRAMES);
+	b = pa_alloc_on(&f->pa, 3, 1);
+	assert_true(pa_split(&f->pa, b, 3, b + 7, 0));
+	assert_true(pa_free(&f->pa, b + 7, 0));
+	assert_false(pa_free(&f->pa, b + 7, 0));        /* twice */
+	assert_true(pa_free(&f->pa, b + 6, 0));
+	assert_true(pa_free(&f->pa, b + 4, 1));
+	assert_true(pa_free(&f->pa, b, 2));
+	assert_int_equal(total_free(f), NFRAMES);
+	/* splitting to the same order is no change */
+	b = pa_alloc_on(&f->pa, 2, 0);
+	assert_true(pa_split(&f->pa, b, 2, b, 2));
+	assert_true(pa_free(&f->pa, b, 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -855,6 +904,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_release_range_clipping, setup_even, teardown),
 		cmocka_unit_test_setup_teardown(test_random_odd, setup_odd, teardown),
 		cmocka_unit_test_setup_teardown(test_random_three_nodes, setup_three, teardown),
+		cmocka_unit_test_setup_teardown(test_split_and_free_pieces, setup_even, teardown),
+		cmocka_unit_test_setup_teardown(test_split_single_frame, setup_even, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
