@@ -127,11 +127,11 @@ $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \
 
 # pmap.c takes spinlocks: built with the host stand-ins of arch/atomic.h
 # and arch/cpu.h (tests/host/stub), its machmem calls are the test's own.
-$(BUILD)/host/test_pmap: tests/host/test_pmap.c mmu/pmap.c $(HOST_MODULES) \
+$(BUILD)/host/test_pmap: tests/host/test_pmap.c mmu/pmap.c mmu/memmap.c $(HOST_MODULES) \
 		$(wildcard tests/host/stub/arch/*.h monitor/*.h mmu/*.h numa/*.h)
 	@mkdir -p $(dir $@)
 	$(say) "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -Itests/host/stub $(HOST_TEST_CFLAGS) -o $@ $< mmu/pmap.c $(HOST_MODULES) -lcmocka
+	$(Q)$(HOSTCC) -Itests/host/stub $(HOST_TEST_CFLAGS) -o $@ $< mmu/pmap.c mmu/memmap.c $(HOST_MODULES) -lcmocka
 
 # memmap.c takes a spinlock too.
 $(BUILD)/host/test_memmap: tests/host/test_memmap.c mmu/memmap.c $(HOST_MODULES) \

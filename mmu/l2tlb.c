@@ -163,11 +163,11 @@ static uint32_t half_first(const struct l2tlb *t, const struct l2tlb_entry *e,
 	return by_frame ? t->frame_of(e->lo[h]) : e->gpage[h];
 }
 
-/* Drops every entry one of whose halves covers page (a machine frame when
- * by_frame, else a guest-physical page). */
-static void drop_covering(struct l2tlb *t, uint32_t page, bool by_frame)
+/* Drops every entry one of whose halves overlaps pages [page, page + count)
+ * (machine frames when by_frame, else guest-physical pages). */
+static void drop_covering(struct l2tlb *t, uint32_t page, uint32_t count, bool by_frame)
 {
-	uint64_t n = 1ull << t->order;
+	uint64_t n = 1ull << t->order, end = (uint64_t)page + count;
 	uint32_t half_pages = 1u << (t->pair_shift - PAIR_4K_SHIFT);
 
 	for (uint64_t i = 0; i < n; i++) {
@@ -178,7 +178,8 @@ static void drop_covering(struct l2tlb *t, uint32_t page, bool by_frame)
 		for (unsigned int h = 0; h < 2; h++) {
 			uint32_t first = half_first(t, e, h, by_frame);
 
-			if (first != L2TLB_NO_FRAME && page - first < half_pages) {
+			if (first != L2TLB_NO_FRAME && first < end &&
+			    page < (uint64_t)first + half_pages) {
 				drop(t, e);
 				break;
 			}
@@ -186,12 +187,12 @@ static void drop_covering(struct l2tlb *t, uint32_t page, bool by_frame)
 	}
 }
 
-void l2tlb_drop_frame(struct l2tlb *t, uint32_t frame)
+void l2tlb_drop_frames(struct l2tlb *t, uint32_t frame, uint32_t count)
 {
-	drop_covering(t, frame, true);
+	drop_covering(t, frame, count, true);
 }
 
-void l2tlb_drop_gpage(struct l2tlb *t, uint32_t gpage)
+void l2tlb_drop_gpages(struct l2tlb *t, uint32_t gpage, uint32_t count)
 {
-	drop_covering(t, gpage, false);
+	drop_covering(t, gpage, count, false);
 }

@@ -122,15 +122,17 @@ void l2tlb_drop_asid(struct l2tlb *t, uint8_t asid);
 void l2tlb_drop_all(struct l2tlb *t, bool keep_global);
 
 /*
- * Drops every entry one of whose halves maps machine frame (a half of a
- * larger page covers several). The real TLBs are the caller's business.
+ * Drops every entry one of whose halves maps one of the machine frames
+ * [frame, frame + count) (a half of a larger page covers several). The
+ * real TLBs are the caller's business.
  */
-void l2tlb_drop_frame(struct l2tlb *t, uint32_t frame);
+void l2tlb_drop_frames(struct l2tlb *t, uint32_t frame, uint32_t count);
 
 /*
- * Drops every entry one of whose halves covers guest-physical page gpage
- * (4 KiB): the pmap gave that page another machine page (copy-on-write).
+ * Drops every entry one of whose halves covers one of the guest-physical
+ * pages (4 KiB) [gpage, gpage + count): the pmap gave them other machine
+ * pages (copy-on-write, a move).
  */
-void l2tlb_drop_gpage(struct l2tlb *t, uint32_t gpage);
+void l2tlb_drop_gpages(struct l2tlb *t, uint32_t gpage, uint32_t count);
 
 #endif

@@ -7,6 +7,8 @@
 #include "arch/addrspace.h"
 #include "arch/board.h"
 #include "mmu/machmem.h"
+#include "mmu/memmap.h"
+#include "monitor/string.h"
 #include "monitor/monitor.h"
 #include "monitor/spinlock.h"
 
@@ -14,6 +16,7 @@ static struct page_alloc allocator;
 static spinlock_t mem_lock = SPINLOCK_INIT;
 static uint64_t frame_table_bytes;
 static uint64_t promised;       /* pages set aside (mem_promise), under mem_lock */
+struct memmap memmap;
 
 static uint64_t page_up(uint64_t x)
 {
@@ -40,6 +43,16 @@ static bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
 	return a < b_end && b < a_end;
 }
 
+/* A zeroed page for the memmap's pool of further users. */
+static void *memmap_page(void)
+{
+	void *p = mem_alloc_pages(0, 0);
+
+	if (p)
+		memset(p, 0, PAGE_SIZE);
+	return p;
+}
+
 void mem_init(const struct boot_info *bi, const struct numa_topology *topo)
 {
 	uint32_t nframes = (uint32_t)(bi->ram_size >> PAGE_SHIFT);
@@ -47,7 +60,10 @@ void mem_init(const struct boot_info *bi, const struct numa_topology *topo)
 	uint64_t table = page_up(bi->image_end);
 	uint64_t table_end;
 
-	frame_table_bytes = (uint64_t)nframes * sizeof(struct pa_frame);
+	/* the allocator's frame table, then the memmap's records */
+	uint64_t memmap_at = ((uint64_t)nframes * sizeof(struct pa_frame) + 7) & ~7ull;
+
+	frame_table_bytes = memmap_at + memmap_table_bytes(nframes);
 	table_end = page_up(table + frame_table_bytes);
 	if (bi->initrd_size && overlaps(table, table_end, rd, rd_end)) {
 		table = page_up(rd_end);        /* QEMU put the initrd right there */
@@ -58,6 +74,8 @@ void mem_init(const struct boot_info *bi, const struct numa_topology *topo)
 		      (unsigned long)bi->ram_size);
 
 	pa_init(&allocator, offset_to_ptr(table), nframes, topo);
+	memmap_init(&memmap, (struct memmap_user *)((char *)offset_to_ptr(table) + memmap_at),
+		    nframes, memmap_page);
 	/* Free: everything from reserved_below up, but the image, the table
 	 * and the initrd, in address order. */
 	release(bi->reserved_below, bi->image_start);
@@ -171,6 +189,17 @@ void *mem_alloc_pages_on(unsigned int order, unsigned int node)
 uint64_t mem_offset(const void *p)
 {
 	return virt_to_phys(p) - arch_ram_base();
+}
+
+void mem_split_pages(void *block, unsigned int order, void *sub, unsigned int sub_order)
+{
+	unsigned long flags = spin_lock_irqsave(&mem_lock);
+	bool ok = pa_split(&allocator, mem_frame_of(block), order, mem_frame_of(sub), sub_order);
+
+	spin_unlock_irqrestore(&mem_lock, flags);
+	if (!ok)
+		panic("mem_split_pages(%p, order %u, %p, order %u): not a block and a sub-block",
+		      block, order, sub, sub_order);
 }
 
 void mem_free_pages(void *p, unsigned int order)

@@ -51,6 +51,14 @@ uint64_t mem_available_pages(void);
 void *mem_frame_ptr(uint32_t frame);
 uint32_t mem_frame_of(const void *p);
 
+/*
+ * Splits a block from mem_alloc_pages (or _promised) so that its aligned
+ * sub-block `sub` of 2^sub_order pages can be freed alone (pa_split: the
+ * rest become the buddy halves around it, each freed with its own order).
+ * Panics if block is not such a block or sub not inside it.
+ */
+void mem_split_pages(void *block, unsigned int order, void *sub, unsigned int sub_order);
+
 /* Frees a block from mem_alloc_pages; panics on a bad pointer or order. */
 void mem_free_pages(void *p, unsigned int order);
 
@@ -58,7 +66,8 @@ void mem_free_pages(void *p, unsigned int order);
 uint64_t mem_offset(const void *p);
 unsigned int mem_node_of(const void *p);
 
-/* Free pages in a node, in all nodes; size of the frame table in bytes. */
+/* Free pages in a node, in all nodes; size of the frame table (the
+ * allocator's and the memmap's records) in bytes. */
 uint64_t mem_free_pages_on(unsigned int node);
 uint64_t mem_free_pages_total(void);
 uint64_t mem_frame_table_bytes(void);

@@ -3,7 +3,9 @@
  * copies (see pmap.h).
  */
 #include "mmu/machmem.h"
+#include "mmu/memmap.h"
 #include "mmu/pmap.h"
+#include "monitor/xcall.h"
 #include "monitor/monitor.h"
 #include "monitor/string.h"
 
@@ -37,12 +39,13 @@ static void publish(struct pmap *pm, uint32_t first, unsigned int order,
 	smp_mb();
 }
 
-int pmap_create(struct pmap *pm, uint64_t mem_size, unsigned int node)
+int pmap_create(struct pmap *pm, uint64_t mem_size, unsigned int node, uint16_t owner)
 {
 	uint32_t npages = (uint32_t)(mem_size >> PAGE_SHIFT);
 
 	memset(pm, 0, sizeof(*pm));
 	pm->node = node;
+	pm->owner = owner;
 	pm->table_order = pa_order_for_bytes((uint64_t)npages * sizeof(uint32_t));
 	pm->meta_table_order = pa_order_for_bytes(npages);
 	if (pm->table_order > PA_MAX_ORDER || pm->meta_table_order > PA_MAX_ORDER)
@@ -65,10 +68,13 @@ void pmap_destroy(struct pmap *pm)
 {
 	for (uint32_t i = 0; i < pm->npages; ) {
 		unsigned int k = order_at(pm, i);
+		enum pmap_state s = state_at(pm, i);
 
-		if (state_at(pm, i) == PMAP_PRIVATE)
+		if (s != PMAP_UNBACKED)
+			memmap_remove(&memmap, pm->frame[i], 1u << k, pm->owner, i);
+		if (s == PMAP_PRIVATE)
 			mem_free_pages(mem_frame_ptr(pm->frame[i]), k);
-		i += state_at(pm, i) == PMAP_UNBACKED ? 1 : 1u << k;
+		i += s == PMAP_UNBACKED ? 1 : 1u << k;
 	}
 	if (pm->promised)
 		mem_unpromise(pm->promised);
@@ -111,34 +117,63 @@ static void back_zeroed(struct pmap *pm, uint32_t page)
 	}
 	memset(block, 0, PAGE_SIZE << k);       /* no data leaks between VMs */
 	pm->promised -= 1ull << k;
+	memmap_add(&memmap, mem_frame_of(block), 1u << k, pm->owner, page & ~((1u << k) - 1));
 	publish(pm, page & ~((1u << k) - 1), k, mem_frame_of(block), PMAP_PRIVATE);
 	pm->private_pages += 1u << k;
 	pm->demand_faults++;
 }
 
-/* Gives shared `page` a private copy. Its shared block is split into the
- * halves that do not hold it, each still one block (buddy-wise). */
-static void copy_on_write(struct pmap *pm, uint32_t page)
+/* Makes the aligned 2^sub_order pages at `page` a block of their own: the
+ * rest of their block becomes the buddy halves around them, each still one
+ * block in the same state. Returns the block's first page as it was. */
+static uint32_t split_around(struct pmap *pm, uint32_t page, unsigned int sub_order)
 {
 	unsigned int k = order_at(pm, page);
-	uint32_t first = page & ~((1u << k) - 1);
-	void *copy = mem_alloc_promised(0, pm->node);
+	uint32_t first = page & ~((1u << k) - 1), was = first;
+	enum pmap_state s = state_at(pm, page);
 
-	memcpy(copy, mem_frame_ptr(pm->frame[page]), PAGE_SIZE);
-	pm->promised--;
-	while (k--) {
-		uint32_t mid = first + (1u << k);
+	while (k > sub_order) {
+		uint32_t mid = first + (1u << --k);
 		uint32_t other = page >= mid ? first : mid;
 
 		for (uint32_t i = 0; i < (1u << k); i++)
-			pm->meta[other + i] = meta_of(PMAP_SHARED, k);
+			pm->meta[other + i] = meta_of(s, k);
 		if (page >= mid)
 			first = mid;
 	}
+	for (uint32_t i = 0; i < (1u << sub_order); i++)
+		pm->meta[page + i] = meta_of(s, sub_order);
+	return was;
+}
+
+/* Gives shared `page` a private copy; its shared block is split around it. */
+static void copy_on_write(struct pmap *pm, uint32_t page)
+{
+	uint32_t shared = pm->frame[page];
+	void *copy = mem_alloc_promised(0, pm->node);
+
+	memcpy(copy, mem_frame_ptr(shared), PAGE_SIZE);
+	pm->promised--;
+	split_around(pm, page, 0);
+	memmap_remove(&memmap, shared, 1, pm->owner, page);
+	memmap_add(&memmap, mem_frame_of(copy), 1, pm->owner, page);
 	publish(pm, page, 0, mem_frame_of(copy), PMAP_PRIVATE);
 	pm->shared_pages--;
 	pm->private_pages++;
 	pm->cow_breaks++;
+}
+
+/* Waits while `page` is moving, serving this CPU's cross-calls (the move's
+ * shoot-down may be waiting for this very CPU) and sleeping between
+ * looks (xcall_sleep). Returns its state. */
+static enum pmap_state settled(const struct pmap *pm, uint32_t page)
+{
+	enum pmap_state s;
+
+	while ((s = state_at(pm, page)) == PMAP_MOVING)
+		xcall_sleep();
+	smp_mb();               /* the state before the frame */
+	return s;
 }
 
 uint32_t pmap_back(struct pmap *pm, uint64_t gpa, bool write)
@@ -147,25 +182,33 @@ uint32_t pmap_back(struct pmap *pm, uint64_t gpa, bool write)
 	enum pmap_state s;
 	bool moved = false;
 	unsigned long flags;
-	uint32_t frame;
+	uint32_t frame, old = PA_NONE;
 
 	if (page >= pm->npages)
 		return PA_NONE;
-	s = state_at(pm, (uint32_t)page);
+	s = settled(pm, (uint32_t)page);
 	if (s == PMAP_PRIVATE || (s == PMAP_SHARED && !write))
 		return pm->frame[page];
 	flags = spin_lock_irqsave(&pm->lock);
 	s = state_at(pm, (uint32_t)page);       /* again, under the lock */
+	if (s == PMAP_MOVING) {         /* it began meanwhile: wait unlocked */
+		spin_unlock_irqrestore(&pm->lock, flags);
+		return pmap_back(pm, gpa, write);
+	}
 	if (s == PMAP_UNBACKED)
 		back_zeroed(pm, (uint32_t)page);
 	else if (s == PMAP_SHARED && write) {
+		old = pm->frame[page];
 		copy_on_write(pm, (uint32_t)page);
 		moved = true;
 	}
 	frame = pm->frame[page];
 	spin_unlock_irqrestore(&pm->lock, flags);
-	if (moved && pm->moved)
-		pm->moved(pm->moved_arg, gpa & ~(PAGE_SIZE - 1));
+	if (moved && pm->moved) {
+		struct pmap_moved_range r = { (uint32_t)page, 1, old };
+
+		pm->moved(pm->moved_arg, &r, 1);
+	}
 	return frame;
 }
 
@@ -178,7 +221,8 @@ int pmap_map_shared(struct pmap *pm, uint64_t gpa, uint32_t frame, unsigned int 
 	if ((page & ((1u << order) - 1)) || page >= pm->npages)
 		return -1;
 	flags = spin_lock_irqsave(&pm->lock);
-	if (all_unbacked(pm, (uint32_t)page, order)) {
+	if (all_unbacked(pm, (uint32_t)page, order) &&
+	    memmap_add(&memmap, frame, 1u << order, pm->owner, (uint32_t)page)) {
 		publish(pm, (uint32_t)page, order, frame, PMAP_SHARED);
 		pm->shared_pages += 1u << order;
 		r = 0;
@@ -198,7 +242,11 @@ void *pmap_pointer(struct pmap *pm, uint64_t gpa)
 
 const void *pmap_peek(const struct pmap *pm, uint64_t gpa)
 {
-	uint32_t frame = pmap_lookup(pm, gpa);
+	uint32_t frame;
+
+	if (pmap_has(pm, gpa))
+		settled(pm, (uint32_t)(gpa >> PAGE_SHIFT));
+	frame = pmap_lookup(pm, gpa);
 
 	if (frame == PA_NONE)
 		return 0;
@@ -259,6 +307,43 @@ int pmap_read(const struct pmap *pm, uint64_t gpa, void *dst, uint64_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+uint32_t pmap_move_begin(struct pmap *pm, uint64_t gpa, unsigned int order)
+{
+	uint32_t page = (uint32_t)(gpa >> PAGE_SHIFT), frame = PA_NONE;
+	unsigned long flags;
+	uint32_t first;
+
+	if ((gpa >> PAGE_SHIFT) >= pm->npages || order > PA_MAX_ORDER ||
+	    (page & ((1u << order) - 1)))
+		return PA_NONE;
+	flags = spin_lock_irqsave(&pm->lock);
+	if (state_at(pm, page) == PMAP_PRIVATE && order_at(pm, page) >= order) {
+		unsigned int k = order_at(pm, page);
+
+		first = split_around(pm, page, order);
+		mem_split_pages(mem_frame_ptr(pm->frame[first]), k,
+				mem_frame_ptr(pm->frame[page]), order);
+		for (uint32_t i = 0; i < (1u << order); i++)
+			pm->meta[page + i] = meta_of(PMAP_MOVING, order);
+		smp_mb();
+		frame = pm->frame[page];
+	}
+	spin_unlock_irqrestore(&pm->lock, flags);
+	return frame;
+}
+
+void pmap_move_end(struct pmap *pm, uint64_t gpa, unsigned int order,
+		   uint32_t old_frame, uint32_t new_frame)
+{
+	uint32_t page = (uint32_t)(gpa >> PAGE_SHIFT);
+	unsigned long flags = spin_lock_irqsave(&pm->lock);
+
+	memmap_remove(&memmap, old_frame, 1u << order, pm->owner, page);
+	memmap_add(&memmap, new_frame, 1u << order, pm->owner, page);
+	publish(pm, page, order, new_frame, PMAP_PRIVATE);
+	spin_unlock_irqrestore(&pm->lock, flags);
 }
 
 void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes)

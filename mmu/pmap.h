@@ -10,8 +10,14 @@
  *    mmu/image_cache.h: a kernel's loaded image). It must never be written
  *    through: a store (pmap_back with write) first gives the VM a private
  *    copy (copy-on-write) and calls the pmap's `moved` hook, which drops
- *    every translation of the old page the VM may still hold.
+ *    every translation of the old page the VM may still hold;
+ *  - moving: a private page whose machine page is being replaced
+ *    (mmu/page_move.h). Lookups see nothing (a fill maps it invalid, so the
+ *    guest's access traps again); pmap_back and pmap_peek wait until the
+ *    move is done.
  * (Replicas, one copy per NUMA node, come with the NUMA engine.)
+ * Every backed page is in the memmap (mmu/memmap.h) under the pmap's
+ * owner id, from when it is published until it is given back.
  *
  * Every guest-physical access the monitor makes or maps goes through these
  * functions, which are bounds-checked: a guest only ever reaches the pages
@@ -38,6 +44,7 @@ enum pmap_state {
 	PMAP_UNBACKED = 0,
 	PMAP_PRIVATE = 1,
 	PMAP_SHARED = 2,
+	PMAP_MOVING = 3,
 };
 
 /* meta[] byte: the state in bits 7:6, the order of the block in bits 3:0 */
@@ -50,9 +57,17 @@ enum pmap_state {
 extern unsigned int pmap_chunk_order;
 
 struct pmap;
-/* Called after gpa's page changed machine page (copy-on-write), outside the
- * pmap's lock: drop every translation of the old one. */
-typedef void (*pmap_moved_fn)(void *arg, uint64_t gpa);
+/* Guest pages [gpage, gpage + pages) that were the machine pages from
+ * old_frame on. */
+struct pmap_moved_range {
+	uint32_t gpage, pages, old_frame;
+};
+
+/* Called when the n ranges stopped being those machine pages (copy-on-write:
+ * after the change; moves: while they are moving), outside the pmap's lock:
+ * drop every translation of them the VM may hold, on every CPU, before
+ * returning. */
+typedef void (*pmap_moved_fn)(void *arg, const struct pmap_moved_range *r, unsigned int n);
 
 struct pmap {
 	uint32_t npages;        /* guest-physical pages 0..npages-1 */
@@ -61,9 +76,14 @@ struct pmap {
 	unsigned int table_order;       /* frame[] is a block of this order */
 	unsigned int meta_table_order;  /* meta[] is one of this order */
 	unsigned int node;      /* where backing is asked for first */
+	uint16_t owner;         /* the VM's id in the memmap */
 	uint64_t promised;      /* pages still promised for backing */
 	volatile uint32_t private_pages, shared_pages;
 	uint64_t demand_faults, cow_breaks;     /* backings and copies made */
+	uint64_t moves, moved_pages;            /* pieces page_move moved, pages */
+	uint64_t shootdowns;                    /* its batches, one shoot-down each */
+	uint64_t move_cycles, shootdown_cycles; /* their Count ticks, in all and
+						 * in the shoot-downs */
 	pmap_moved_fn moved;
 	void *moved_arg;
 	spinlock_t lock;
@@ -73,10 +93,10 @@ struct pmap {
  * Makes an empty pmap for mem_size bytes of guest memory: its two tables
  * (pmap_table_pages(mem_size) pages, on node if it can) and a promise of
  * mem_size / PAGE_SIZE pages, which its backings draw on. Every page starts
- * unbacked. Returns 0, or -1 if the tables or the promise cannot be had
- * (nothing stays taken).
+ * unbacked; owner (>= 1) names the VM in the memmap. Returns 0, or -1 if
+ * the tables or the promise cannot be had (nothing stays taken).
  */
-int pmap_create(struct pmap *pm, uint64_t mem_size, unsigned int node);
+int pmap_create(struct pmap *pm, uint64_t mem_size, unsigned int node, uint16_t owner);
 
 /*
  * Machine pages of the two tables a pmap of mem_size bytes takes beside the
@@ -115,8 +135,8 @@ static inline uint32_t pmap_lookup(const struct pmap *pm, uint64_t gpa)
 {
 	uint64_t page = gpa >> PAGE_SHIFT;
 
-	if (page >= pm->npages || !(pm->meta[page] >> PMAP_META_STATE_SHIFT))
-		return PA_NONE;
+	if (page >= pm->npages || (pm->meta[page] >> PMAP_META_STATE_SHIFT) - 1u > 1u)
+		return PA_NONE;         /* unbacked or moving */
 	__asm__ volatile("" : : : "memory");    /* state before frame */
 	return pm->frame[page];
 }
@@ -124,13 +144,14 @@ static inline uint32_t pmap_lookup(const struct pmap *pm, uint64_t gpa)
 /*
  * The order of the naturally aligned block holding gpa's page whose pages
  * are machine-contiguous and all in the same state (its 2^order pages start
- * at a gpa aligned to that size); 0 outside the VM and for unbacked pages.
+ * at a gpa aligned to that size); 0 outside the VM and for unbacked or
+ * moving pages.
  */
 static inline unsigned int pmap_block_order(const struct pmap *pm, uint64_t gpa)
 {
 	uint64_t page = gpa >> PAGE_SHIFT;
 
-	return page < pm->npages && (pm->meta[page] >> PMAP_META_STATE_SHIFT) ?
+	return page < pm->npages && (pm->meta[page] >> PMAP_META_STATE_SHIFT) - 1u <= 1u ?
 	       pm->meta[page] & PMAP_META_ORDER_MASK : 0;
 }
 
@@ -168,6 +189,21 @@ int pmap_write(struct pmap *pm, uint64_t gpa, const void *src, uint64_t len);
 /* Copies len bytes out of guest-physical memory; unbacked pages read as
  * zeros and stay unbacked. 0, or -1 if outside. */
 int pmap_read(const struct pmap *pm, uint64_t gpa, void *dst, uint64_t len);
+
+/*
+ * The first half of a move (mmu/page_move.c): the aligned 2^order pages at
+ * gpa, private and inside one block, become a block of their own (the rest
+ * of their block, in the pmap and in the allocator, becomes the buddy
+ * halves around them) and moving. Returns their first machine frame, or
+ * PA_NONE (nothing changed) if they are not all that.
+ */
+uint32_t pmap_move_begin(struct pmap *pm, uint64_t gpa, unsigned int order);
+
+/* The second half: the moving pages at gpa are the 2^order machine pages
+ * from new_frame on from now, private, in the memmap instead of those from
+ * old_frame (which the caller frees). */
+void pmap_move_end(struct pmap *pm, uint64_t gpa, unsigned int order,
+		   uint32_t old_frame, uint32_t new_frame);
 
 /* Backed pages of the VM on each node: counts[node] for node < nnodes. */
 void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes);

@@ -10,6 +10,7 @@
 #include "monitor/boot.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"
+#include "monitor/page_shuffle.h"
 #include "monitor/percpu.h"
 #include "monitor/selftest.h"
 #include "monitor/shell.h"
@@ -171,6 +172,7 @@ void monitor_start(const struct boot_info *bi)
 	test = cmdline_get(&monitor_cmdline, "test");
 	vcpu_trap_sites_on = cmdline_get(&monitor_cmdline, "trapsites") != 0;
 	demand_order();
+	page_shuffle_setup();
 	if (bi->initrd_size &&
 	    vm_load_bundle(phys_to_virt(arch_ram_base() + bi->initrd_start),
 			   bi->initrd_size) &&

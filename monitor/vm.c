@@ -105,10 +105,10 @@ void vm_release(struct vm *vm)
 	release(vm);
 }
 
-/* The pmap's copy-on-write hook: drop the VM's translations of gpa. */
-static void page_moved(void *vm, uint64_t gpa)
+/* The pmap's hook (copy-on-write, moves): the VM's translations go. */
+static void page_moved(void *vm, const struct pmap_moved_range *r, unsigned int n)
 {
-	vcpu_mmu_forget_gpa(vm, gpa);
+	vcpu_mmu_shoot_down(vm, r, n);
 }
 
 /*
@@ -127,7 +127,7 @@ static int reserve(struct vm *vm)
 	for (id = 0; id < c->vcpus; id++)
 		if (!(vm->vcpu[id] = vcpu_alloc(vm->node)))
 			break;
-	if (id == c->vcpus && pmap_create(&vm->pmap, c->memory, vm->node) == 0) {
+	if (id == c->vcpus && pmap_create(&vm->pmap, c->memory, vm->node, (uint16_t)(vm - vms + 1)) == 0) {
 		vm->pmap.moved = page_moved;
 		vm->pmap.moved_arg = vm;
 		return 0;

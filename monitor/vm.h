@@ -36,6 +36,8 @@ struct vm {
 	volatile uint32_t vcpus_placed;         /* still in a CPU's queue */
 	volatile uint32_t tlb_cpus;     /* CPUs whose real TLB may hold its entries */
 	volatile uint32_t remote_flushes;       /* cross-calls that flushed them */
+	volatile uint32_t shuffle_busy;         /* a CPU moves its pages (page_shuffle.c) */
+	uint32_t shuffle_next, shuffle_rounds, shuffle_failed;
 	int exit_status;        /* set by the first stop */
 	const char *exit_why;
 	volatile uint32_t irq_lines;    /* device lines as Cause.IP bits (vCPU 0) */

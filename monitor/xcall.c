@@ -55,6 +55,16 @@ void xcall_poll(void)
 	}
 }
 
+void xcall_sleep(void)
+{
+	unsigned long flags = arch_irq_save();
+
+	xcall_poll();
+	/* a cross-call interrupt between the poll and the wait ends the wait */
+	arch_irq_enable_and_wait();
+	arch_irq_restore(flags);
+}
+
 volatile uint32_t *xcall_pending_word(unsigned int cpu)
 {
 	return &mailbox[cpu].pending;

@@ -34,6 +34,16 @@ void xcall_finish(unsigned int cpu, uint32_t ticket);
 /* Serves this CPU's mailbox: runs every callback posted to it. */
 void xcall_poll(void);
 
+/*
+ * For a CPU waiting on another's work (a page being moved): serves the
+ * mailbox, then sleeps with interrupts on until the next one (a tick at
+ * the latest), and restores the interrupt state. A waiter that spun
+ * instead would take QEMU's one emulation thread from the CPU it waits
+ * for (measured: three CPUs spinning on a moving page held the mover for
+ * seconds). Call it with no lock held.
+ */
+void xcall_sleep(void);
+
 /* The word that is not 0 while cpu's mailbox holds calls (for the fast
  * trap paths, which must not skip them). */
 volatile uint32_t *xcall_pending_word(unsigned int cpu);

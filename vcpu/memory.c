@@ -25,6 +25,7 @@
 #include "monitor/percpu.h"
 #include "arch/vcpu.h"
 #include "devices/mmio.h"
+#include "mmu/memmap.h"
 #include "mmu/pmap.h"
 #include "monitor/xcall.h"
 #include "vcpu/sched.h"
@@ -330,19 +331,17 @@ int64_t vcpu_fetch(struct vcpu *v, uint64_t va)
 uint64_t vcpu_guest_lladdr(struct vcpu *v)
 {
 	uint64_t pa = v->ll_machine, ram = arch_ram_base();
-	const struct pmap *pm = &v->vm->pmap;
-	uint32_t frame;
+	uint32_t gpage;
 
 	if (!v->ll_fresh)
 		return v->cp0.lladdr;
 	v->ll_fresh = false;
 	if (pa < ram)
 		return 1;
-	frame = (uint32_t)((pa - ram) >> PAGE_SHIFT);
-	for (uint32_t page = 0; page < pm->npages; page++)
-		if (pmap_lookup(pm, (uint64_t)page << PAGE_SHIFT) == frame)
-			return (uint64_t)page << PAGE_SHIFT | (pa & (PAGE_SIZE - 1));
-	return 1;
+	gpage = memmap_gpage_of(&memmap, (uint32_t)((pa - ram) >> PAGE_SHIFT), v->vm->pmap.owner);
+	if (gpage == UINT32_MAX)
+		return 1;
+	return (uint64_t)gpage << PAGE_SHIFT | (pa & (PAGE_SIZE - 1));
 }
 
 void vcpu_tlb_follow_status(struct vcpu *v)
@@ -386,32 +385,40 @@ void vcpu_tlb_forget(struct vcpu *v, const struct vtlb_entry *e)
 		arch_tlb_flush_asid_range(start, start + size, arch_tlb_asid_of(&v->asids, e->asid));
 }
 
-/* On a CPU whose real TLB may hold the VM arg's entries: drop them all
- * (of any address: a guest's mappings of a page are not indexed by
- * machine page). */
-static void forget_here(void *arg)
-{
-	const struct vm *vm = arg;
+struct shoot_down {
+	const struct vm *vm;
+	const struct pmap_moved_range *r;
+	unsigned int n;
+};
 
-	if (vm->tlb_cpus & (1u << arch_cpu_id()))
-		arch_tlb_flush_all();
+/* On a CPU whose real TLB may hold translations of the pages: drops them
+ * from it and from the l2tlbs of the VM's vCPUs that run here (only this
+ * CPU touches those). Made at an entry into the monitor, so no fill or
+ * monitor access of this CPU that saw the old pages is still under way. */
+static void shoot_down_here(void *arg)
+{
+	const struct shoot_down *s = arg;
+	const struct vm *vm = s->vm;
+
+	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
+		struct vcpu *v = vm->vcpu[id];
+
+		if (v && v->cpu == arch_cpu_id() && v->tlb_contract)
+			for (unsigned int i = 0; i < s->n; i++)
+				l2tlb_drop_gpages(&v->l2tlb, s->r[i].gpage, s->r[i].pages);
+	}
+	for (unsigned int i = 0; i < s->n; i++)
+		arch_tlb_flush_frames(s->r[i].old_frame, s->r[i].pages);
 }
 
-void vcpu_mmu_forget_gpa(struct vm *vm, uint64_t gpa)
+void vcpu_mmu_shoot_down(struct vm *vm, const struct pmap_moved_range *r, unsigned int n)
 {
+	struct shoot_down s = { vm, r, n };
 	uint32_t others = sched_cpus_holding(vm) & ~(1u << arch_cpu_id());
 	uint32_t ticket[MAX_CPUS];
 	unsigned long flags;
 
-	/* the second-level TLBs first: a real refill after the real TLBs'
-	 * flush must not find the old page there */
-	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
-		struct vcpu *v = vm->vcpu[id];
-
-		if (v && v->tlb_contract)
-			l2tlb_drop_gpage(&v->l2tlb, (uint32_t)(gpa >> PAGE_SHIFT));
-	}
-	forget_here(vm);
+	shoot_down_here(&s);
 	if (!others)
 		return;
 	/* Wait for the others asleep, with interrupts on (serving this CPU's
@@ -422,7 +429,7 @@ void vcpu_mmu_forget_gpa(struct vm *vm, uint64_t gpa)
 	arch_irq_enable();
 	for (unsigned int c = 0; c < MAX_CPUS; c++)
 		if (others & (1u << c)) {
-			ticket[c] = xcall_start(c, forget_here, vm);
+			ticket[c] = xcall_start(c, shoot_down_here, &s);
 			atomic_add_return(&vm->remote_flushes, 1);
 		}
 	for (unsigned int c = 0; c < MAX_CPUS; c++)

@@ -31,6 +31,7 @@
 #include "monitor/console.h"
 #include "monitor/format.h"
 #include "monitor/monitor.h"
+#include "monitor/page_shuffle.h"
 #include "monitor/percpu.h"
 #include "monitor/smp.h"
 #include "monitor/string.h"
@@ -47,6 +48,7 @@ struct runq {
 	unsigned int next;              /* round-robin position */
 	uint32_t slice_start;           /* Count when the current slice began */
 	bool fpu_foreign;               /* the FPU may hold another vCPU's values */
+	uint64_t shuffled_at;           /* the tick of the last page shuffle */
 };
 
 static struct runq runqs[MAX_CPUS];
@@ -105,6 +107,14 @@ static void read_identity(void)
 	identity.tlb_entries = cpu_tlb_entries();
 }
 
+/* A VM about to run (again): no CPU holds its translations yet. */
+static void reset_counts(struct vm *vm)
+{
+	vm->tlb_cpus = 0;
+	vm->remote_flushes = 0;
+	vm->shuffle_next = vm->shuffle_rounds = vm->shuffle_failed = 0;
+}
+
 void sched_setup(void)
 {
 	uint32_t online = smp_online_mask();
@@ -126,8 +136,7 @@ void sched_setup(void)
 		}
 		vm->vcpus_live = vm->cfg.vcpus;
 		vm->vcpus_placed = vm->cfg.vcpus;
-		vm->tlb_cpus = 0;
-		vm->remote_flushes = 0;
+		reset_counts(vm);
 		vm->state = VM_RUNNING;
 		vms_running++;
 	}
@@ -162,8 +171,7 @@ bool sched_start_vm(struct vm *vm, bool cpu0_joins)
 	read_identity();
 	vm->vcpus_live = vm->cfg.vcpus;
 	vm->vcpus_placed = vm->cfg.vcpus;
-	vm->tlb_cpus = 0;
-	vm->remote_flushes = 0;
+	reset_counts(vm);
 	vm->state = VM_RUNNING;
 	atomic_add_return(&vms_running, 1);
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
@@ -228,6 +236,13 @@ static void report(struct vm *vm)
 		   vm->cfg.name, vm->pmap.private_pages, vm->pmap.shared_pages,
 		   (unsigned long)vm->pmap.demand_faults, (unsigned long)vm->pmap.cow_breaks,
 		   vm->remote_flushes);
+	if (vm->pmap.shootdowns)
+		con_printf("disco: vm %s: moves: %lu (%lu pages) in %lu batches, %u rounds, %u refused; %lu Count ticks a batch, %lu of them in its shoot-down\n",
+			   vm->cfg.name, (unsigned long)vm->pmap.moves,
+			   (unsigned long)vm->pmap.moved_pages, (unsigned long)vm->pmap.shootdowns,
+			   vm->shuffle_rounds, vm->shuffle_failed,
+			   (unsigned long)(vm->pmap.move_cycles / vm->pmap.shootdowns),
+			   (unsigned long)(vm->pmap.shootdown_cycles / vm->pmap.shootdowns));
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
 		const struct vcpu *v = vm->vcpu[id];
 
@@ -520,6 +535,11 @@ void sched_return(struct trap_frame *f, enum vcpu_action action)
 
 	if (v->state != VCPU_STOPPED && v->vm->state != VM_RUNNING)
 		stop_vcpu(v);
+	if (page_shuffle_pieces && this_cpu()->ticks - q->shuffled_at >= PAGE_SHUFFLE_TICKS &&
+	    v->state == VCPU_RUNNABLE) {
+		q->shuffled_at = this_cpu()->ticks;
+		page_shuffle_tick(v->vm);
+	}
 	if (action == VCPU_RESCHEDULE || expired || v->state != VCPU_RUNNABLE) {
 		if (v->state == VCPU_RUNNABLE)
 			v->regs = *f;   /* it may be picked again at once */

@@ -204,13 +204,18 @@ uint64_t vcpu_guest_lladdr(struct vcpu *v);
  * the real TLB is filled. */
 void vcpu_tlb_follow_status(struct vcpu *v);
 /*
- * Drops every translation of gpa's page that vm's vCPUs may hold, after the
- * pmap gave the page another machine page (copy-on-write): the real TLB of
- * this CPU and, through cross-calls, of every other CPU running one of
- * vm's vCPUs (memory.c). The one place a second-level software TLB must
- * drop its entries for gpa too. No lock may be held (it waits for CPUs).
+ * The shoot-down: drops every translation vm's vCPUs may hold of the n
+ * ranges of guest pages, which were the machine pages the ranges name
+ * (copy-on-write gave them a copy, or they are being moved): on every CPU
+ * whose real TLB may hold them (sched_cpus_holding), that CPU's real
+ * entries of those frames and the entries for those guest pages in the
+ * second-level TLBs of vm's vCPUs there, each CPU through one cross-call
+ * served at its next entry into the monitor (memory.c: malta has no
+ * inter-processor interrupt, so that can be a tick away). Returns when all
+ * have. No lock may be held (it waits for CPUs).
  */
-void vcpu_mmu_forget_gpa(struct vm *vm, uint64_t gpa);
+struct pmap_moved_range;
+void vcpu_mmu_shoot_down(struct vm *vm, const struct pmap_moved_range *r, unsigned int n);
 /* Drops the real TLB entries guest TLB entry e of v may have produced (on
  * v's CPU: under e's real ASID, or every ASID for a global e). */
 void vcpu_tlb_forget(struct vcpu *v, const struct vtlb_entry *e);

@@ -185,7 +185,7 @@ void arch_tlb_flush_asid_range(uint64_t start, uint64_t end, unsigned int real_a
 	this_tlb()->counts.range_flushes++;
 }
 
-void arch_tlb_flush_frame(uint32_t frame)
+void arch_tlb_flush_frames(uint32_t frame, uint32_t count)
 {
 	unsigned int n = cpu_tlb_entries(), asid = current_asid();
 	uint64_t ram_pfn = arch_ram_base() >> 12;
@@ -199,7 +199,8 @@ void arch_tlb_flush_frame(uint32_t frame)
 			uint64_t pfn = (lo[h] >> ENTRYLO_PFN_SHIFT) & ENTRYLO_PFN_MASK;
 
 			if ((lo[h] & ENTRYLO_V) && pfn >= ram_pfn &&
-			    frame >= pfn - ram_pfn && frame < pfn - ram_pfn + pages)
+			    pfn - ram_pfn < (uint64_t)frame + count &&
+			    frame < pfn - ram_pfn + pages)
 				hit = true;
 		}
 		if (hit)

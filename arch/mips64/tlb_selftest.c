@@ -118,10 +118,12 @@ int arch_tlb_selftest(void)
 	check(valid_entries() == 4 && i >= 0 && find(B, r1) == i && frame_of(i) == 304 &&
 	      find(B, r2) >= 0, "a 16 KiB pair over two 4 KiB pairs of its ASID: one entry");
 
-	arch_tlb_flush_frame(203);
-	check(find(A, r2) < 0 && find(A, r1) >= 0, "flush_frame: the entry mapping it, only");
-	arch_tlb_flush_frame(310);
-	check(find(B, r1) < 0 && find(B, r2) >= 0, "flush_frame: a frame inside a large page");
+	arch_tlb_flush_frames(203, 1);
+	check(find(A, r2) < 0 && find(A, r1) >= 0, "flush_frames: the entry mapping it, only");
+	arch_tlb_flush_frames(312, 400 - 312);
+	check(find(B, r1) >= 0 && find(B, r2) >= 0, "flush_frames: a range between pages takes none");
+	arch_tlb_flush_frames(310, 1);
+	check(find(B, r1) < 0 && find(B, r2) >= 0, "flush_frames: a frame inside a large page");
 	arch_tlb_flush_asid_range(A, A + 0x2000, r2);
 	check(find(A, r1) >= 0, "flush_asid_range: other ASIDs' entries stay");
 	arch_tlb_flush_asid_range(A, A + 0x2000, r1);

@@ -239,16 +239,16 @@ static void test_drop_frame(void **state)
 	 * their guest pages) */
 	l2tlb_insert(&t, 0x10000, 1, false, la, ga);
 	l2tlb_insert(&t, 0x18000, 1, false, lb, gb);
-	l2tlb_drop_frame(&t, 1004);
-	l2tlb_drop_frame(&t, 999);
+	l2tlb_drop_frames(&t, 1004, 1);
+	l2tlb_drop_frames(&t, 999, 1);
 	assert_int_not_equal(get(0x10000, 1), -1);
-	l2tlb_drop_frame(&t, 1003);
+	l2tlb_drop_frames(&t, 1003, 1);
 	assert_int_equal(get(0x10000, 1), -1);
-	l2tlb_drop_frame(&t, 2008);
+	l2tlb_drop_frames(&t, 2008, 1);
 	assert_int_not_equal(get(0x18000, 1), -1);
-	l2tlb_drop_frame(&t, 2005);
+	l2tlb_drop_frames(&t, 2005, 1);
 	assert_int_equal(get(0x18000, 1), -1);
-	l2tlb_drop_frame(&t, L2TLB_NO_FRAME);   /* an invalid half is no frame */
+	l2tlb_drop_frames(&t, L2TLB_NO_FRAME, 1);   /* an invalid half is no frame */
 	assert_int_equal(t.stats.drops, 2);
 }
 
@@ -261,18 +261,31 @@ static void test_drop_gpage(void **state)
 	 * (whatever their machine frames) */
 	l2tlb_insert(&t, 0x10000, 1, false, la, ga);
 	l2tlb_insert(&t, 0x18000, 1, false, lb, gb);
-	l2tlb_drop_gpage(&t, 11);
-	l2tlb_drop_gpage(&t, 6);
-	l2tlb_drop_gpage(&t, 1000);     /* a machine frame of a, not a guest page */
+	l2tlb_drop_gpages(&t, 11, 1);
+	l2tlb_drop_gpages(&t, 6, 1);
+	l2tlb_drop_gpages(&t, 1000, 1);     /* a machine frame of a, not a guest page */
 	assert_int_not_equal(get(0x10000, 1), -1);
-	l2tlb_drop_gpage(&t, 10);
+	l2tlb_drop_gpages(&t, 10, 1);
 	assert_int_equal(get(0x10000, 1), -1);
-	l2tlb_drop_gpage(&t, 1008);
+	l2tlb_drop_gpages(&t, 1008, 1);
 	assert_int_not_equal(get(0x18000, 1), -1);
-	l2tlb_drop_gpage(&t, 1007);     /* the second half only */
+	l2tlb_drop_gpages(&t, 1007, 1);     /* the second half only */
 	assert_int_equal(get(0x18000, 1), -1);
-	l2tlb_drop_gpage(&t, L2TLB_NO_FRAME);   /* an invalid half is no page */
+	l2tlb_drop_gpages(&t, L2TLB_NO_FRAME, 1);   /* an invalid half is no page */
 	assert_int_equal(t.stats.drops, 2);
+	/* ranges: [11, 1003) misses both, [0, 8) takes a, [1006, 1040) takes b */
+	l2tlb_insert(&t, 0x10000, 1, false, la, ga);
+	l2tlb_insert(&t, 0x18000, 1, false, lb, gb);
+	l2tlb_drop_gpages(&t, 11, 1003 - 11);
+	assert_int_not_equal(get(0x10000, 1), -1);
+	assert_int_not_equal(get(0x18000, 1), -1);
+	l2tlb_drop_gpages(&t, 0, 8);
+	assert_int_equal(get(0x10000, 1), -1);
+	assert_int_not_equal(get(0x18000, 1), -1);
+	l2tlb_drop_gpages(&t, 1006, 34);
+	assert_int_equal(get(0x18000, 1), -1);
+	l2tlb_drop_gpages(&t, UINT32_MAX - 1, 2);   /* to the top: no wrap */
+	assert_int_equal(t.stats.drops, 4);
 }
 
 static void test_pair_shift_change_empties(void **state)

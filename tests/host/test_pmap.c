@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "mmu/machmem.h"
+#include "mmu/memmap.h"
 #include "mmu/pmap.h"
 #include "monitor/monitor.h"
 
@@ -79,6 +80,19 @@ void *mem_alloc_promised(unsigned int order, unsigned int node)
 	return ram[f];
 }
 
+void mem_split_pages(void *block, unsigned int order, void *sub, unsigned int sub_order)
+{
+	assert_true(pa_split(&pa, mem_frame_of(block), order, mem_frame_of(sub), sub_order));
+}
+
+/* the memmap over the test's RAM; no cross-calls on the host */
+struct memmap memmap;
+static struct memmap_user memmap_table[RAM_PAGES];
+
+void xcall_sleep(void)
+{
+}
+
 void mem_free_pages(void *p, unsigned int order)
 {
 	assert_true(pa_free(&pa, mem_frame_of(p), order));
@@ -109,23 +123,36 @@ static int setup(void **state)
 	memset(ram, 0xa5, sizeof(ram));         /* stale data everywhere */
 	promised = 0;
 	refuse_above = 99;
+	memmap_init(&memmap, memmap_table, RAM_PAGES, NULL);
 	pmap_chunk_order = 4;
 	return 0;
 }
 
 static unsigned int moves, moved_page;
 
-static void on_moved(void *arg, uint64_t gpa)
+static void on_moved(void *arg, const struct pmap_moved_range *r, unsigned int n)
 {
 	(void)arg;
+	assert_int_equal(n, 1);
+	assert_int_equal(r->pages, 1);
 	moves++;
-	moved_page = (unsigned int)(gpa >> PAGE_SHIFT);
+	moved_page = r->gpage;
+}
+
+/* Frame's only user in the memmap is the test's VM (id 1) at gpage. */
+static void check_user(uint32_t frame, uint32_t gpage)
+{
+	struct memmap_user u[2];
+
+	assert_int_equal(memmap_users(&memmap, frame, u, 2), 1);
+	assert_int_equal(u[0].vm, 1);
+	assert_int_equal(u[0].gpage, gpage);
 }
 
 /* A pmap of npages pages with the moved hook counting. */
 static void make(struct pmap *pm, uint32_t npages)
 {
-	assert_int_equal(pmap_create(pm, (uint64_t)npages << PAGE_SHIFT, 0), 0);
+	assert_int_equal(pmap_create(pm, (uint64_t)npages << PAGE_SHIFT, 0, 1), 0);
 	pm->moved = on_moved;
 	moves = 0;
 }
@@ -198,6 +225,7 @@ static void test_demand_zero_chunk(void **state)
 		assert_int_equal(pmap_state(&pm, gpa), PMAP_PRIVATE);
 		assert_int_equal(pmap_block_order(&pm, gpa), 4);
 		assert_int_equal(pmap_lookup(&pm, gpa), f - 3 + (p - 0x20));
+		check_user(f - 3 + (p - 0x20), p);
 		for (size_t i = 0; i < PAGE_SIZE; i++)
 			assert_int_equal(b[i], 0);
 	}
@@ -206,6 +234,7 @@ static void test_demand_zero_chunk(void **state)
 	assert_int_equal(pmap_back(&pm, 0x2f000, true), f - 3 + 15);      /* backed already */
 	assert_int_equal(pm.demand_faults, 1);
 	pmap_destroy(&pm);
+	assert_int_equal(memmap_users(&memmap, f, NULL, 0), 0);
 }
 
 /* A chunk that is partly backed, or runs past the end, or finds no block
@@ -270,6 +299,9 @@ static void test_copy_on_write(void **state)
 	assert_int_equal(pm.shared_pages, 15);
 	assert_int_equal(pm.private_pages, 1);
 	assert_int_equal(pm.cow_breaks, 1);
+	assert_int_equal(memmap_users(&memmap, cf + 5, NULL, 0), 0);   /* no longer ours */
+	check_user(pmap_lookup(&pm, 0x15000), 0x15);
+	check_user(cf + 6, 0x16);
 	for (size_t i = 0; i < sizeof(split) / sizeof(split[0]); i++) {
 		uint64_t gpa = (uint64_t)(0x10 + split[i].page) << PAGE_SHIFT;
 
@@ -281,6 +313,7 @@ static void test_copy_on_write(void **state)
 	assert_int_equal(moves, 2);
 	pmap_destroy(&pm);                      /* the shared block stays the cache's */
 	assert_int_equal(cache[0], 0x10);
+	assert_int_equal(memmap_users(&memmap, cf, NULL, 0), 0);
 	assert_true(pa_free(&pa, cf, 4));
 }
 
@@ -320,10 +353,60 @@ static void test_promise_whole_vm(void **state)
 	assert_int_equal(a.private_pages, 1024);
 	assert_int_equal(a.promised, 0);
 	assert_int_equal(promised, 0);
-	assert_int_equal(pmap_create(&b, 2048ull << PAGE_SHIFT, 0), -1);   /* too big */
+	assert_int_equal(pmap_create(&b, 2048ull << PAGE_SHIFT, 0, 2), -1);        /* too big */
 	assert_int_equal(free_total(), free0 - 1024 - pmap_table_pages(1024 << PAGE_SHIFT));
 	pmap_destroy(&a);
 	assert_int_equal(free_total(), free0);
+}
+
+/* A move's two halves, as page_move.c drives them: the pages are split
+ * out of their block (in the pmap and the allocator), moving (no lookup
+ * sees them) until the end publishes the new pages; the memmap follows and
+ * everything comes back whole. */
+static void test_move(void **state)
+{
+	struct pmap pm;
+	uint64_t free0 = free_total();
+	uint32_t f, old, new;
+	uint8_t v = 0;
+
+	(void)state;
+	make(&pm, 64);
+	f = pmap_back(&pm, 0x20000, true) ;     /* chunk 0x20-0x2f */
+	assert_int_equal(pmap_write(&pm, 0x26010, "\x42", 1), 0);
+	assert_int_equal(pmap_move_begin(&pm, 0x26000, 2), PA_NONE);   /* unaligned */
+	assert_int_equal(pmap_move_begin(&pm, 0x20000, 5), PA_NONE);   /* beyond its block */
+	assert_int_equal(pmap_move_begin(&pm, 0x30000, 0), PA_NONE);   /* unbacked */
+	assert_int_equal(pmap_move_begin(&pm, 0x100000, 0), PA_NONE);  /* outside */
+	old = pmap_move_begin(&pm, 0x24000, 2);         /* pages 0x24-0x27 */
+	assert_int_equal(old, f + 4);
+	assert_int_equal(pmap_state(&pm, 0x26000), PMAP_MOVING);
+	assert_int_equal(pmap_lookup(&pm, 0x26000), PA_NONE);
+	assert_int_equal(pmap_block_order(&pm, 0x26000), 0);
+	assert_int_equal(pmap_block_order(&pm, 0x20000), 2);   /* 0x20-0x23 */
+	assert_int_equal(pmap_block_order(&pm, 0x28000), 3);   /* 0x28-0x2f */
+	new = pa_alloc(&pa, 2, 0);
+	memcpy(ram[new], ram[old], 4 * PAGE_SIZE);
+	pmap_move_end(&pm, 0x24000, 2, old, new);
+	assert_true(pa_free(&pa, old, 2));      /* the allocator split it too */
+	assert_int_equal(pmap_state(&pm, 0x26000), PMAP_PRIVATE);
+	assert_int_equal(pmap_lookup(&pm, 0x26000), new + 2);
+	assert_int_equal(pmap_block_order(&pm, 0x27000), 2);
+	assert_int_equal(pmap_read(&pm, 0x26010, &v, 1), 0);
+	assert_int_equal(v, 0x42);
+	assert_int_equal(memmap_users(&memmap, old + 2, NULL, 0), 0);
+	check_user(new + 2, 0x26);
+	check_user(f + 8, 0x28);
+	/* a page of the moved block moves again, alone */
+	old = pmap_move_begin(&pm, 0x27000, 0);
+	assert_int_equal(old, new + 3);
+	pmap_move_end(&pm, 0x27000, 0, old, pa_alloc(&pa, 0, 0));
+	assert_true(pa_free(&pa, old, 0));
+	assert_int_equal(pm.private_pages, 16);
+	pmap_destroy(&pm);
+	assert_int_equal(free_total(), free0);
+	for (uint32_t i = 0; i < RAM_PAGES; i++)
+		assert_int_equal(memmap_users(&memmap, i, NULL, 0), 0);
 }
 
 int main(void)
@@ -336,6 +419,7 @@ int main(void)
 		cmocka_unit_test_setup(test_copy_on_write, setup),
 		cmocka_unit_test_setup(test_bounds, setup),
 		cmocka_unit_test_setup(test_promise_whole_vm, setup),
+		cmocka_unit_test_setup(test_move, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,10 +66,11 @@ void arch_tlb_flush_range(uint64_t start, uint64_t end);
  * (nothing for 0, ASID_NONE). */
 void arch_tlb_flush_asid_range(uint64_t start, uint64_t end, unsigned int real_asid);
 
-/* Drops every real entry (any ASID) whose EntryLo0 or EntryLo1 maps the
- * machine frame (RAM offset >> 12), on this CPU (a page taken away: the
- * memmap calls it on each CPU that may cache it). */
-void arch_tlb_flush_frame(uint32_t frame);
+/* Drops every real entry (any ASID) whose EntryLo0 or EntryLo1 maps one of
+ * the machine frames [frame, frame + count) (RAM offset >> 12), on this CPU
+ * (pages taken away: the shoot-down calls it on each CPU that may cache
+ * them). */
+void arch_tlb_flush_frames(uint32_t frame, uint32_t count);
 
 /* Drops every real entry on this CPU. */
 void arch_tlb_flush_all(void);
