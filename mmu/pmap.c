@@ -309,6 +309,35 @@ int pmap_read(const struct pmap *pm, uint64_t gpa, void *dst, uint64_t len)
 	return 0;
 }
 
+void *pmap_pin(struct pmap *pm, uint64_t gpa)
+{
+	uint32_t page = (uint32_t)(gpa >> PAGE_SHIFT);
+	void *p = pmap_pointer(pm, gpa);
+	unsigned long flags;
+	unsigned int i;
+
+	if (!p)
+		return 0;
+	flags = spin_lock_irqsave(&pm->lock);
+	for (i = 0; i < pm->npinned && pm->pinned[i] != page; i++)
+		;
+	if (i == pm->npinned && i < PMAP_MAX_PINNED)
+		pm->pinned[pm->npinned++] = page;
+	else if (i == pm->npinned)
+		p = 0;
+	spin_unlock_irqrestore(&pm->lock, flags);
+	return p;
+}
+
+/* Whether a page of [page, page + count) is pinned (under the lock). */
+static bool any_pinned(const struct pmap *pm, uint32_t page, uint32_t count)
+{
+	for (unsigned int i = 0; i < pm->npinned; i++)
+		if (pm->pinned[i] - page < count)
+			return true;
+	return false;
+}
+
 uint32_t pmap_move_begin(struct pmap *pm, uint64_t gpa, unsigned int order)
 {
 	uint32_t page = (uint32_t)(gpa >> PAGE_SHIFT), frame = PA_NONE;
@@ -319,7 +348,8 @@ uint32_t pmap_move_begin(struct pmap *pm, uint64_t gpa, unsigned int order)
 	    (page & ((1u << order) - 1)))
 		return PA_NONE;
 	flags = spin_lock_irqsave(&pm->lock);
-	if (state_at(pm, page) == PMAP_PRIVATE && order_at(pm, page) >= order) {
+	if (state_at(pm, page) == PMAP_PRIVATE && order_at(pm, page) >= order &&
+	    !any_pinned(pm, page, 1u << order)) {
 		unsigned int k = order_at(pm, page);
 
 		first = split_around(pm, page, order);

@@ -51,6 +51,8 @@ enum pmap_state {
 #define PMAP_META_STATE_SHIFT 6
 #define PMAP_META_ORDER_MASK  0x0fu
 
+#define PMAP_MAX_PINNED 16      /* pages pmap_pin holds in place */
+
 /* The default chunk a demand fault backs: 2^6 pages, 256 KiB (docs/memory.md
  * has the measurements); the `demand_order=N` command-line key sets it. */
 #define PMAP_CHUNK_ORDER_DEFAULT 6
@@ -77,6 +79,8 @@ struct pmap {
 	unsigned int meta_table_order;  /* meta[] is one of this order */
 	unsigned int node;      /* where backing is asked for first */
 	uint16_t owner;         /* the VM's id in the memmap */
+	uint32_t pinned[PMAP_MAX_PINNED];       /* pages that never move */
+	unsigned int npinned;
 	uint64_t promised;      /* pages still promised for backing */
 	volatile uint32_t private_pages, shared_pages;
 	uint64_t demand_faults, cow_breaks;     /* backings and copies made */
@@ -191,8 +195,16 @@ int pmap_write(struct pmap *pm, uint64_t gpa, const void *src, uint64_t len);
 int pmap_read(const struct pmap *pm, uint64_t gpa, void *dst, uint64_t len);
 
 /*
+ * Keeps gpa's page (backed first, private: pmap_pointer) where it is from
+ * now on: the monitor holds a pointer into it (a vCPU's shared area).
+ * Returns that pointer, or NULL outside the VM or with PMAP_MAX_PINNED
+ * pages pinned already (a page pinned twice counts once).
+ */
+void *pmap_pin(struct pmap *pm, uint64_t gpa);
+
+/*
  * The first half of a move (mmu/page_move.c): the aligned 2^order pages at
- * gpa, private and inside one block, become a block of their own (the rest
+ * gpa, private, inside one block and none of them pinned, become a block of their own (the rest
  * of their block, in the pmap and in the allocator, becomes the buddy
  * halves around them) and moving. Returns their first machine frame, or
  * PA_NONE (nothing changed) if they are not all that.

@@ -684,12 +684,16 @@ linux_vms() {       # CONF NAME:RUN[:CPUS]...: a config of 64 MiB Linux VMs
 # Popek and Goldberg at the system-call level: the equivalence programs
 # (guest-images/linux/equiv, an initrd over the built-in initramfs) on the
 # native kernel on the bare board, then in a VM: their lines must match.
+# linux_equivalence_test [NAME MONITOR_CMDLINE]: the VM run under the
+# monitor's command line given (the native run is made once for all).
 linux_equivalence_test() {
-	local name=linux-equivalence oracle=$LOGS/linux-equiv.native.txt log=$LOGS/linux-equiv.log
+	local name=${1:-linux-equivalence} append=${2:-}
+	local oracle=$LOGS/linux-equiv.native.txt log=$LOGS/$name.log
 	local lines='^(sc-[a-z]+|equiv): ' dir=$LOGS/linux-equiv
 	selected "$name" || return 0
 	# 120 s: the native power-off sometimes spins; the lines are in by then
-	timeout -s KILL 120 tools/qemu-malta.sh -m 128M \
+	[ "$oracle" -nt build/linux/native/vmlinux ] && [ "$oracle" -nt build/linux/equiv.cpio ] ||
+		timeout -s KILL 120 tools/qemu-malta.sh -m 128M \
 		-kernel build/linux/native/vmlinux -initrd build/linux/equiv.cpio \
 		-append "console=ttyS0 disco.run=equiv" < /dev/null 2>&1 | tr -d '\r' > "$LOGS/linux-equiv.native.log"
 	grep -E "$lines" "$LOGS/linux-equiv.native.log" > "$oracle"
@@ -702,14 +706,16 @@ linux_equivalence_test() {
 	printf '[vm equiv]\nkernel = vmlinux\ninitrd = equiv.cpio\nmemory = 128M\ncmdline = console=ttyS0 disco.run=equiv\n' > "$dir/vms.conf"
 	tools/mkbundle.sh "$dir/vms.conf" "$dir/bundle.cpio" build/linux/guest "$dir"
 	timeout -s KILL 600 tools/qemu-malta.sh -smp 1 -m 256M \
-		-kernel "$ELF" -initrd "$dir/bundle.cpio" < /dev/null 2>&1 | tr -d '\r' > "$log"
-	sed -n 's/^\[equiv\] //p' "$log" | grep -E "$lines" > "$LOGS/linux-equiv.vm.txt"
-	if ! diff -u "$oracle" "$LOGS/linux-equiv.vm.txt" > "$LOGS/linux-equiv.diff"; then
-		fail "$name" "the VM differs from the native kernel: $(grep -c '^[-+][^-+]' "$LOGS/linux-equiv.diff") lines, see $LOGS/linux-equiv.diff"
+		-kernel "$ELF" -initrd "$dir/bundle.cpio" ${append:+-append "$append"} < /dev/null 2>&1 |
+		tr -d '\r' > "$log"
+	sed -n 's/^\[equiv\] //p' "$log" | grep -E "$lines" > "$LOGS/$name.vm.txt"
+	if ! diff -u "$oracle" "$LOGS/$name.vm.txt" > "$LOGS/$name.diff"; then
+		fail "$name" "the VM differs from the native kernel: $(grep -c '^[-+][^-+]' "$LOGS/$name.diff") lines, see $LOGS/$name.diff"
 	elif ! grep -aq '^disco: vm equiv: powered off (exit status 0)$' "$log"; then
 		fail "$name" "the VM did not power off cleanly, see $log"
 	else
-		pass "$name ($(wc -l < "$oracle") lines identical, $(awk '$3 == "checks," { n += $2 } END { print n }' "$oracle") checks)"
+		pass "$name ($(wc -l < "$oracle") lines identical, $(awk '$3 == "checks," { n += $2 } END { print n }' "$oracle") checks$(
+			sed -n 's/^disco: vm equiv: moves: \([0-9]*\) (\([0-9]*\) pages).*/, \1 moves of \2 pages/p' "$log"))"
 	fi
 }
 # The keyboard reaches the focused VM's shell through its emulated UART:
@@ -793,6 +799,8 @@ if [ -f build/linux/guest/vmlinux ]; then
 		"disco: vm calm: powered off \\(exit status 0\\)" "disco: all VMs have ended"
 	linux_console_test
 	linux_equivalence_test
+	# every page of the running Linux VM moved again and again
+	linux_equivalence_test linux-equivalence-shuffle "shuffle=16"
 else
 	fail linux-guests "build/linux/guest/vmlinux is missing (make linux)"
 fi

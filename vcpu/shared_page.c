@@ -30,10 +30,14 @@ _Static_assert(offsetof(struct vcpu_shared, status_set) == 72 &&
 
 int vcpu_shared_register(struct vcpu *v, uint64_t gpa)
 {
-	void *p = pmap_pointer(&v->vm->pmap, gpa);
+	void *p;
 
-	if ((gpa & (sizeof(struct vcpu_shared) - 1)) || !p)
+	if (gpa & (sizeof(struct vcpu_shared) - 1))
 		return -1;      /* aligned to its size: inside one page */
+	/* the monitor and its fast paths keep this pointer: the page never
+	 * moves (page_move.h) */
+	if (!(p = pmap_pin(&v->vm->pmap, gpa)))
+		return -1;
 	v->shared = p;
 	vcpu_shared_store(v);
 	return 0;

@@ -402,6 +402,18 @@ static void test_move(void **state)
 	assert_int_equal(old, new + 3);
 	pmap_move_end(&pm, 0x27000, 0, old, pa_alloc(&pa, 0, 0));
 	assert_true(pa_free(&pa, old, 0));
+	/* a pinned page stays, and so does any piece holding it */
+	assert_non_null(pmap_pin(&pm, 0x2a010));
+	assert_non_null(pmap_pin(&pm, 0x2a020));                /* once */
+	assert_int_equal(pm.npinned, 1);
+	assert_int_equal(pmap_move_begin(&pm, 0x28000, 3), PA_NONE);
+	assert_int_equal(pmap_move_begin(&pm, 0x2a000, 0), PA_NONE);
+	assert_int_equal(pmap_block_order(&pm, 0x28000), 3);    /* unsplit */
+	old = pmap_move_begin(&pm, 0x2b000, 0);
+	assert_int_not_equal(old, PA_NONE);
+	pmap_move_end(&pm, 0x2b000, 0, old, pa_alloc(&pa, 0, 0));
+	assert_true(pa_free(&pa, old, 0));
+	assert_null(pmap_pin(&pm, 0x100000));                   /* outside */
 	assert_int_equal(pm.private_pages, 16);
 	pmap_destroy(&pm);
 	assert_int_equal(free_total(), free0);
