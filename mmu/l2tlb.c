@@ -163,36 +163,53 @@ static uint32_t half_first(const struct l2tlb *t, const struct l2tlb_entry *e,
 	return by_frame ? t->frame_of(e->lo[h]) : e->gpage[h];
 }
 
-/* Drops every entry one of whose halves overlaps pages [page, page + count)
- * (machine frames when by_frame, else guest-physical pages). */
-static void drop_covering(struct l2tlb *t, uint32_t page, uint32_t count, bool by_frame)
+/* Whether a half starting at `first` (half_pages long) overlaps a range. */
+static bool overlaps(uint32_t first, uint32_t half_pages, const struct l2tlb_range *r,
+		     unsigned int n)
 {
-	uint64_t n = 1ull << t->order, end = (uint64_t)page + count;
+	if (first == L2TLB_NO_FRAME)
+		return false;
+	for (unsigned int i = 0; i < n; i++)
+		if (first < (uint64_t)r[i].first + r[i].count &&
+		    r[i].first < (uint64_t)first + half_pages)
+			return true;
+	return false;
+}
+
+/* Drops every entry one of whose halves overlaps one of the n ranges
+ * (machine frames when by_frame, else guest-physical pages). */
+static void drop_covering(struct l2tlb *t, const struct l2tlb_range *r, unsigned int n,
+			  bool by_frame)
+{
+	uint64_t entries = 1ull << t->order;
 	uint32_t half_pages = 1u << (t->pair_shift - PAIR_4K_SHIFT);
 
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < entries; i++) {
 		struct l2tlb_entry *e = &t->e[i];
 
 		if (e->key == L2TLB_EMPTY)
 			continue;
-		for (unsigned int h = 0; h < 2; h++) {
-			uint32_t first = half_first(t, e, h, by_frame);
-
-			if (first != L2TLB_NO_FRAME && first < end &&
-			    page < (uint64_t)first + half_pages) {
-				drop(t, e);
-				break;
-			}
-		}
+		if (overlaps(half_first(t, e, 0, by_frame), half_pages, r, n) ||
+		    overlaps(half_first(t, e, 1, by_frame), half_pages, r, n))
+			drop(t, e);
 	}
 }
 
 void l2tlb_drop_frames(struct l2tlb *t, uint32_t frame, uint32_t count)
 {
-	drop_covering(t, frame, count, true);
+	struct l2tlb_range r = { frame, count };
+
+	drop_covering(t, &r, 1, true);
 }
 
 void l2tlb_drop_gpages(struct l2tlb *t, uint32_t gpage, uint32_t count)
 {
-	drop_covering(t, gpage, count, false);
+	struct l2tlb_range r = { gpage, count };
+
+	drop_covering(t, &r, 1, false);
+}
+
+void l2tlb_drop_gpage_ranges(struct l2tlb *t, const struct l2tlb_range *r, unsigned int n)
+{
+	drop_covering(t, r, n, false);
 }

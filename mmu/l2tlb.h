@@ -135,4 +135,12 @@ void l2tlb_drop_frames(struct l2tlb *t, uint32_t frame, uint32_t count);
  */
 void l2tlb_drop_gpages(struct l2tlb *t, uint32_t gpage, uint32_t count);
 
+/* Pages [first, first + count). */
+struct l2tlb_range {
+	uint32_t first, count;
+};
+
+/* The same for n ranges, in one pass over the table (a batch of moves). */
+void l2tlb_drop_gpage_ranges(struct l2tlb *t, const struct l2tlb_range *r, unsigned int n);
+
 #endif

@@ -25,7 +25,7 @@
 #include "mmu/pmap.h"
 
 #define PAGE_MOVE_ANY (~0u)     /* new pages on any node */
-#define PAGE_MOVE_BATCH 16      /* pieces one call moves at most */
+#define PAGE_MOVE_BATCH PMAP_MOVED_MAX  /* pieces one call moves at most */
 
 /* One piece to move: the aligned 2^order pages at gpa. */
 struct page_move_piece {

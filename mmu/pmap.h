@@ -65,10 +65,12 @@ struct pmap_moved_range {
 	uint32_t gpage, pages, old_frame;
 };
 
-/* Called when the n ranges stopped being those machine pages (copy-on-write:
- * after the change; moves: while they are moving), outside the pmap's lock:
- * drop every translation of them the VM may hold, on every CPU, before
- * returning. */
+#define PMAP_MOVED_MAX 16       /* ranges one call of the hook names at most */
+
+/* Called when the n ranges (at most PMAP_MOVED_MAX) stopped being those
+ * machine pages (copy-on-write: after the change; moves: while they are
+ * moving), outside the pmap's lock: drop every translation of them the VM
+ * may hold, on every CPU, before returning. */
 typedef void (*pmap_moved_fn)(void *arg, const struct pmap_moved_range *r, unsigned int n);
 
 struct pmap {

@@ -399,13 +399,15 @@ static void shoot_down_here(void *arg)
 {
 	const struct shoot_down *s = arg;
 	const struct vm *vm = s->vm;
+	struct l2tlb_range gpages[PMAP_MOVED_MAX];
 
+	for (unsigned int i = 0; i < s->n; i++)
+		gpages[i] = (struct l2tlb_range){ s->r[i].gpage, s->r[i].pages };
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
 		struct vcpu *v = vm->vcpu[id];
 
 		if (v && v->cpu == arch_cpu_id() && v->tlb_contract)
-			for (unsigned int i = 0; i < s->n; i++)
-				l2tlb_drop_gpages(&v->l2tlb, s->r[i].gpage, s->r[i].pages);
+			l2tlb_drop_gpage_ranges(&v->l2tlb, gpages, s->n);
 	}
 	for (unsigned int i = 0; i < s->n; i++)
 		arch_tlb_flush_frames(s->r[i].old_frame, s->r[i].pages);

@@ -286,6 +286,20 @@ static void test_drop_gpage(void **state)
 	assert_int_equal(get(0x18000, 1), -1);
 	l2tlb_drop_gpages(&t, UINT32_MAX - 1, 2);   /* to the top: no wrap */
 	assert_int_equal(t.stats.drops, 4);
+	/* several ranges in one pass: only the ranges that touch a half */
+	l2tlb_insert(&t, 0x10000, 1, false, la, ga);
+	l2tlb_insert(&t, 0x18000, 1, false, lb, gb);
+	{
+		struct l2tlb_range miss[2] = { { 0, 7 }, { 11, 1003 - 11 } };
+		struct l2tlb_range hit[3] = { { 0, 1 }, { 1007, 1 }, { 9, 1 } };
+
+		l2tlb_drop_gpage_ranges(&t, miss, 2);
+		assert_int_not_equal(get(0x10000, 1), -1);
+		assert_int_not_equal(get(0x18000, 1), -1);
+		l2tlb_drop_gpage_ranges(&t, hit, 3);
+		assert_int_equal(get(0x10000, 1), -1);
+		assert_int_equal(get(0x18000, 1), -1);
+	}
 }
 
 static void test_pair_shift_change_empties(void **state)
