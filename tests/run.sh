@@ -463,7 +463,8 @@ BUNDLE=$LOGS/fpu.cpio qemu_test guest-fpu-switch 1 128M "" 0 60 \
 # vCPU), then yield to each other 200 times and read every page under both
 # ASIDs each round: each vCPU sees only its own memory, and the real TLB
 # keeps their entries across the switches (a few dozen real TLB misses per
-# vCPU, where a flush per switch costs 17 a round, 3,400).
+# vCPU, where a flush per switch costs 17 a round, 3,400; the window's
+# entries too: a CPU that runs several vCPUs makes them under ASIDs).
 printf '[vm keep1]\nkernel = tlbkeep1.elf\nmemory = 4M\ncpus = 0\n[vm keep2]\nkernel = tlbkeep2.elf\nvcpus = 2\nmemory = 4M\ncpus = 0\n' > "$LOGS/tlbkeep.conf"
 tools/mkbundle.sh "$LOGS/tlbkeep.conf" "$LOGS/tlbkeep.cpio" build/guest-images
 BUNDLE=$LOGS/tlbkeep.cpio qemu_test guest-tlb-keep 1 128M "" 0 60 \

@@ -9,11 +9,17 @@
  *    guest-physical frame translated through the pmap and entered into the
  *    real TLB. A frame outside the VM's memory and
  *    devices is a bus error for the guest, never another page.
- * Every entry, window or mapped, guest-global or not, is made under the real
- * ASID of the guest's current ASID (arch_tlb_set_asid, set before the guest
- * ran), never global: another VM, vCPU or guest process on this CPU runs
- * under another real ASID and cannot match it; a guest-global entry is made
- * again under each ASID that uses it.
+ * Every mapped entry, guest-global or not, is made under the real ASID of
+ * the guest's current ASID (arch_tlb_set_asid, set before the guest ran),
+ * never global: another VM, vCPU or guest process on this CPU runs under
+ * another real ASID and cannot match it; a guest-global entry is made again
+ * under each ASID that uses it. So is a window entry on a CPU that runs
+ * other vCPUs too; on a CPU dedicated to the vCPU (sched_cpu_dedicated), a
+ * window entry is global: it means the same for every process of the vCPU
+ * (user mode cannot reach the window's segments), so a new guest process
+ * does not fill the window again (fork and exec did, 290,000 times in
+ * bench-linux (b)); a CPU drops its global entries before it runs another
+ * vCPU (sched.c prepare), so another vCPU or VM never matches them.
  * Each entry is made under the vCPU's Status at the time; when Status
  * changes what an address is (virtual supervisor mode, SX, ERL), the
  * entries that would now mean something else are dropped before the guest
@@ -120,7 +126,10 @@ static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f, uint64
 	pair = gpa & ~(2 * half_size - 1);
 	half[0] = ram_half(v, pair, true, cca);
 	half[1] = ram_half(v, pair + half_size, true, cca);
-	arch_tlb_insert(va, half, order);
+	if (sched_cpu_dedicated())
+		arch_tlb_insert_global(va, half, order);        /* every process's */
+	else
+		arch_tlb_insert(va, half, order);
 	v->stats.window_fills++;
 	return VCPU_CONTINUE;
 }

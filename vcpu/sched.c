@@ -48,6 +48,8 @@ struct runq {
 	unsigned int next;              /* round-robin position */
 	uint32_t slice_start;           /* Count when the current slice began */
 	bool fpu_foreign;               /* the FPU may hold another vCPU's values */
+	uint64_t window_of;             /* the vCPU (uid) whose global window
+					 * entries the real TLB may hold */
 	uint64_t shuffled_at;           /* the tick of the last page shuffle */
 };
 
@@ -86,9 +88,11 @@ static unsigned int least_loaded(uint32_t allowed)
 /* Readies vCPU id of vm (its structure was taken when the VM loaded). */
 static struct vcpu *new_vcpu(struct vm *vm, unsigned int id)
 {
+	static volatile uint64_t uids;
 	struct vcpu *v = vm->vcpu[id];
 
 	vcpu_init(v, vm, id);
+	v->uid = atomic64_add_return(&uids, 1);         /* never 0 */
 	cp0_reset(&v->cp0, &identity, id, arch_timer_count());
 	v->last_status = (uint32_t)v->cp0.status;       /* no entries yet */
 	return v;
@@ -187,6 +191,11 @@ bool sched_start_vm(struct vm *vm, bool cpu0_joins)
 	return true;
 }
 
+bool sched_cpu_dedicated(void)
+{
+	return runqs[arch_cpu_id()].n == 1;
+}
+
 uint32_t sched_cpus_holding(const struct vm *vm)
 {
 	return vm->tlb_cpus;
@@ -268,10 +277,11 @@ static void print_cpu_tlb_counts(void)
 		if (!(online & (1u << c)))
 			continue;
 		arch_tlb_counts(c, &n);
-		con_printf("disco: cpu %u: real TLB: flushes=%lu range-flushes=%lu frame-flushes=%lu inserts=%lu generations=%lu asids=%lu\n",
+		con_printf("disco: cpu %u: real TLB: flushes=%lu range-flushes=%lu frame-flushes=%lu inserts=%lu generations=%lu asids=%lu window-flushes=%lu\n",
 			   c, (unsigned long)n.flushes, (unsigned long)n.range_flushes,
 			   (unsigned long)n.frame_flushes, (unsigned long)n.inserts,
-			   (unsigned long)n.generations, (unsigned long)n.asids);
+			   (unsigned long)n.generations, (unsigned long)n.asids,
+			   (unsigned long)n.global_flushes);
 	}
 }
 
@@ -463,6 +473,10 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 	}
 	/* eret, exception delivery, mtc0 Status, the shared area: whatever
 	 * changed the mode, the real TLB must fit the mode it returns to */
+	if (q->window_of != v->uid) {   /* another vCPU's window: not v's */
+		arch_tlb_flush_global();
+		q->window_of = v->uid;
+	}
 	vcpu_tlb_follow_status(v);
 	if (v->cp0.status & CP0_ST_CU1)
 		v->fpu_live = true;     /* from now on its FPU state is kept */

@@ -53,6 +53,11 @@ bool sched_start_vm(struct vm *vm, bool cpu0_joins);
  */
 uint32_t sched_cpus_holding(const struct vm *vm);
 
+/* Whether this CPU runs one vCPU only (its run queue holds no other): its
+ * direct-map window entries may then be global (vcpu/memory.c), as no
+ * switch to another vCPU will drop them. */
+bool sched_cpu_dedicated(void);
+
 /* A VM's statistics, summed over its vCPUs (racy reads: for reports). */
 void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum);
 

@@ -100,6 +100,7 @@ struct vcpu {
 	struct vm *vm;
 	unsigned int id;        /* index in its VM, EBase.CPUNum */
 	unsigned int cpu;       /* the physical CPU it runs on */
+	uint64_t uid;           /* unique since boot (a restarted VM's too) */
 	enum vcpu_state state;
 	struct trap_frame regs; /* while not on its CPU */
 	struct cp0 cp0;

@@ -1,10 +1,12 @@
 /*
  * The real TLB while guests run (see arch/vcpu.h). The monitor itself runs
- * unmapped, so every real entry belongs to a guest: its direct-map window
- * pages and the pages its own TLB maps, each under the real ASID of the
- * guest address space it was made for (mmu/asid.h); no entry is global, so
- * entries of two VMs, two vCPUs or two guest processes never match each
- * other's accesses, and a switch between them is a write of EntryHi.
+ * unmapped, so every real entry belongs to a guest: the pages its own TLB
+ * maps, each under the real ASID of the guest address space it was made for
+ * (mmu/asid.h), so that entries of two VMs, two vCPUs or two guest
+ * processes never match each other's accesses and a switch between them is
+ * a write of EntryHi; and the running vCPU's direct-map window pages,
+ * global (the same for all its processes), dropped before another vCPU
+ * runs here (arch_tlb_flush_global).
  *
  * Entries are written with tlbwr (Wired = 0) unless a tlbp finds an entry
  * for the same pair under the same ASID (then tlbwi there): nothing here,
@@ -30,6 +32,7 @@
 #include "mmu/asid.h"
 #include "monitor/percpu.h"
 
+#define ENTRYLO_G   (1u << 0)
 #define ENTRYLO_V   (1u << 1)
 #define ENTRYLO_D   (1u << 2)
 #define ENTRYLO_CCA_SHIFT 3
@@ -40,10 +43,13 @@
 #define INDEX_P     0x80000000u
 #define PAIR_SIZE   0x2000ul    /* of 4 KiB pages; larger: PAIR_SIZE << order */
 #define PROBE_MAX   16          /* pairs dropped by tlbp; a larger range: a scan */
+#define GLOBAL_MAX  16          /* global pairs remembered; more: a scan */
 
 struct tlb_cpu {
 	struct asid_space asids;
 	struct arch_tlb_counts counts;
+	uint64_t global_pair[GLOBAL_MAX];       /* EntryHi VPN2 of each global entry made */
+	unsigned int nglobal;                   /* GLOBAL_MAX + 1: too many, scan */
 };
 
 static struct tlb_cpu tlb_cpus[MAX_CPUS];
@@ -112,8 +118,9 @@ static bool entry_overlaps(uint64_t hi, uint64_t size, uint64_t start, uint64_t 
 	return va < end && va + size > start;
 }
 
-/* Drops the entries overlapping [start, end) under asid, or under any ASID
- * if asid is ASID_NONE. EntryHi and PageMask are left clobbered. */
+/* Drops the entries overlapping [start, end) that an access under asid
+ * would match (its own and the global ones, as tlbp finds them), or under
+ * any ASID if asid is ASID_NONE. EntryHi and PageMask are left clobbered. */
 static void drop_range(uint64_t start, uint64_t end, unsigned int asid)
 {
 	unsigned int n = cpu_tlb_entries();
@@ -132,14 +139,17 @@ static void drop_range(uint64_t start, uint64_t end, unsigned int asid)
 		uint64_t size = read_entry(i), hi = read_c0_entryhi();
 
 		if (entry_overlaps(hi, size, start, end) &&
-		    (asid == ASID_NONE || (hi & ENTRYHI_ASID) == asid))
+		    (asid == ASID_NONE || (hi & ENTRYHI_ASID) == asid ||
+		     (read_c0_entrylo0() & ENTRYLO_G)))
 			drop(i);        /* (a dropped entry never overlaps a guest's) */
 	}
 }
 
-void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], unsigned int order)
+/* arch_tlb_insert, global (G in both halves) if global. */
+static void insert(uint64_t va, const struct tlb_half half[2], unsigned int order, bool global)
 {
 	unsigned int asid = current_asid();
+	uint64_t g = global ? ENTRYLO_G : 0;
 	uint64_t size = PAIR_SIZE << order;
 	uint64_t pair = va & ENTRYHI_VPN2_MASK & ~(size - 1);
 	uint32_t index = INDEX_P;
@@ -150,8 +160,8 @@ void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], unsigned int or
 		index = probe(pair | asid);
 	write_c0_pagemask((uint32_t)((size - 1) & ~(PAIR_SIZE - 1)));
 	write_c0_entryhi(pair | asid);
-	write_c0_entrylo0(entrylo(&half[0]));
-	write_c0_entrylo1(entrylo(&half[1]));
+	write_c0_entrylo0(entrylo(&half[0]) | g);
+	write_c0_entrylo1(entrylo(&half[1]) | g);
 	if (index & INDEX_P) {
 		__asm__ volatile("tlbwr\n\tehb" : : : "memory");
 	} else {
@@ -161,6 +171,54 @@ void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], unsigned int or
 	write_c0_pagemask(0);
 	write_c0_entryhi(asid);
 	this_tlb()->counts.inserts++;
+	if (global) {
+		struct tlb_cpu *t = this_tlb();
+
+		if (t->nglobal < GLOBAL_MAX)
+			t->global_pair[t->nglobal] = pair;
+		if (t->nglobal <= GLOBAL_MAX)
+			t->nglobal++;
+	}
+}
+
+void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], unsigned int order)
+{
+	insert(va, half, order, false);
+}
+
+void arch_tlb_insert_global(uint64_t va, const struct tlb_half half[2], unsigned int order)
+{
+	insert(va, half, order, true);
+}
+
+void arch_tlb_flush_global(void)
+{
+	struct tlb_cpu *t = this_tlb();
+	unsigned int n = cpu_tlb_entries(), asid = current_asid();
+
+	if (!t->nglobal)
+		return;
+	if (t->nglobal <= GLOBAL_MAX) {
+		/* a probe of each pair made: window addresses hold no entry
+		 * but the global ones (no tlbr: QEMU's shadows stay, as a
+		 * switch keeps them) */
+		for (unsigned int i = 0; i < t->nglobal; i++) {
+			uint32_t index = probe(t->global_pair[i] | asid);
+
+			if (!(index & INDEX_P))
+				drop(index);
+		}
+	} else {
+		for (unsigned int i = 0; i < n; i++) {
+			read_entry(i);
+			if (read_c0_entrylo0() & ENTRYLO_G)
+				drop(i);
+		}
+	}
+	t->nglobal = 0;
+	write_c0_pagemask(0);
+	write_c0_entryhi(asid);
+	t->counts.global_flushes++;
 }
 
 void arch_tlb_flush_range(uint64_t start, uint64_t end)

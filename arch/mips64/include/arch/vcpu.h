@@ -45,8 +45,9 @@ struct tlb_half {
 /*
  * The real TLB (arch/mips64/tlb.c). Every entry is made under a real ASID
  * (mmu/asid.h: one per vCPU and guest ASID on each CPU, recycled by
- * generation), never global; entries of other ASIDs stay across vCPU
- * switches. While a vCPU's trap is handled, the real EntryHi holds the
+ * generation), but the running vCPU's direct-map window, which is global
+ * until another vCPU runs on the CPU; entries of other ASIDs stay across
+ * vCPU switches. While a vCPU's trap is handled, the real EntryHi holds the
  * real ASID arch_tlb_set_asid gave it before it last ran; every function
  * here leaves it so (they use Index, PageMask, EntryLo0/1 and EntryHi in
  * between: call them with interrupts off, as traps and cross-calls run).
@@ -58,6 +59,15 @@ struct tlb_half {
  * dropping the smaller ones it overlaps under that ASID. Each valid half's
  * frames must be machine-contiguous and aligned to its size. */
 void arch_tlb_insert(uint64_t va, const struct tlb_half half[2], unsigned int order);
+
+/* The same, global: the entry matches under every real ASID. Only for the
+ * direct-map window of the vCPU that runs (the same for all its guest
+ * processes), and only while this CPU runs that vCPU: a switch to another
+ * drops them (arch_tlb_flush_global). */
+void arch_tlb_insert_global(uint64_t va, const struct tlb_half half[2], unsigned int order);
+
+/* Drops every global real entry on this CPU. */
+void arch_tlb_flush_global(void);
 
 /* Drops every real entry whose pages overlap [start, end), of every ASID. */
 void arch_tlb_flush_range(uint64_t start, uint64_t end);
@@ -99,6 +109,7 @@ int arch_tlb_selftest(void);
 struct arch_tlb_counts {
 	uint64_t flushes;       /* the whole real TLB dropped */
 	uint64_t range_flushes, frame_flushes;
+	uint64_t global_flushes;        /* the global (window) entries dropped */
 	uint64_t inserts;       /* entries written by arch_tlb_insert */
 	uint64_t generations;   /* ASID generations begun after the first */
 	uint64_t asids;         /* real ASIDs handed out */
