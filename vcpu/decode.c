@@ -44,6 +44,10 @@ static void decode_cop0(struct insn *in)
 		in->kind = INSN_HYPERCALL;
 		return;
 	}
+	if (in->raw == INSN_TLB_REFILL_WORD) {
+		in->kind = INSN_TLB_REFILL;
+		return;
+	}
 	in->kind = INSN_COP0_RESERVED;
 	if (in->rs & 0x10) {            /* CO: functions in bits 5:0 */
 		switch (in->raw & 0x3f) {

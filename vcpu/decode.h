@@ -21,6 +21,7 @@ enum insn_kind {
 	INSN_TLBR, INSN_TLBWI, INSN_TLBWR, INSN_TLBP,
 	INSN_ERET, INSN_WAIT, INSN_DI, INSN_EI,
 	INSN_HYPERCALL,         /* the reserved COP0 encoding of the guest ABI */
+	INSN_TLB_REFILL,        /* the ABI's refill write: EntryLo0/1 = k0/k1, tlbwr, eret */
 	INSN_COP0_RESERVED,     /* any other COP0 encoding */
 	INSN_CACHE, INSN_RDHWR,
 	/* control transfer (each has a delay slot) */
@@ -56,6 +57,8 @@ struct insn {
 
 /* The hypercall instruction (a reserved COP0 function, see docs/guest-abi.md). */
 #define INSN_HYPERCALL_WORD 0x42000028u
+/* The refill write, the next reserved function (docs/guest-abi.md). */
+#define INSN_TLB_REFILL_WORD 0x42000029u
 
 /* Decodes one instruction word. */
 void insn_decode(uint32_t word, struct insn *out);

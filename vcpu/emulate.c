@@ -177,6 +177,24 @@ static enum vcpu_action eret(struct vcpu *v, struct trap_frame *f)
 	return VCPU_CONTINUE;
 }
 
+#define REG_K0 26
+#define REG_K1 27
+
+/* The refill write (docs/guest-abi.md): a guest refill handler's end in
+ * one trap. EntryLo0/1 from k0/k1 as dmtc0 writes them, tlbwr (EntryHi is
+ * what the refill set), the pair of BadVAddr into the real TLB at once
+ * (its access would miss there next), then eret. */
+static enum vcpu_action tlb_refill(struct vcpu *v, struct trap_frame *f)
+{
+	uint32_t now = arch_timer_count();
+
+	cp0_write(&v->cp0, CP0_REG_ENTRYLO0, 0, true, now, f->regs[REG_K0]);
+	cp0_write(&v->cp0, CP0_REG_ENTRYLO1, 0, true, now, f->regs[REG_K1]);
+	vcpu_tlb_op(v, INSN_TLBWR);
+	vcpu_tlb_prefill(v, v->cp0.badvaddr);
+	return eret(v, f);
+}
+
 /* A load or store to an emulated device register. */
 static enum vcpu_action mmio(struct vcpu *v, struct trap_frame *f,
 			     const struct insn *in, const struct slot *s)
@@ -232,6 +250,7 @@ static enum vcpu_action privileged(struct vcpu *v, struct trap_frame *f,
 		vcpu_tlb_op(v, in->kind);
 		break;
 	case INSN_ERET: return eret(v, f);
+	case INSN_TLB_REFILL: return tlb_refill(v, f);
 	case INSN_DI:
 	case INSN_EI:
 		old = c->status;

@@ -228,6 +228,26 @@ static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 	return VCPU_CONTINUE;
 }
 
+void vcpu_tlb_prefill(struct vcpu *v, uint64_t va)
+{
+	uint32_t status = (uint32_t)v->cp0.status;
+	bool global = false;
+	struct tlb_half half[2];
+	struct vtlb_map m;
+	uint64_t gpa[2], unused;
+	unsigned int order;
+
+	if (guest_addr_classify(va, guest_mode_of(status), status, &unused) != GA_MAPPED ||
+	    vtlb_translate(&v->tlb, va, guest_asid(v), false, &m) != VTLB_HIT ||
+	    !gpa_is_ram(v, m.pa))
+		return;
+	pmap_back(&v->vm->pmap, m.pa, false);
+	mapped_pair(v, va, m.page_size, half, gpa, &global, &order);
+	arch_tlb_insert(va, half, order);
+	vcpu_l2tlb_learn(v, va, half, gpa, global, order);
+	v->stats.mapped_fills++;
+}
+
 enum vcpu_action vcpu_tlb_fault(struct vcpu *v, struct trap_frame *f, unsigned int code)
 {
 	uint64_t va = f->badvaddr, gpa = 0;

@@ -132,7 +132,7 @@ const char *const vcpu_insn_names[INSN_KIND_COUNT] = {
 	[INSN_DMTC0] = "dmtc0", [INSN_TLBR] = "tlbr", [INSN_TLBWI] = "tlbwi",
 	[INSN_TLBWR] = "tlbwr", [INSN_TLBP] = "tlbp", [INSN_ERET] = "eret",
 	[INSN_WAIT] = "wait", [INSN_DI] = "di", [INSN_EI] = "ei",
-	[INSN_HYPERCALL] = "hypercall", [INSN_COP0_RESERVED] = "cop0-reserved",
+	[INSN_HYPERCALL] = "hypercall", [INSN_TLB_REFILL] = "tlb-refill", [INSN_COP0_RESERVED] = "cop0-reserved",
 	[INSN_CACHE] = "cache", [INSN_RDHWR] = "rdhwr", [INSN_LOAD] = "load",
 	[INSN_STORE] = "store", [INSN_OTHER] = "other",
 };

@@ -217,6 +217,12 @@ void vcpu_tlb_follow_status(struct vcpu *v);
  */
 struct pmap_moved_range;
 void vcpu_mmu_shoot_down(struct vm *vm, const struct pmap_moved_range *r, unsigned int n);
+/* Enters the pair around mapped address va into the real TLB (and the
+ * l2tlb), as a real miss on it would, if the guest's TLB maps it to RAM
+ * now; else nothing (memory.c). For the refill write: its access comes
+ * right after. */
+void vcpu_tlb_prefill(struct vcpu *v, uint64_t va);
+
 /* Drops the real TLB entries guest TLB entry e of v may have produced (on
  * v's CPU: under e's real ASID, or every ASID for a global e). */
 void vcpu_tlb_forget(struct vcpu *v, const struct vtlb_entry *e);

@@ -408,12 +408,18 @@ static void test_hypercall(void **state)
 	in = decode(fx.w[0]);
 	expect_eq(in.kind, INSN_HYPERCALL);
 	expect_false(in.link);
+
+	/* the refill write, the next function */
+	w = assemble_one(".word 0x42000029");
+	expect_eq(w, INSN_TLB_REFILL_WORD);
+	in = decode(w);
+	expect_eq(in.kind, INSN_TLB_REFILL);
 }
 
 static void test_cop0_reserved(void **state)
 {
 	static const struct kind_case c[] = {
-		{ ".word 0x42000029", INSN_COP0_RESERVED },
+		{ ".word 0x4200002a", INSN_COP0_RESERVED },
 		{ ".word 0x42000030", INSN_COP0_RESERVED },
 		{ ".word 0x42000000", INSN_COP0_RESERVED },     /* CO, function 0 */
 		{ ".word 0x4200003f", INSN_COP0_RESERVED },
