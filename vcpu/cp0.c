@@ -254,6 +254,16 @@ unsigned int cp0_random(struct cp0 *c)
 	return idx;
 }
 
+bool cp0_count_is_real(const struct cp0 *c)
+{
+	return !count_is_stopped(c) && c->count_bias == 0;
+}
+
+void cp0_count_make_real(struct cp0 *c, uint32_t real_count)
+{
+	write_count(c, real_count, real_count);
+}
+
 uint32_t cp0_count(const struct cp0 *c, uint32_t real_count)
 {
 	return count_is_stopped(c) ? c->count_stopped : real_count - c->count_bias;

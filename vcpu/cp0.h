@@ -119,6 +119,13 @@ unsigned int cp0_random(struct cp0 *c);
 /* The virtual Count now. */
 uint32_t cp0_count(const struct cp0 *c, uint32_t real_count);
 
+/* Whether the virtual Count is the real one (it runs, and was last set to
+ * it by cp0_count_make_real), so that the guest may read the real Count. */
+bool cp0_count_is_real(const struct cp0 *c);
+
+/* Sets the virtual Count to the real one, as an mtc0 of it would. */
+void cp0_count_make_real(struct cp0 *c, uint32_t real_count);
+
 /* Sets Cause.TI and IP7 if the virtual Count has reached Compare since the
  * previous call, or since Compare or Count were written or Count restarted
  * (from that moment on, inclusive: QEMU arms its timer with a zero wait when

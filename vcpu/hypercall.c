@@ -149,6 +149,10 @@ enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f)
 	case HCALL_YIELD:
 		f->regs[2] = 0;
 		return VCPU_RESCHEDULE;
+	case HCALL_COUNT_REAL:
+		cp0_count_make_real(&v->cp0, arch_timer_count());
+		f->regs[2] = 0;
+		return VCPU_CONTINUE;
 	default:
 		f->regs[2] = (uint64_t)-1;
 		return VCPU_CONTINUE;

@@ -482,6 +482,10 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 		v->fpu_live = true;     /* from now on its FPU state is kept */
 	vcpu_shared_store(v);
 	f->status = arch_guest_status((uint32_t)v->cp0.status);
+	/* rdhwr $2 without a trap where the guest allows it and its Count is
+	 * the real one; else every rdhwr is emulated */
+	arch_guest_hwrena((v->cp0.hwrena & ARCH_HWRENA_CC) && cp0_count_is_real(&v->cp0) ?
+			  ARCH_HWRENA_CC : 0);
 	arch_tlb_set_asid(&v->asids, (uint8_t)(v->cp0.entryhi & 0xff));
 	arch_fast_enter(v, f->status, q->slice_start, SCHED_SLICE_TICKS * this_cpu()->tick_period);
 	vcpu_l2tlb_arm(v);

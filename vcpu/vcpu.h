@@ -32,6 +32,7 @@
 #define HCALL_TLB_DROP      9   /* a0 = EntryHi: tlbp; a hit becomes a1 + (index << a2) */
 #define HCALL_TLB_CONTRACT 10   /* a0 = page size: the TLB contract (0: off) */
 #define HCALL_TLB_FLUSH    11   /* a0 = what (HCALL_TLB_FLUSH_*), a1 = ASID */
+#define HCALL_COUNT_REAL   12   /* Count = the machine's: rdhwr $2 without a trap */
 #define  HCALL_TLB_FLUSH_NONGLOBAL 0    /* every non-global translation */
 #define  HCALL_TLB_FLUSH_ALL       1    /* every translation */
 #define  HCALL_TLB_FLUSH_ASID      2    /* those of ASID a1 */

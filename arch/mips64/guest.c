@@ -24,6 +24,11 @@ uint32_t arch_guest_status(uint32_t vstatus)
 	       (vstatus & (ST0_UX | ST0_PX | ST0_CU1 | ST0_FR));
 }
 
+void arch_guest_hwrena(uint32_t bits)
+{
+	__write_c0_32(7, 0, bits & ARCH_HWRENA_CC);
+}
+
 void arch_guest_enter(const struct trap_frame *f)
 {
 	exc_enter_frame(f);

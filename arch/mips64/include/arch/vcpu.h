@@ -17,6 +17,14 @@
  */
 uint32_t arch_guest_status(uint32_t vstatus);
 
+/* HWREna's CC bit: rdhwr $2 reads the real Count without a trap. */
+#define ARCH_HWRENA_CC (1u << 2)
+
+/* Sets the real HWREna the guest about to run on this CPU gets: only
+ * ARCH_HWRENA_CC may be in bits (every other rdhwr traps, to be emulated:
+ * CPUNum is the vCPU's, not this CPU's). */
+void arch_guest_hwrena(uint32_t bits);
+
 /* Loads the frame at the top of this CPU's monitor stack and erets to it. */
 void arch_guest_enter(const struct trap_frame *f) __attribute__((noreturn));
 
