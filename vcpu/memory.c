@@ -31,6 +31,7 @@
 #include "monitor/percpu.h"
 #include "arch/vcpu.h"
 #include "devices/mmio.h"
+#include "mmu/machmem.h"
 #include "mmu/memmap.h"
 #include "mmu/pmap.h"
 #include "monitor/xcall.h"
@@ -350,11 +351,23 @@ int vcpu_read_virtual(struct vcpu *v, uint64_t va, void *buf, uint64_t len)
 int64_t vcpu_fetch(struct vcpu *v, uint64_t va)
 {
 	int64_t gpa = (va & 3) ? -1 : virtual_to_gpa(v, va);
-	uint32_t word;
+	const uint32_t *word;
 
-	if (gpa < 0 || pmap_read(&v->vm->pmap, (uint64_t)gpa, &word, sizeof(word)))
+	uint32_t frame;
+
+	if (gpa < 0)
 		return -1;
-	return word;
+	/* Aligned, so inside one page: read in place (no pmap_read copy).
+	 * A page backed and not moving (pmap_lookup, lock-free) is the usual
+	 * case; else pmap_peek waits out a move, and an unbacked page reads
+	 * as zeros, as pmap_read gives it. */
+	frame = pmap_lookup(&v->vm->pmap, (uint64_t)gpa);
+	if (frame != PA_NONE)
+		word = (const uint32_t *)((const char *)mem_frame_ptr(frame) +
+					  (gpa & (PAGE_SIZE - 1)));
+	else
+		word = pmap_peek(&v->vm->pmap, (uint64_t)gpa);
+	return word ? *word : 0;
 }
 
 uint64_t vcpu_guest_lladdr(struct vcpu *v)
