@@ -17,10 +17,18 @@
  */
 void arch_cpu_init(void);
 
-/* This CPU's index: EBase.CPUNum, set by the hardware, 0..ncpus-1. */
+/*
+ * This CPU's index: EBase.CPUNum, set by the hardware, 0..ncpus-1. The
+ * read is not volatile: CPUNum never changes and code never changes CPUs
+ * halfway, so the compiler may reuse one read for every this_cpu() and
+ * runqueue look-up in a function (the trap path makes a dozen).
+ */
 static inline unsigned int arch_cpu_id(void)
 {
-	return read_c0_ebase() & EBASE_CPUNUM;
+	uint32_t ebase;
+
+	__asm__("mfc0\t%0, $15, 1" : "=r"(ebase));
+	return ebase & EBASE_CPUNUM;
 }
 
 /* Disable interrupts on this CPU; returns a token for arch_irq_restore(). */
