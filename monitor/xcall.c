@@ -36,9 +36,8 @@ static struct xcall_mailbox mailbox[MAX_CPUS];
  * taking the whole mask at once deadlocked two CPUs that each held the
  * other's next call behind a long one.
  */
-void xcall_poll(void)
+static void __attribute__((noinline)) serve(struct xcall_mailbox *mb)
 {
-	struct xcall_mailbox *mb = &mailbox[arch_cpu_id()];
 	uint32_t bits;
 
 	while ((bits = mb->pending) != 0) {
@@ -53,6 +52,14 @@ void xcall_poll(void)
 		smp_mb();
 		slot->done = req;
 	}
+}
+
+void xcall_poll(void)
+{
+	struct xcall_mailbox *mb = &mailbox[arch_cpu_id()];
+
+	if (mb->pending)        /* the usual case (every trap) is an empty box */
+		serve(mb);
 }
 
 void xcall_sleep(void)
