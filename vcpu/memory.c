@@ -291,13 +291,23 @@ enum vcpu_action vcpu_address_error(struct vcpu *v, struct trap_frame *f, unsign
 	return VCPU_CONTINUE;
 }
 
+_Static_assert(GUEST_CACHED_BASE >= GUEST_XSSEG_BASE &&
+	       GUEST_CACHED_BASE + GUEST_WINDOW_SIZE <= GUEST_XSSEG_END,
+	       "vcpu_device_gpa's shortcut: the cached window is in xsseg");
+
 int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va)
 {
 	uint32_t status = (uint32_t)v->cp0.status;
+	enum guest_mode mode = guest_mode_of(status);
 	uint64_t gpa = 0;
 	struct vtlb_map m;
 
-	switch (guest_addr_classify(va, guest_mode_of(status), status, &gpa)) {
+	/* The usual case (every emulated instruction of a guest kernel that
+	 * runs in the window), as guest_addr_classify finds it: the cached
+	 * window in virtual kernel mode. */
+	if (mode == GM_KERNEL && va - GUEST_CACHED_BASE < GUEST_WINDOW_SIZE)
+		return (int64_t)(va - GUEST_CACHED_BASE);
+	switch (guest_addr_classify(va, mode, status, &gpa)) {
 	case GA_WINDOW_CACHED:
 	case GA_WINDOW_UNCACHED:
 		break;
