@@ -162,11 +162,6 @@ static uint64_t *reg_field(struct cp0 *c, const struct reg_desc *d)
 	return (uint64_t *)((char *)c + d->off);
 }
 
-static bool count_is_stopped(const struct cp0 *c)
-{
-	return c->cause & CP0_CAUSE_DC;
-}
-
 /* Count or Compare written, or Count restarted: QEMU re-arms its timer
  * from this count on, inclusive (cpu_mips_timer_update). */
 static void timer_rearm(struct cp0 *c, uint32_t count)
@@ -196,13 +191,6 @@ void cp0_reset(struct cp0 *c, const struct cp0_identity *id, unsigned int vcpu_i
 	/* Count = 1 at reset (cpu_mips_store_count(env, 1)). */
 	c->count_bias = real_count - 1;
 	timer_rearm(c, 1);
-}
-
-bool cp0_raises_ri(unsigned int reg, unsigned int sel)
-{
-	/* PWBase, PWField, PWSize, PWCtl: check_pw() with Config3.PW = 0. */
-	return (reg == R_PAGEMASK && sel >= 5 && sel <= 7) ||
-	       (reg == R_WIRED && sel == 6);
 }
 
 bool cp0_read(struct cp0 *c, unsigned int reg, unsigned int sel, bool is64,
@@ -256,34 +244,6 @@ unsigned int cp0_random(struct cp0 *c)
 	} while (idx == c->random_prev);
 	c->random_prev = idx;
 	return idx;
-}
-
-uint32_t cp0_count(const struct cp0 *c, uint32_t real_count)
-{
-	return count_is_stopped(c) ? c->count_stopped : real_count - c->count_bias;
-}
-
-void cp0_timer_update(struct cp0 *c, uint32_t real_count)
-{
-	uint32_t now;
-
-	if (count_is_stopped(c))
-		return;         /* mips_timer_cb does nothing while DC = 1 */
-	now = cp0_count(c, real_count);
-	/* Compare in (seen, now], modulo 2^32. */
-	if ((uint32_t)(c->compare - c->timer_seen - 1) < (uint32_t)(now - c->timer_seen))
-		c->cause |= CP0_CAUSE_TI | CP0_CAUSE_IP_TIMER;
-	c->timer_seen = now;
-}
-
-uint64_t cp0_ticks_to_compare(const struct cp0 *c, uint32_t real_count)
-{
-	uint32_t ticks;
-
-	if (count_is_stopped(c))
-		return 1ull << 32;
-	ticks = (uint32_t)c->compare - cp0_count(c, real_count);
-	return ticks ? ticks : 1ull << 32;
 }
 
 void cp0_set_tlb_fault(struct cp0 *c, uint64_t badvaddr)
@@ -376,7 +336,7 @@ static void write_count(struct cp0 *c, uint64_t val, uint32_t now)
 {
 	uint32_t count = (uint32_t)val;
 
-	if (count_is_stopped(c)) {
+	if (cp0_count_is_stopped(c)) {
 		c->count_stopped = count;
 		return;
 	}
@@ -387,7 +347,7 @@ static void write_count(struct cp0 *c, uint64_t val, uint32_t now)
 static void write_compare(struct cp0 *c, uint64_t val, uint32_t now)
 {
 	c->compare = (uint32_t)val;
-	if (!count_is_stopped(c))
+	if (!cp0_count_is_stopped(c))
 		timer_rearm(c, cp0_count(c, now));
 	c->cause &= ~(uint64_t)(CP0_CAUSE_TI | CP0_CAUSE_IP_TIMER);
 }
