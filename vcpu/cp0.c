@@ -193,22 +193,33 @@ void cp0_reset(struct cp0 *c, const struct cp0_identity *id, unsigned int vcpu_i
 	timer_rearm(c, 1);
 }
 
+/* What mfc0 (dmfc0 if is64) of d's register reads, once its value is v. */
+static uint64_t widen(const struct reg_desc *d, bool is64, uint64_t v)
+{
+	return d->kind == K_64 && is64 ? v : SEXT32(v);
+}
+
+/* cp0_read of a register with a read function. Apart, so that a plain
+ * register's read (most mfc0s) needs no stack frame. */
+static bool __attribute__((noinline)) read_special(struct cp0 *c, const struct reg_desc *d,
+						   bool is64, uint32_t real_count, uint64_t *val)
+{
+	*val = widen(d, is64, d->read(c, real_count));
+	return true;
+}
+
 bool cp0_read(struct cp0 *c, unsigned int reg, unsigned int sel, bool is64,
 	      uint32_t real_count, uint64_t *val)
 {
 	const struct reg_desc *d = find_reg(reg, sel);
-	uint64_t v;
 
-	*val = ~0ull;           /* gen_mfc0_unimplemented() before R6 */
-	if (!d || cp0_raises_ri(reg, sel))
+	if (!d || cp0_raises_ri(reg, sel)) {
+		*val = ~0ull;   /* gen_mfc0_unimplemented() before R6 */
 		return false;
+	}
 	if (d->read)
-		v = d->read(c, real_count);
-	else if (d->kind == K_ZERO)
-		v = 0;
-	else
-		v = *reg_field(c, d);
-	*val = d->kind == K_64 && is64 ? v : SEXT32(v);
+		return read_special(c, d, is64, real_count, val);
+	*val = widen(d, is64, d->kind == K_ZERO ? 0 : *reg_field(c, d));
 	return true;
 }
 
