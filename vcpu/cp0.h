@@ -81,6 +81,7 @@ struct cp0 {
 #define CP0_REG_ENTRYLO1 3
 #define CP0_REG_ENTRYHI 10
 #define CP0_REG_STATUS 12
+#define CP0_REG_CAUSE  13
 #define CP0_REG_EPC    14
 #define CP0_REG_LLADDR 17
 

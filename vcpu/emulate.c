@@ -61,7 +61,10 @@ static void mfc0(struct vcpu *v, struct trap_frame *f, const struct insn *in, bo
 		return;
 	if (in->rd == CP0_REG_LLADDR)
 		v->cp0.lladdr = vcpu_guest_lladdr(v);
-	vcpu_sync_lines(v);
+	/* The device lines are Cause's alone (the return to the guest syncs
+	 * them anyway, before anything else reads Cause) */
+	if (in->rd == CP0_REG_CAUSE)
+		vcpu_sync_lines(v);
 	cp0_read(&v->cp0, in->rd, in->sel, is64, arch_timer_count(), &value);
 	set_reg(f, in->rt, value);
 }
