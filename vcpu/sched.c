@@ -51,7 +51,9 @@ struct runq {
 	uint64_t window_of;             /* the vCPU (uid) whose global window
 					 * entries the real TLB may hold */
 	uint64_t shuffled_at;           /* the tick of the last page shuffle */
-};
+} __attribute__((aligned(4096)));       /* a power of two (2 KiB of pointers and
+					 * a little more): this CPU's queue is a
+					 * shift away, not a multiply, on every trap */
 
 static struct runq runqs[MAX_CPUS];
 static volatile uint32_t active;
