@@ -396,16 +396,8 @@ uint64_t vcpu_guest_lladdr(struct vcpu *v)
 	return (uint64_t)gpage << PAGE_SHIFT | (pa & (PAGE_SIZE - 1));
 }
 
-void vcpu_tlb_follow_status(struct vcpu *v)
+void vcpu_tlb_status_changed(struct vcpu *v, uint32_t old, uint32_t status)
 {
-	uint32_t status = (uint32_t)v->cp0.status, old = v->last_status;
-
-	v->last_status = status;
-	/* Linux's every trap: ERL and SX as they were, and supervisor mode
-	 * (KSU = 1; Linux never sets the bit) on neither side */
-	if (!(((status ^ old) & (CP0_ST_ERL | CP0_ST_SX)) |
-	      ((status | old) & CP0_ST_KSU_SUPERVISOR)))
-		return;
 	switch (guest_tlb_change(old, status)) {
 	case GT_KEEP:
 		break;
