@@ -252,9 +252,24 @@ enum vcpu_action vcpu_emulate(struct vcpu *v, struct trap_frame *f, enum emulate
  * address); take its IE into Status at a trap; write the registers back
  * before the guest runs; at eret, apply the Status and EPC it left. */
 int vcpu_shared_register(struct vcpu *v, uint64_t gpa);
-void vcpu_shared_load(struct vcpu *v);
-void vcpu_shared_store(struct vcpu *v);
 void vcpu_shared_eret(struct vcpu *v);
+/* The load and store for a vCPU that has the area (v->shared). */
+void vcpu_shared_load_area(struct vcpu *v);
+void vcpu_shared_store_area(struct vcpu *v);
+
+/* Inline: every trap does both, and a guest without the area then only
+ * tests the pointer. */
+static inline void vcpu_shared_load(struct vcpu *v)
+{
+	if (v->shared)
+		vcpu_shared_load_area(v);
+}
+
+static inline void vcpu_shared_store(struct vcpu *v)
+{
+	if (v->shared)
+		vcpu_shared_store_area(v);
+}
 
 /* tlbp, tlbr, tlbwi or tlbwr on the vCPU's TLB, dropping the real TLB
  * entries of what it replaces (emulate.c). */
