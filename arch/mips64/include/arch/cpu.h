@@ -13,7 +13,8 @@
 
 /*
  * Puts this CPU's private hardware in a known state (the TLB: every entry
- * unique and unmatchable). Called once per CPU at bring-up.
+ * unique and unmatchable; the fast paths' constant fields). Called once
+ * per CPU at bring-up.
  */
 void arch_cpu_init(void);
 
