@@ -295,18 +295,14 @@ _Static_assert(GUEST_CACHED_BASE >= GUEST_XSSEG_BASE &&
 	       GUEST_CACHED_BASE + GUEST_WINDOW_SIZE <= GUEST_XSSEG_END,
 	       "vcpu_device_gpa's shortcut: the cached window is in xsseg");
 
-int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va)
+/* vcpu_device_gpa past its shortcut: va as guest_addr_classify finds it
+ * in mode under status. Apart, so that the shortcut needs no stack frame. */
+static int64_t __attribute__((noinline)) classified_gpa(struct vcpu *v, uint64_t va,
+							 enum guest_mode mode, uint32_t status)
 {
-	uint32_t status = (uint32_t)v->cp0.status;
-	enum guest_mode mode = guest_mode_of(status);
 	uint64_t gpa = 0;
 	struct vtlb_map m;
 
-	/* The usual case (every emulated instruction of a guest kernel that
-	 * runs in the window), as guest_addr_classify finds it: the cached
-	 * window in virtual kernel mode. */
-	if (mode == GM_KERNEL && va - GUEST_CACHED_BASE < GUEST_WINDOW_SIZE)
-		return (int64_t)(va - GUEST_CACHED_BASE);
 	switch (guest_addr_classify(va, mode, status, &gpa)) {
 	case GA_WINDOW_CACHED:
 	case GA_WINDOW_UNCACHED:
@@ -328,6 +324,19 @@ int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va)
 		return -1;
 	}
 	return (int64_t)gpa;
+}
+
+int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va)
+{
+	uint32_t status = (uint32_t)v->cp0.status;
+	enum guest_mode mode = guest_mode_of(status);
+
+	/* The usual case (every emulated instruction of a guest kernel that
+	 * runs in the window), as guest_addr_classify finds it: the cached
+	 * window in virtual kernel mode. */
+	if (mode == GM_KERNEL && va - GUEST_CACHED_BASE < GUEST_WINDOW_SIZE)
+		return (int64_t)(va - GUEST_CACHED_BASE);
+	return classified_gpa(v, va, mode, status);
 }
 
 /* The guest-physical address of guest-virtual va for the monitor's own
