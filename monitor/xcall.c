@@ -26,7 +26,9 @@ struct xcall_slot {
 struct xcall_mailbox {
 	volatile uint32_t pending;      /* bit s: sender s has posted */
 	struct xcall_slot from[MAX_CPUS];
-} __attribute__((aligned(64)));
+} __attribute__((aligned(512)));        /* cache lines apart, and a power of two
+					 * (448 bytes rounded up): this CPU's box
+					 * is a shift away, on every trap */
 
 static struct xcall_mailbox mailbox[MAX_CPUS];
 
