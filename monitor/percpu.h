@@ -27,7 +27,8 @@ struct percpu {
 	uint64_t ticks;             /* timer interrupts taken */
 	uint64_t exceptions[32];    /* exceptions taken, by ExcCode */
 	uint64_t guest_lladdr;      /* LLAddr as the last trap from a guest found it */
-};
+} __attribute__((aligned(512)));   /* a power of two: this_cpu() is a shift,
+					* not a multiply (every trap asks it often) */
 
 extern struct percpu percpu[MAX_CPUS];
 

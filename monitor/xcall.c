@@ -26,7 +26,9 @@ struct xcall_slot {
 struct xcall_mailbox {
 	volatile uint32_t pending;      /* bit s: sender s has posted */
 	struct xcall_slot from[MAX_CPUS];
-} __attribute__((aligned(64)));
+} __attribute__((aligned(512)));        /* cache lines apart, and a power of two
+					 * (448 bytes rounded up): this CPU's box
+					 * is a shift away, on every trap */
 
 static struct xcall_mailbox mailbox[MAX_CPUS];
 
@@ -36,9 +38,8 @@ static struct xcall_mailbox mailbox[MAX_CPUS];
  * taking the whole mask at once deadlocked two CPUs that each held the
  * other's next call behind a long one.
  */
-void xcall_poll(void)
+static void __attribute__((noinline)) serve(struct xcall_mailbox *mb)
 {
-	struct xcall_mailbox *mb = &mailbox[arch_cpu_id()];
 	uint32_t bits;
 
 	while ((bits = mb->pending) != 0) {
@@ -53,6 +54,14 @@ void xcall_poll(void)
 		smp_mb();
 		slot->done = req;
 	}
+}
+
+void xcall_poll(void)
+{
+	struct xcall_mailbox *mb = &mailbox[arch_cpu_id()];
+
+	if (mb->pending)        /* the usual case (every trap) is an empty box */
+		serve(mb);
 }
 
 void xcall_sleep(void)

@@ -24,11 +24,11 @@ enum {
  * How a register reads: K_32 holds a 32-bit value that mfc0 and dmfc0 both
  * sign-extend (QEMU's int32_t fields, gen_mfc0_load32); K_64 is a 64-bit
  * register that mfc0 truncates and sign-extends and dmfc0 reads whole;
- * K_ZERO reads 0 and ignores writes.
+ * K_ZERO reads 0 and ignores writes. K_NONE (0, what the table's gaps
+ * hold): this CPU lacks the register.
  */
-enum reg_kind { K_32, K_64, K_ZERO };
+enum reg_kind { K_NONE, K_32, K_64, K_ZERO };
 
-#define ANY_SEL  0xff
 #define NO_FIELD 0xffff
 
 /*
@@ -37,7 +37,6 @@ enum reg_kind { K_32, K_64, K_ZERO };
  * reads the field.
  */
 struct reg_desc {
-	uint8_t reg, sel;
 	uint8_t kind;
 	uint16_t off;           /* offsetof(struct cp0, field) or NO_FIELD */
 	uint64_t keep, wmask;
@@ -66,11 +65,15 @@ struct reg_desc {
 #define CONFIG0_K0  0x7ull
 
 #define FIELD(f) ((uint16_t)offsetof(struct cp0, f))
-#define PLAIN(r, s, k, f, keep, w) { r, s, k, FIELD(f), keep, w, NULL, NULL }
+/* Each entry lands at regs[r][s] (designated initializers). */
+#define PLAIN(r, s, k, f, keep, w) [r][s] = { k, FIELD(f), keep, w, NULL, NULL }
 #define READ_ONLY(r, s, k, f)      PLAIN(r, s, k, f, ~0ull, 0)
 #define RW32(r, s, f, w)           PLAIN(r, s, K_32, f, LO32 & ~(uint64_t)(w), w)
-#define SPECIAL(r, s, k, f, rd, wr) { r, s, k, f, 0, 0, rd, wr }
-#define ZERO(r, s)                 { r, s, K_ZERO, NO_FIELD, 0, 0, NULL, NULL }
+#define SPECIAL(r, s, k, f, rd, wr) [r][s] = { k, f, 0, 0, rd, wr }
+#define ZERO(r, s)                 [r][s] = { K_ZERO, NO_FIELD, 0, 0, NULL, NULL }
+#define ZERO_ALL_SELS(r) \
+	ZERO(r, 0), ZERO(r, 1), ZERO(r, 2), ZERO(r, 3), \
+	ZERO(r, 4), ZERO(r, 5), ZERO(r, 6), ZERO(r, 7)
 #define WATCH(n) \
 	PLAIN(R_WATCHLO, n, K_64, watchlo[n], 0, ~7ull), \
 	PLAIN(R_WATCHHI, n, K_64, watchhi[n], WATCHHI_M, WATCHHI_RW)
@@ -88,8 +91,11 @@ static void write_compare(struct cp0 *c, uint64_t val, uint32_t now);
 static void write_cause(struct cp0 *c, uint64_t val, uint32_t now);
 static void write_ebase(struct cp0 *c, uint64_t val, uint32_t now);
 
-/* Every register this CPU has; anything else reads all ones. */
-static const struct reg_desc regs[] = {
+/* Every register this CPU has, by (register, select): one load finds it
+ * on every mfc0/mtc0 (a search of a list took 180 instructions for
+ * Status). A gap (K_NONE) reads all ones. */
+#define NSELS 8
+static const struct reg_desc regs[32][NSELS] = {
 	SPECIAL(R_INDEX, 0, K_32, FIELD(index), NULL, write_index),
 	SPECIAL(R_RANDOM, 0, K_32, NO_FIELD, read_random, NULL),
 	PLAIN(R_ENTRYLO0, 0, K_64, entrylo0, 0, ENTRYLO_RW),
@@ -123,7 +129,7 @@ static const struct reg_desc regs[] = {
 	WATCH(0), WATCH(1), WATCH(2), WATCH(3), WATCH(4), WATCH(5), WATCH(6), WATCH(7),
 	PLAIN(R_XCONTEXT, 0, K_64, xcontext, XCONTEXT_RO, ~XCONTEXT_RO),
 	RW32(R_FRAMEMASK, 0, framemask, LO32),  /* R1x000's, kept by QEMU pre-R6 */
-	ZERO(R_DIAG, ANY_SEL),
+	ZERO_ALL_SELS(R_DIAG),
 	PLAIN(R_DEBUG, 0, K_32, debug, DEBUG_KEEP, DEBUG_RW),
 	PLAIN(R_DEPC, 0, K_64, depc, 0, ~0ull),
 	RW32(R_PERF, 0, perfctl0, 0x7ff),
@@ -141,26 +147,21 @@ static const struct reg_desc regs[] = {
 	RW32(R_DESAVE, 0, desave, LO32),
 };
 
-#define NREGS (sizeof(regs) / sizeof(regs[0]))
-
+/* The entry of (reg, sel), or NULL for a register this CPU lacks; the
+ * ones that raise Reserved Instruction (cp0_raises_ri) are among those. */
 static const struct reg_desc *find_reg(unsigned int reg, unsigned int sel)
 {
-	size_t i;
+	const struct reg_desc *d;
 
-	for (i = 0; i < NREGS; i++)
-		if (regs[i].reg == reg && (regs[i].sel == sel || regs[i].sel == ANY_SEL))
-			return &regs[i];
-	return NULL;
+	if (reg >= 32 || sel >= NSELS)
+		return NULL;
+	d = &regs[reg][sel];
+	return d->kind == K_NONE ? NULL : d;
 }
 
 static uint64_t *reg_field(struct cp0 *c, const struct reg_desc *d)
 {
 	return (uint64_t *)((char *)c + d->off);
-}
-
-static bool count_is_stopped(const struct cp0 *c)
-{
-	return c->cause & CP0_CAUSE_DC;
 }
 
 /* Count or Compare written, or Count restarted: QEMU re-arms its timer
@@ -194,29 +195,33 @@ void cp0_reset(struct cp0 *c, const struct cp0_identity *id, unsigned int vcpu_i
 	timer_rearm(c, 1);
 }
 
-bool cp0_raises_ri(unsigned int reg, unsigned int sel)
+/* What mfc0 (dmfc0 if is64) of d's register reads, once its value is v. */
+static uint64_t widen(const struct reg_desc *d, bool is64, uint64_t v)
 {
-	/* PWBase, PWField, PWSize, PWCtl: check_pw() with Config3.PW = 0. */
-	return (reg == R_PAGEMASK && sel >= 5 && sel <= 7) ||
-	       (reg == R_WIRED && sel == 6);
+	return d->kind == K_64 && is64 ? v : SEXT32(v);
+}
+
+/* cp0_read of a register with a read function. Apart, so that a plain
+ * register's read (most mfc0s) needs no stack frame. */
+static bool __attribute__((noinline)) read_special(struct cp0 *c, const struct reg_desc *d,
+						   bool is64, uint32_t real_count, uint64_t *val)
+{
+	*val = widen(d, is64, d->read(c, real_count));
+	return true;
 }
 
 bool cp0_read(struct cp0 *c, unsigned int reg, unsigned int sel, bool is64,
 	      uint32_t real_count, uint64_t *val)
 {
 	const struct reg_desc *d = find_reg(reg, sel);
-	uint64_t v;
 
-	*val = ~0ull;           /* gen_mfc0_unimplemented() before R6 */
-	if (!d || cp0_raises_ri(reg, sel))
+	if (!d) {
+		*val = ~0ull;   /* gen_mfc0_unimplemented() before R6 */
 		return false;
+	}
 	if (d->read)
-		v = d->read(c, real_count);
-	else if (d->kind == K_ZERO)
-		v = 0;
-	else
-		v = *reg_field(c, d);
-	*val = d->kind == K_64 && is64 ? v : SEXT32(v);
+		return read_special(c, d, is64, real_count, val);
+	*val = widen(d, is64, d->kind == K_ZERO ? 0 : *reg_field(c, d));
 	return true;
 }
 
@@ -226,7 +231,7 @@ void cp0_write(struct cp0 *c, unsigned int reg, unsigned int sel, bool is64,
 	const struct reg_desc *d = find_reg(reg, sel);
 	uint64_t *f;
 
-	if (!d || cp0_raises_ri(reg, sel))
+	if (!d)
 		return;
 	if (d->write) {
 		d->write(c, val, real_count);
@@ -256,40 +261,12 @@ unsigned int cp0_random(struct cp0 *c)
 
 bool cp0_count_is_real(const struct cp0 *c)
 {
-	return !count_is_stopped(c) && c->count_bias == 0;
+	return !cp0_count_is_stopped(c) && c->count_bias == 0;
 }
 
 void cp0_count_make_real(struct cp0 *c, uint32_t real_count)
 {
 	write_count(c, real_count, real_count);
-}
-
-uint32_t cp0_count(const struct cp0 *c, uint32_t real_count)
-{
-	return count_is_stopped(c) ? c->count_stopped : real_count - c->count_bias;
-}
-
-void cp0_timer_update(struct cp0 *c, uint32_t real_count)
-{
-	uint32_t now;
-
-	if (count_is_stopped(c))
-		return;         /* mips_timer_cb does nothing while DC = 1 */
-	now = cp0_count(c, real_count);
-	/* Compare in (seen, now], modulo 2^32. */
-	if ((uint32_t)(c->compare - c->timer_seen - 1) < (uint32_t)(now - c->timer_seen))
-		c->cause |= CP0_CAUSE_TI | CP0_CAUSE_IP_TIMER;
-	c->timer_seen = now;
-}
-
-uint64_t cp0_ticks_to_compare(const struct cp0 *c, uint32_t real_count)
-{
-	uint32_t ticks;
-
-	if (count_is_stopped(c))
-		return 1ull << 32;
-	ticks = (uint32_t)c->compare - cp0_count(c, real_count);
-	return ticks ? ticks : 1ull << 32;
 }
 
 void cp0_set_tlb_fault(struct cp0 *c, uint64_t badvaddr)
@@ -382,7 +359,7 @@ static void write_count(struct cp0 *c, uint64_t val, uint32_t now)
 {
 	uint32_t count = (uint32_t)val;
 
-	if (count_is_stopped(c)) {
+	if (cp0_count_is_stopped(c)) {
 		c->count_stopped = count;
 		return;
 	}
@@ -393,7 +370,7 @@ static void write_count(struct cp0 *c, uint64_t val, uint32_t now)
 static void write_compare(struct cp0 *c, uint64_t val, uint32_t now)
 {
 	c->compare = (uint32_t)val;
-	if (!count_is_stopped(c))
+	if (!cp0_count_is_stopped(c))
 		timer_rearm(c, cp0_count(c, now));
 	c->cause &= ~(uint64_t)(CP0_CAUSE_TI | CP0_CAUSE_IP_TIMER);
 }

@@ -81,6 +81,7 @@ struct cp0 {
 #define CP0_REG_ENTRYLO1 3
 #define CP0_REG_ENTRYHI 10
 #define CP0_REG_STATUS 12
+#define CP0_REG_CAUSE  13
 #define CP0_REG_EPC    14
 #define CP0_REG_LLADDR 17
 
@@ -92,7 +93,12 @@ void cp0_reset(struct cp0 *c, const struct cp0_identity *id, unsigned int vcpu_i
 
 /* Whether mfc0/dmfc0/mtc0/dmtc0 of (reg, sel) raises Reserved Instruction on
  * this CPU (and does nothing else). */
-bool cp0_raises_ri(unsigned int reg, unsigned int sel);
+static inline bool cp0_raises_ri(unsigned int reg, unsigned int sel)
+{
+	/* PWBase, PWField, PWSize, PWCtl (PageMask 5-7, Wired 6): check_pw()
+	 * with Config3.PW = 0. */
+	return (reg == 5 && sel >= 5 && sel <= 7) || (reg == 6 && sel == 6);
+}
 
 /*
  * mfc0 (is64 false: the low 32 bits sign-extended, as the CPU does) or
@@ -116,8 +122,20 @@ void cp0_write(struct cp0 *c, unsigned int reg, unsigned int sel, bool is64,
  * it to mfc0 Random and tlbwr (cpu_mips_get_random). */
 unsigned int cp0_random(struct cp0 *c);
 
+/* The timer functions below are inline: every return to a guest asks
+ * them. */
+
+/* Whether Cause.DC stops Count. */
+static inline bool cp0_count_is_stopped(const struct cp0 *c)
+{
+	return c->cause & CP0_CAUSE_DC;
+}
+
 /* The virtual Count now. */
-uint32_t cp0_count(const struct cp0 *c, uint32_t real_count);
+static inline uint32_t cp0_count(const struct cp0 *c, uint32_t real_count)
+{
+	return cp0_count_is_stopped(c) ? c->count_stopped : real_count - c->count_bias;
+}
 
 /* Whether the virtual Count is the real one (it runs, and was last set to
  * it by cp0_count_make_real), so that the guest may read the real Count. */
@@ -130,11 +148,30 @@ void cp0_count_make_real(struct cp0 *c, uint32_t real_count);
  * previous call, or since Compare or Count were written or Count restarted
  * (from that moment on, inclusive: QEMU arms its timer with a zero wait when
  * Compare equals Count). Nothing while Cause.DC stops Count. */
-void cp0_timer_update(struct cp0 *c, uint32_t real_count);
+static inline void cp0_timer_update(struct cp0 *c, uint32_t real_count)
+{
+	uint32_t now;
+
+	if (cp0_count_is_stopped(c))
+		return;         /* mips_timer_cb does nothing while DC = 1 */
+	now = cp0_count(c, real_count);
+	/* Compare in (seen, now], modulo 2^32. */
+	if ((uint32_t)(c->compare - c->timer_seen - 1) < (uint32_t)(now - c->timer_seen))
+		c->cause |= CP0_CAUSE_TI | CP0_CAUSE_IP_TIMER;
+	c->timer_seen = now;
+}
 
 /* Real Count ticks from now until the virtual Count reaches Compare
  * (1..2^32; 2^32 while Count is stopped). Call cp0_timer_update first. */
-uint64_t cp0_ticks_to_compare(const struct cp0 *c, uint32_t real_count);
+static inline uint64_t cp0_ticks_to_compare(const struct cp0 *c, uint32_t real_count)
+{
+	uint32_t ticks;
+
+	if (cp0_count_is_stopped(c))
+		return 1ull << 32;
+	ticks = (uint32_t)c->compare - cp0_count(c, real_count);
+	return ticks ? ticks : 1ull << 32;
+}
 
 /* What the hardware does to the MMU registers on a TLB refill, TLB invalid,
  * TLB modified -- and on an address error found by the segment checks of a

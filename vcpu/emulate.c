@@ -61,7 +61,10 @@ static void mfc0(struct vcpu *v, struct trap_frame *f, const struct insn *in, bo
 		return;
 	if (in->rd == CP0_REG_LLADDR)
 		v->cp0.lladdr = vcpu_guest_lladdr(v);
-	vcpu_sync_lines(v);
+	/* The device lines are Cause's alone (the return to the guest syncs
+	 * them anyway, before anything else reads Cause) */
+	if (in->rd == CP0_REG_CAUSE)
+		vcpu_sync_lines(v);
 	cp0_read(&v->cp0, in->rd, in->sel, is64, arch_timer_count(), &value);
 	set_reg(f, in->rt, value);
 }
@@ -277,25 +280,44 @@ static enum vcpu_action privileged(struct vcpu *v, struct trap_frame *f,
 	return VCPU_CONTINUE;
 }
 
+/* For an instruction in a delay slot (s->bd): the branch at EPC decoded
+ * and evaluated into *s, which then points at the slot. 0, or -1 if the
+ * branch cannot be read, 1 if it is no branch the emulator knows (the VM
+ * is stopped). Apart from vcpu_emulate, which runs on every trap and
+ * seldom for a slot. */
+static int __attribute__((noinline)) slot_branch(struct vcpu *v, const struct trap_frame *f,
+						 struct slot *s)
+{
+	struct insn branch;
+	int64_t word = vcpu_fetch(v, f->epc);
+
+	if (word < 0)
+		return -1;
+	insn_decode((uint32_t)word, &branch);
+	if (branch.kind != INSN_BRANCH && branch.kind != INSN_JUMP &&
+	    branch.kind != INSN_JUMP_REG) {
+		vcpu_stop_vm(v, 1, "emulated instruction in the delay slot of a coprocessor branch (not supported)");
+		return 1;
+	}
+	s->taken = insn_branch_taken(&branch, f->regs);
+	s->target = insn_branch_target(&branch, f->epc, f->regs);
+	s->pc = f->epc + 4;
+	return 0;
+}
+
 enum vcpu_action vcpu_emulate(struct vcpu *v, struct trap_frame *f, enum emulate_why why)
 {
 	struct slot s = { .pc = f->epc, .bd = f->cause & CAUSE_BD };
-	struct insn branch, in;
+	struct insn in;
 	int64_t word;
 
 	if (s.bd) {
-		word = vcpu_fetch(v, f->epc);
-		if (word < 0)
+		int r = slot_branch(v, f, &s);
+
+		if (r < 0)
 			goto unreadable;
-		insn_decode((uint32_t)word, &branch);
-		if (branch.kind != INSN_BRANCH && branch.kind != INSN_JUMP &&
-		    branch.kind != INSN_JUMP_REG) {
-			vcpu_stop_vm(v, 1, "emulated instruction in the delay slot of a coprocessor branch (not supported)");
+		if (r > 0)
 			return VCPU_RESCHEDULE;
-		}
-		s.taken = insn_branch_taken(&branch, f->regs);
-		s.target = insn_branch_target(&branch, f->epc, f->regs);
-		s.pc = f->epc + 4;
 	}
 	word = vcpu_fetch(v, s.pc);
 	if (word < 0)

@@ -11,17 +11,6 @@
 #define CKSSEG_BASE  0xffffffffc0000000ull
 #define CKSEG3_BASE  0xffffffffe0000000ull
 
-enum guest_mode guest_mode_of(uint32_t status)
-{
-	if (status & (CP0_ST_EXL | CP0_ST_ERL))
-		return GM_KERNEL;
-	switch (status & CP0_ST_KSU) {
-	case 0: return GM_KERNEL;
-	case 1u << 3: return GM_SUPERVISOR;
-	default: return GM_USER;
-	}
-}
-
 static enum guest_addr_kind xsseg(uint64_t va, enum guest_mode mode,
 				  uint32_t status, uint64_t *gpa)
 {

@@ -29,8 +29,18 @@ enum guest_mode { GM_KERNEL, GM_SUPERVISOR, GM_USER };
 #define GUEST_XSSEG_BASE 0x4000000000000000ull
 #define GUEST_XSSEG_END  (GUEST_XSSEG_BASE + (1ull << CP0_SEGBITS))
 
-/* The mode a virtual Status means (EXL or ERL: kernel). */
-enum guest_mode guest_mode_of(uint32_t status);
+/* The mode a virtual Status means (EXL or ERL: kernel). Inline: asked
+ * several times on every trap. */
+static inline enum guest_mode guest_mode_of(uint32_t status)
+{
+	if (status & (CP0_ST_EXL | CP0_ST_ERL))
+		return GM_KERNEL;
+	switch (status & CP0_ST_KSU) {
+	case 0: return GM_KERNEL;
+	case 1u << 3: return GM_SUPERVISOR;
+	default: return GM_USER;
+	}
+}
 
 /* Classifies va for an access in mode under virtual Status status; *gpa is
  * set for the windows. */

@@ -31,6 +31,7 @@
 #include "monitor/percpu.h"
 #include "arch/vcpu.h"
 #include "devices/mmio.h"
+#include "mmu/machmem.h"
 #include "mmu/memmap.h"
 #include "mmu/pmap.h"
 #include "monitor/xcall.h"
@@ -290,13 +291,19 @@ enum vcpu_action vcpu_address_error(struct vcpu *v, struct trap_frame *f, unsign
 	return VCPU_CONTINUE;
 }
 
-int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va)
+_Static_assert(GUEST_CACHED_BASE >= GUEST_XSSEG_BASE &&
+	       GUEST_CACHED_BASE + GUEST_WINDOW_SIZE <= GUEST_XSSEG_END,
+	       "vcpu_device_gpa's shortcut: the cached window is in xsseg");
+
+/* vcpu_device_gpa past its shortcut: va as guest_addr_classify finds it
+ * in mode under status. Apart, so that the shortcut needs no stack frame. */
+static int64_t __attribute__((noinline)) classified_gpa(struct vcpu *v, uint64_t va,
+							 enum guest_mode mode, uint32_t status)
 {
-	uint32_t status = (uint32_t)v->cp0.status;
 	uint64_t gpa = 0;
 	struct vtlb_map m;
 
-	switch (guest_addr_classify(va, guest_mode_of(status), status, &gpa)) {
+	switch (guest_addr_classify(va, mode, status, &gpa)) {
 	case GA_WINDOW_CACHED:
 	case GA_WINDOW_UNCACHED:
 		break;
@@ -317,6 +324,19 @@ int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va)
 		return -1;
 	}
 	return (int64_t)gpa;
+}
+
+int64_t vcpu_device_gpa(struct vcpu *v, uint64_t va)
+{
+	uint32_t status = (uint32_t)v->cp0.status;
+	enum guest_mode mode = guest_mode_of(status);
+
+	/* The usual case (every emulated instruction of a guest kernel that
+	 * runs in the window), as guest_addr_classify finds it: the cached
+	 * window in virtual kernel mode. */
+	if (mode == GM_KERNEL && va - GUEST_CACHED_BASE < GUEST_WINDOW_SIZE)
+		return (int64_t)(va - GUEST_CACHED_BASE);
+	return classified_gpa(v, va, mode, status);
 }
 
 /* The guest-physical address of guest-virtual va for the monitor's own
@@ -350,11 +370,23 @@ int vcpu_read_virtual(struct vcpu *v, uint64_t va, void *buf, uint64_t len)
 int64_t vcpu_fetch(struct vcpu *v, uint64_t va)
 {
 	int64_t gpa = (va & 3) ? -1 : virtual_to_gpa(v, va);
-	uint32_t word;
+	const uint32_t *word;
 
-	if (gpa < 0 || pmap_read(&v->vm->pmap, (uint64_t)gpa, &word, sizeof(word)))
+	uint32_t frame;
+
+	if (gpa < 0)
 		return -1;
-	return word;
+	/* Aligned, so inside one page: read in place (no pmap_read copy).
+	 * A page backed and not moving (pmap_lookup, lock-free) is the usual
+	 * case; else pmap_peek waits out a move, and an unbacked page reads
+	 * as zeros, as pmap_read gives it. */
+	frame = pmap_lookup(&v->vm->pmap, (uint64_t)gpa);
+	if (frame != PA_NONE)
+		word = (const uint32_t *)((const char *)mem_frame_ptr(frame) +
+					  (gpa & (PAGE_SIZE - 1)));
+	else
+		word = pmap_peek(&v->vm->pmap, (uint64_t)gpa);
+	return word ? *word : 0;
 }
 
 uint64_t vcpu_guest_lladdr(struct vcpu *v)
@@ -373,16 +405,8 @@ uint64_t vcpu_guest_lladdr(struct vcpu *v)
 	return (uint64_t)gpage << PAGE_SHIFT | (pa & (PAGE_SIZE - 1));
 }
 
-void vcpu_tlb_follow_status(struct vcpu *v)
+void vcpu_tlb_status_changed(struct vcpu *v, uint32_t old, uint32_t status)
 {
-	uint32_t status = (uint32_t)v->cp0.status, old = v->last_status;
-
-	v->last_status = status;
-	/* Linux's every trap: ERL and SX as they were, and supervisor mode
-	 * (KSU = 1; Linux never sets the bit) on neither side */
-	if (!(((status ^ old) & (CP0_ST_ERL | CP0_ST_SX)) |
-	      ((status | old) & CP0_ST_KSU_SUPERVISOR)))
-		return;
 	switch (guest_tlb_change(old, status)) {
 	case GT_KEEP:
 		break;

@@ -51,7 +51,9 @@ struct runq {
 	uint64_t window_of;             /* the vCPU (uid) whose global window
 					 * entries the real TLB may hold */
 	uint64_t shuffled_at;           /* the tick of the last page shuffle */
-};
+} __attribute__((aligned(4096)));       /* a power of two (2 KiB of pointers and
+					 * a little more): this CPU's queue is a
+					 * shift away, not a multiply, on every trap */
 
 static struct runq runqs[MAX_CPUS];
 static volatile uint32_t active;
@@ -542,15 +544,14 @@ void sched_enter(void)
 	arch_guest_enter(f);
 }
 
-void sched_return(struct trap_frame *f, enum vcpu_action action)
+/* sched_return's decisions, for all but the usual return (the same
+ * vCPU, runnable, its VM running, its slice not over, no page shuffle):
+ * stop v if its VM was stopped, shuffle pages, switch vCPUs if v waits,
+ * yields or stopped or its slice is over. Returns the vCPU to return to. */
+static struct vcpu *__attribute__((noinline)) decide(struct runq *q, struct vcpu *v,
+						     struct trap_frame *f,
+						     enum vcpu_action action, bool expired)
 {
-	struct runq *q = &runqs[arch_cpu_id()];
-	struct vcpu *v = q->current;
-	/* Count, not ticks taken: the slice ends on time even if a tick is
-	 * late (interrupts off, or a QEMU stall) */
-	bool expired = arch_timer_count() - q->slice_start >=
-		       SCHED_SLICE_TICKS * this_cpu()->tick_period;
-
 	if (v->state != VCPU_STOPPED && v->vm->state != VM_RUNNING)
 		stop_vcpu(v);
 	if (page_shuffle_pieces && this_cpu()->ticks - q->shuffled_at >= PAGE_SHUFFLE_TICKS &&
@@ -565,6 +566,23 @@ void sched_return(struct trap_frame *f, enum vcpu_action action)
 		switch_to(q, v, f);
 		q->slice_start = arch_timer_count();
 	}
+	return v;
+}
+
+void sched_return(struct trap_frame *f, enum vcpu_action action)
+{
+	struct runq *q = &runqs[arch_cpu_id()];
+	struct vcpu *v = q->current;
+	/* Count, not ticks taken: the slice ends on time even if a tick is
+	 * late (interrupts off, or a QEMU stall) */
+	bool expired = arch_timer_count() - q->slice_start >=
+		       SCHED_SLICE_TICKS * this_cpu()->tick_period;
+
+	/* the usual case, where decide() would change nothing, without its
+	 * call (this runs on every trap) */
+	if (action != VCPU_CONTINUE || expired || v->state != VCPU_RUNNABLE ||
+	    v->vm->state != VM_RUNNING || page_shuffle_pieces)
+		v = decide(q, v, f, action, expired);
 	prepare(q, v, f);
 }
 

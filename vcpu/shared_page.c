@@ -43,10 +43,8 @@ int vcpu_shared_register(struct vcpu *v, uint64_t gpa)
 	return 0;
 }
 
-void vcpu_shared_load(struct vcpu *v)
+void vcpu_shared_load_area(struct vcpu *v)
 {
-	if (!v->shared)
-		return;
 	if (v->shared->status_set) {
 		cp0_write(&v->cp0, CP0_REG_STATUS, 0, true, arch_timer_count(),
 			  v->shared->status_next);
@@ -59,10 +57,8 @@ void vcpu_shared_load(struct vcpu *v)
 		v->cp0.status &= ~(uint64_t)CP0_ST_IE;
 }
 
-void vcpu_shared_store(struct vcpu *v)
+void vcpu_shared_store_area(struct vcpu *v)
 {
-	if (!v->shared)
-		return;
 	v->shared->ie = (v->cp0.status & CP0_ST_IE) ? 1 : 0;
 	v->shared->pending = vcpu_interrupt_pending(v);
 	v->shared->status = v->cp0.status;

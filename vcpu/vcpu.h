@@ -199,12 +199,25 @@ int vcpu_read_virtual(struct vcpu *v, uint64_t va, void *buf, uint64_t len);
 /* LLAddr for the guest: the real one, as its last trap found it, in
  * guest-physical terms (the guest's ll ran natively). */
 uint64_t vcpu_guest_lladdr(struct vcpu *v);
+/* vcpu_tlb_follow_status's work when Status went from old to status in a
+ * way that may matter (memory.c). */
+void vcpu_tlb_status_changed(struct vcpu *v, uint32_t old, uint32_t status);
 /* Drops the real TLB entries that Status changes since v->last_status made
  * stale (guest_tlb_change: no window entries in virtual supervisor mode,
  * none of its xsseg entries outside it) and records Status in last_status.
  * Called wherever Status may have changed, before the guest runs again or
- * the real TLB is filled. */
-void vcpu_tlb_follow_status(struct vcpu *v);
+ * the real TLB is filled. Inline: the test runs on every trap. */
+static inline void vcpu_tlb_follow_status(struct vcpu *v)
+{
+	uint32_t status = (uint32_t)v->cp0.status, old = v->last_status;
+
+	v->last_status = status;
+	/* Linux's every trap: ERL and SX as they were, and supervisor mode
+	 * (KSU = 1; Linux never sets the bit) on neither side */
+	if (((status ^ old) & (CP0_ST_ERL | CP0_ST_SX)) |
+	    ((status | old) & CP0_ST_KSU_SUPERVISOR))
+		vcpu_tlb_status_changed(v, old, status);
+}
 /*
  * The shoot-down: drops every translation vm's vCPUs may hold of the n
  * ranges of guest pages, which were the machine pages the ranges name
@@ -240,9 +253,24 @@ enum vcpu_action vcpu_emulate(struct vcpu *v, struct trap_frame *f, enum emulate
  * address); take its IE into Status at a trap; write the registers back
  * before the guest runs; at eret, apply the Status and EPC it left. */
 int vcpu_shared_register(struct vcpu *v, uint64_t gpa);
-void vcpu_shared_load(struct vcpu *v);
-void vcpu_shared_store(struct vcpu *v);
 void vcpu_shared_eret(struct vcpu *v);
+/* The load and store for a vCPU that has the area (v->shared). */
+void vcpu_shared_load_area(struct vcpu *v);
+void vcpu_shared_store_area(struct vcpu *v);
+
+/* Inline: every trap does both, and a guest without the area then only
+ * tests the pointer. */
+static inline void vcpu_shared_load(struct vcpu *v)
+{
+	if (v->shared)
+		vcpu_shared_load_area(v);
+}
+
+static inline void vcpu_shared_store(struct vcpu *v)
+{
+	if (v->shared)
+		vcpu_shared_store_area(v);
+}
 
 /* tlbp, tlbr, tlbwi or tlbwr on the vCPU's TLB, dropping the real TLB
  * entries of what it replaces (emulate.c). */

@@ -3,6 +3,7 @@
  */
 #include <stdint.h>
 #include "arch/cpu.h"
+#include "arch/fast.h"
 #include "arch/vcpu.h"
 
 /*
@@ -16,6 +17,7 @@
  */
 void arch_cpu_init(void)
 {
+	arch_fast_init();
 	arch_tlb_init();
 	__asm__ volatile("mtc0\t$0, $7\n\tehb" : : : "memory");
 }

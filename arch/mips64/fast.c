@@ -122,11 +122,18 @@ static void __attribute__((noinline)) derive_and_publish(struct arch_fast *a, st
 	a->real_base = (real_status & ~(uint32_t)(ST0_KSU | ST0_CU1)) |
 		       ST0_KSU_SUPERVISOR | ST0_EXL;
 	a->pending = (c->cause & c->status & CAUSE_IP) != 0;  /* vcpu_interrupt_pending */
+	publish(a, v, slice_end);
+}
+
+void arch_fast_init(void)
+{
+	struct arch_fast *a = arch_fast_this();
+
+	a->vcpu = 0;
 	a->insn_eret = INSN_ERET_WORD;
 	a->insn_rdhwr = INSN_RDHWR_WORD;
 	a->status_rw = CP0_STATUS_RW;
 	a->mailbox = xcall_pending_word(arch_cpu_id());
-	publish(a, v, slice_end);
 }
 
 void arch_fast_enter(struct vcpu *v, uint32_t real_status, uint32_t slice_start,

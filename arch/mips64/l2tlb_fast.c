@@ -44,7 +44,7 @@ struct tlb_half arch_tlb_half_of(uint64_t entrylo)
 
 void arch_l2tlb_arm(const struct arch_l2tlb_state *s)
 {
-	struct arch_fast *a = &arch_fast[arch_cpu_id()];
+	struct arch_fast *a = arch_fast_this();
 
 	a->l2tlb_table = (uint64_t)(uintptr_t)s->table;
 	a->l2tlb_shift = s->pair_shift;

@@ -50,7 +50,8 @@ struct tlb_cpu {
 	struct arch_tlb_counts counts;
 	uint64_t global_pair[GLOBAL_MAX];       /* EntryHi VPN2 of each global entry made */
 	unsigned int nglobal;                   /* GLOBAL_MAX + 1: too many, scan */
-};
+} __attribute__((aligned(256)));        /* a power of two: this_tlb() is a shift
+					 * (every return to a guest asks it) */
 
 static struct tlb_cpu tlb_cpus[MAX_CPUS];
 

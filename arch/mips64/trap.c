@@ -147,7 +147,6 @@ void arch_debug_breakpoint(uint64_t depc, uint32_t status)
 void trap_entry(struct trap_frame *f)
 {
 	unsigned int code = exc_code(f);
-	trap_handler h = handlers[code] ? handlers[code] : unexpected;
 
 	arch_fast_off();                /* until the C path returns to a guest */
 	if (__read_c0_32(23, 0) & DEBUG_DM)
@@ -166,6 +165,8 @@ void trap_entry(struct trap_frame *f)
 		monitor_entry_poll();
 		vcpu_trap(f);
 	} else {
+		trap_handler h = handlers[code] ? handlers[code] : unexpected;
+
 		h(f);
 	}
 }

@@ -13,14 +13,23 @@
 
 /*
  * Puts this CPU's private hardware in a known state (the TLB: every entry
- * unique and unmatchable). Called once per CPU at bring-up.
+ * unique and unmatchable; the fast paths' constant fields). Called once
+ * per CPU at bring-up.
  */
 void arch_cpu_init(void);
 
-/* This CPU's index: EBase.CPUNum, set by the hardware, 0..ncpus-1. */
+/*
+ * This CPU's index: EBase.CPUNum, set by the hardware, 0..ncpus-1. The
+ * read is not volatile: CPUNum never changes and code never changes CPUs
+ * halfway, so the compiler may reuse one read for every this_cpu() and
+ * runqueue look-up in a function (the trap path makes a dozen).
+ */
 static inline unsigned int arch_cpu_id(void)
 {
-	return read_c0_ebase() & EBASE_CPUNUM;
+	uint32_t ebase;
+
+	__asm__("mfc0\t%0, $15, 1" : "=r"(ebase));
+	return ebase & EBASE_CPUNUM;
 }
 
 /* Disable interrupts on this CPU; returns a token for arch_irq_restore(). */

@@ -71,6 +71,11 @@ struct arch_fast {
 
 extern struct arch_fast arch_fast[MAX_CPUS];
 
+/* Fills the fields of this CPU's area that never change (the instruction
+ * words, mtc0 Status's mask, the mailbox), fast paths off: once per CPU,
+ * at bring-up (arch_cpu_init). */
+void arch_fast_init(void);
+
 /*
  * Readies this CPU's fast paths for the return to v about to happen
  * (vcpu/sched.c prepare(), after every other change to v's state): off if

@@ -41,7 +41,7 @@ void arch_l2tlb_arm(const struct arch_l2tlb_state *s);
 static inline bool arch_l2tlb_rearm(const void *table, unsigned int pair_shift, uint64_t mix,
 				    const uint64_t *hits)
 {
-	struct arch_fast *a = &arch_fast[arch_cpu_id()];
+	struct arch_fast *a = arch_fast_this();
 
 	if (a->l2tlb_table != (uint64_t)(uintptr_t)table || a->l2tlb_mix != mix ||
 	    a->l2tlb_shift != pair_shift || a->l2tlb_hits != (uint64_t)(uintptr_t)hits)
@@ -53,7 +53,7 @@ static inline bool arch_l2tlb_rearm(const void *table, unsigned int pair_shift, 
 /* Every real refill on this CPU takes the full path. */
 static inline void arch_l2tlb_disarm(void)
 {
-	arch_fast[arch_cpu_id()].l2tlb_mask = 0;
+	arch_fast_this()->l2tlb_mask = 0;
 }
 
 /* Drops the real entry for va's pair under asid, if any: what the fast

@@ -8,14 +8,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "arch/frame.h"
+#include "arch/mipsregs.h"
 
 /*
  * The real Status for a guest whose virtual Status is vstatus: virtual
  * kernel mode (KSU=0, or EXL or ERL) runs in real supervisor mode, virtual
  * user mode in real user mode; 64-bit segments on, CU0 never, the monitor's
  * tick unmasked and interrupts on; CU1 and FR as the guest has them.
+ * (Inline: every return to a guest asks it.)
  */
-uint32_t arch_guest_status(uint32_t vstatus);
+static inline uint32_t arch_guest_status(uint32_t vstatus)
+{
+	uint32_t ksu = vstatus & ST0_KSU;
+	bool kernel = ksu == 0 || (vstatus & (ST0_EXL | ST0_ERL));
+	uint32_t mode = (kernel || ksu == ST0_KSU_SUPERVISOR) ?
+			ST0_KSU_SUPERVISOR : ST0_KSU_USER;
+
+	/* UX and PX as the guest has them: with both 0, 64-bit instructions
+	 * in user mode are Reserved Instructions and xuseg is an address
+	 * error, in hardware, as the guest expects. SX stays on for the
+	 * windows. */
+	return mode | ST0_SX | ST0_KX | ST0_IM7 | ST0_IE |
+	       (vstatus & (ST0_UX | ST0_PX | ST0_CU1 | ST0_FR));
+}
 
 /* HWREna's CC bit: rdhwr $2 reads the real Count without a trap. */
 #define ARCH_HWRENA_CC (1u << 2)
