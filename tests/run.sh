@@ -773,7 +773,7 @@ if [ -f build/linux/guest/vmlinux ]; then
 	ICOUNT=0 BUNDLE=$LOGS/linux1.cpio qemu_test linux-boot 1 256M "trapsites" 0 300 \
 		"\\[linux1\\] Run /init as init process" "\\[linux1\\] init: up \\(6\\.1\\." \
 		"disco: vm linux1: vcpu 0: [0-9]+ emulated instructions, the most frequent sites:" \
-		"disco: vm linux1:   4000000000[0-9a-f]{6} [a-z0-9]+ +[0-9]+" \
+		"disco: vm linux1:   [0-9a-f]{16} [a-z0-9-]+ +[0-9]+" \
 		"\\[linux1\\] tmpfs-test: 4 files, 4000 lines verified" \
 		"\\[linux1\\] tmpfs-test: cpu loop done, acc=[0-9]+" \
 		"\\[linux1\\] init: tmpfs-test exited with status 0" \
