@@ -177,20 +177,35 @@ static bool overlaps(uint32_t first, uint32_t half_pages, const struct l2tlb_ran
 }
 
 /* Drops every entry one of whose halves overlaps one of the n ranges
- * (machine frames when by_frame, else guest-physical pages). */
+ * (machine frames when by_frame, else guest-physical pages). The span of
+ * all of them rejects most entries at one comparison. */
 static void drop_covering(struct l2tlb *t, const struct l2tlb_range *r, unsigned int n,
 			  bool by_frame)
 {
-	uint64_t entries = 1ull << t->order;
+	uint64_t entries = 1ull << t->order, lo = UINT64_MAX, hi = 0;
 	uint32_t half_pages = 1u << (t->pair_shift - PAIR_4K_SHIFT);
+	struct l2tlb_range span;
 
+	for (unsigned int i = 0; i < n; i++) {
+		if (r[i].first < lo)
+			lo = r[i].first;
+		if ((uint64_t)r[i].first + r[i].count > hi)
+			hi = (uint64_t)r[i].first + r[i].count;
+	}
+	if (hi <= lo)
+		return;
+	span = (struct l2tlb_range){ (uint32_t)lo, (uint32_t)(hi - lo < UINT32_MAX ? hi - lo : UINT32_MAX) };
 	for (uint64_t i = 0; i < entries; i++) {
 		struct l2tlb_entry *e = &t->e[i];
+		uint32_t h0, h1;
 
 		if (e->key == L2TLB_EMPTY)
 			continue;
-		if (overlaps(half_first(t, e, 0, by_frame), half_pages, r, n) ||
-		    overlaps(half_first(t, e, 1, by_frame), half_pages, r, n))
+		h0 = half_first(t, e, 0, by_frame);
+		h1 = half_first(t, e, 1, by_frame);
+		if (!overlaps(h0, half_pages, &span, 1) && !overlaps(h1, half_pages, &span, 1))
+			continue;
+		if (overlaps(h0, half_pages, r, n) || overlaps(h1, half_pages, r, n))
 			drop(t, e);
 	}
 }
