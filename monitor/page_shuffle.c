@@ -9,7 +9,7 @@
 #include "monitor/page_shuffle.h"
 #include "monitor/vm.h"
 
-unsigned int page_shuffle_pieces;
+unsigned int page_shuffle_pieces, page_shuffle_ticks = PAGE_SHUFFLE_TICKS;
 
 void page_shuffle_setup(void)
 {
@@ -22,9 +22,17 @@ void page_shuffle_setup(void)
 		n = 0;
 	}
 	page_shuffle_pieces = (unsigned int)n;
-	if (n)
+	n = PAGE_SHUFFLE_TICKS;
+	r = cmdline_get_size(&monitor_cmdline, "shuffle_ticks", &n);
+	if (r == CMDLINE_MALFORMED || n < 1 || n > 1000) {
+		con_printf("disco: shuffle_ticks=%s: want 1 to 1000; using %d\n",
+			   cmdline_get(&monitor_cmdline, "shuffle_ticks"), PAGE_SHUFFLE_TICKS);
+		n = PAGE_SHUFFLE_TICKS;
+	}
+	page_shuffle_ticks = (unsigned int)n;
+	if (page_shuffle_pieces)
 		con_printf("disco: shuffle: %u pieces of each running VM move every %u ticks\n",
-			   page_shuffle_pieces, PAGE_SHUFFLE_TICKS);
+			   page_shuffle_pieces, page_shuffle_ticks);
 }
 
 /* The next piece of vm's memory from its cursor on (a private page, or its

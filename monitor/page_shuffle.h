@@ -3,7 +3,7 @@
  * (mmu/page_move.h) on running guests. With `shuffle=N` on the monitor's
  * command line, a CPU running a vCPU moves the next N pieces of that
  * vCPU's VM to new machine pages, in one batch (one shoot-down), every
- * PAGE_SHUFFLE_TICKS of its timer ticks, walking the VM's memory from the
+ * T of its timer ticks (`shuffle_ticks=T`, default 10), walking the VM's memory from the
  * bottom, round after round: even rounds move whole pmap blocks
  * (up to a 256 KiB demand chunk at once), odd rounds single 4 KiB pages
  * (which splits the blocks for good). A guest must not notice: the tests
@@ -18,18 +18,19 @@
 
 struct vm;
 
-#define PAGE_SHUFFLE_TICKS 10    /* a batch per CPU every 10 ticks at most */
+#define PAGE_SHUFFLE_TICKS 10    /* shuffle_ticks' default */
 
 /* N from shuffle=N: pieces a batch moves (at most PAGE_MOVE_BATCH); 0
- * turns it off. */
-extern unsigned int page_shuffle_pieces;
+ * turns it off. T from shuffle_ticks=T (1 to 1000): ticks between a CPU's
+ * batches. */
+extern unsigned int page_shuffle_pieces, page_shuffle_ticks;
 
 /* Reads shuffle= from the command line (a malformed value says so). */
 void page_shuffle_setup(void);
 
 /*
  * On a CPU about to return to one of vm's vCPUs (no lock held), at most
- * every PAGE_SHUFFLE_TICKS: moves the next batch of vm. Several CPUs of one VM take turns (the one
+ * every page_shuffle_ticks: moves the next batch of vm. Several CPUs of one VM take turns (the one
  * that finds another at it skips).
  */
 void page_shuffle_tick(struct vm *vm);

@@ -665,8 +665,8 @@ equivalence unit-4vms-2cpus build/guest-images/unit-bare.elf 1 "$LOGS/unit4.conf
 	unit1 unit2 unit3 unit4
 # The memory layer's page moves under running guests (monitor/page_shuffle.h):
 # every page moved again and again, the lines stay the bare machine's.
-APPEND="shuffle=8" equivalence unit-shuffle build/guest-images/unit-bare.elf 1 "$LOGS/unit1.conf" 1 256M unit1
-APPEND="shuffle=8" equivalence unit-shuffle-4vms-16cpus build/guest-images/unit-bare.elf 1 "$LOGS/unit4.conf" 16 512M \
+APPEND="shuffle=16 shuffle_ticks=1" equivalence unit-shuffle build/guest-images/unit-bare.elf 1 "$LOGS/unit1.conf" 1 256M unit1
+APPEND="shuffle=16 shuffle_ticks=2" equivalence unit-shuffle-4vms-16cpus build/guest-images/unit-bare.elf 1 "$LOGS/unit4.conf" 16 512M \
 	unit1 unit2 unit3 unit4
 printf '[vm smp]\nkernel = smp.elf\nvcpus = 4\nmemory = 16M\n' > "$LOGS/smp.conf"
 equivalence smp-4vcpus-2cpus build/guest-images/smp-bare.elf 4 "$LOGS/smp.conf" 2 256M smp

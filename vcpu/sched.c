@@ -554,7 +554,7 @@ static struct vcpu *__attribute__((noinline)) decide(struct runq *q, struct vcpu
 {
 	if (v->state != VCPU_STOPPED && v->vm->state != VM_RUNNING)
 		stop_vcpu(v);
-	if (page_shuffle_pieces && this_cpu()->ticks - q->shuffled_at >= PAGE_SHUFFLE_TICKS &&
+	if (page_shuffle_pieces && this_cpu()->ticks - q->shuffled_at >= page_shuffle_ticks &&
 	    v->state == VCPU_RUNNABLE) {
 		q->shuffled_at = this_cpu()->ticks;
 		page_shuffle_tick(v->vm);
