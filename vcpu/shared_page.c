@@ -26,7 +26,8 @@
 _Static_assert(sizeof(struct vcpu_shared) == 128, "the guest ABI's layout");
 _Static_assert(offsetof(struct vcpu_shared, status_set) == 72 &&
 	       offsetof(struct vcpu_shared, tp_set) == 76 &&
-	       offsetof(struct vcpu_shared, tp) == 80, "the guest ABI's layout");
+	       offsetof(struct vcpu_shared, tp) == 80 &&
+	       offsetof(struct vcpu_shared, context) == 88, "the guest ABI's layout");
 
 int vcpu_shared_register(struct vcpu *v, uint64_t gpa)
 {
@@ -65,6 +66,7 @@ void vcpu_shared_store_area(struct vcpu *v)
 	v->shared->cause = v->cp0.cause;
 	v->shared->epc = v->cp0.epc;
 	v->shared->badvaddr = v->cp0.badvaddr;
+	v->shared->context = v->cp0.context;
 }
 
 void vcpu_shared_eret(struct vcpu *v)

@@ -54,7 +54,9 @@ struct vcpu_shared {
 	uint32_t status_set;    /*   trap first writes Status (IE: see ie) */
 	uint32_t tp_set;        /* guest to monitor: with tp_set, rdhwr $29 in */
 	uint64_t tp;            /*   user mode reads tp (the thread pointer) */
-	uint32_t reserved2[10];
+	uint64_t context;       /* monitor to guest: Context as the last trap
+				 * the C path handled left it */
+	uint32_t reserved2[8];
 };
 
 /* Benchmark marks (docs/guest-abi.md): a guest user program's syscall
