@@ -51,6 +51,10 @@ static bool next_piece(struct vm *vm, struct page_move_piece *p)
 		}
 		p->gpa = gpa;
 		p->order = pages ? 0 : pmap_block_order(pm, gpa);
+		/* aligned to its size (a block backed after the cursor passed
+		 * its start holds the cursor in its middle) */
+		while (p->order && (vm->shuffle_next & ((1u << p->order) - 1)))
+			p->order--;
 		vm->shuffle_next += 1u << p->order;
 		return true;
 	}
