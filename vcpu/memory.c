@@ -182,6 +182,23 @@ static void mapped_pair(const struct vcpu *v, uint64_t va, uint64_t guest_page,
 	*order = k;
 }
 
+/* Enters the pair around va, which the guest's TLB maps (m) to its RAM,
+ * into the real TLB and the l2tlb, backing (and for a store, copying) the
+ * page first. */
+static void enter_mapped(struct vcpu *v, uint64_t va, const struct vtlb_map *m, bool store)
+{
+	bool global = false;
+	struct tlb_half half[2];
+	uint64_t gpa[2];
+	unsigned int order;
+
+	pmap_back(&v->vm->pmap, m->pa, store);
+	mapped_pair(v, va, m->page_size, half, gpa, &global, &order);
+	arch_tlb_insert(va, half, order);
+	vcpu_l2tlb_learn(v, va, half, gpa, global, order);
+	v->stats.mapped_fills++;
+}
+
 /* For a guest with the TLB contract (contract.c): a real refill is looked
  * up in the l2tlb first; a real invalid or modified exception the guest's
  * TLB does not resolve takes the pair out of the l2tlb (its real entry
@@ -190,12 +207,9 @@ static void mapped_pair(const struct vcpu *v, uint64_t va, uint64_t guest_page,
 static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 				    uint64_t va, bool store)
 {
-	bool bd = f->cause & CAUSE_BD, global = false;
+	bool bd = f->cause & CAUSE_BD;
 	bool refill = f->vector == VEC_TLB_REFILL || f->vector == VEC_XTLB_REFILL;
-	struct tlb_half half[2];
-	uint64_t gpa[2];
 	struct vtlb_map m;
-	unsigned int order;
 	enum vtlb_result r;
 
 	if (refill && vcpu_l2tlb_refill(v, va))
@@ -221,32 +235,20 @@ static enum vcpu_action fill_mapped(struct vcpu *v, struct trap_frame *f,
 			return vcpu_emulate(v, f, EMULATE_DEVICE);
 		return bus_error(v, f, va);
 	}
-	pmap_back(&v->vm->pmap, m.pa, store);
-	mapped_pair(v, va, m.page_size, half, gpa, &global, &order);
-	arch_tlb_insert(va, half, order);
-	vcpu_l2tlb_learn(v, va, half, gpa, global, order);
-	v->stats.mapped_fills++;
+	enter_mapped(v, va, &m, store);
 	return VCPU_CONTINUE;
 }
 
 void vcpu_tlb_prefill(struct vcpu *v, uint64_t va)
 {
 	uint32_t status = (uint32_t)v->cp0.status;
-	bool global = false;
-	struct tlb_half half[2];
 	struct vtlb_map m;
-	uint64_t gpa[2], unused;
-	unsigned int order;
+	uint64_t unused;
 
-	if (guest_addr_classify(va, guest_mode_of(status), status, &unused) != GA_MAPPED ||
-	    vtlb_translate(&v->tlb, va, guest_asid(v), false, &m) != VTLB_HIT ||
-	    !gpa_is_ram(v, m.pa))
-		return;
-	pmap_back(&v->vm->pmap, m.pa, false);
-	mapped_pair(v, va, m.page_size, half, gpa, &global, &order);
-	arch_tlb_insert(va, half, order);
-	vcpu_l2tlb_learn(v, va, half, gpa, global, order);
-	v->stats.mapped_fills++;
+	if (guest_addr_classify(va, guest_mode_of(status), status, &unused) == GA_MAPPED &&
+	    vtlb_translate(&v->tlb, va, guest_asid(v), false, &m) == VTLB_HIT &&
+	    gpa_is_ram(v, m.pa))
+		enter_mapped(v, va, &m, false);
 }
 
 enum vcpu_action vcpu_tlb_fault(struct vcpu *v, struct trap_frame *f, unsigned int code)
@@ -371,7 +373,6 @@ int64_t vcpu_fetch(struct vcpu *v, uint64_t va)
 {
 	int64_t gpa = (va & 3) ? -1 : virtual_to_gpa(v, va);
 	const uint32_t *word;
-
 	uint32_t frame;
 
 	if (gpa < 0)
