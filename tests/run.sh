@@ -809,39 +809,35 @@ else
 fi
 
 # ---- the measurement tool ----
-# Under -icount two identical runs must agree within 0.5% (QEMU's I/O
-# thread can shift a timer by a few instructions; most runs are identical);
-# every CPU runs the 97-instruction boot ROM stub exactly once; one
-# check-in marker per CPU.
+# Under -icount the instructions CPU 0 runs alone, from reset to its
+# check-in mark (before the other CPUs are started), are the same in two
+# runs to the instruction. The totals are not compared: the four CPUs then
+# contend for a spinlock, and how often each one spins depends on how
+# QEMU's single thread interleaves them (2.1 M and 3.9 M instructions were
+# both seen). Every CPU runs the 97-instruction boot ROM stub exactly once;
+# one check-in mark per CPU.
 plugin_test() {
-	local name=plugin-counts out=$LOGS/plugin a b c retry=
+	local name=plugin-counts out=$LOGS/plugin a b
 	local mark=0x$(nm "$ELF" | awk '$3 == "bench_mark" { print $1 }')
 	selected "$name" || return 0
-	run() {         # N: the run's total in $total
-		total=
+	run() {         # N: CPU 0's count at its check-in mark in $alone
+		alone=
 		timeout -s KILL 60 tools/qemu-malta.sh \
 			-semihosting -icount shift=0,sleep=off -smp 4 -m 128M -kernel "$ELF" \
 			-append "test=spinlock iters=2000 semihosting" \
 			-plugin "$PWD/build/insncount.so,out=$out.$1.txt,mark=$mark" \
 			< /dev/null > "$out.$1.log" 2>&1 || { fail $name "run $1 failed, see $out.$1.log"; return 1; }
-		total=$(sed -n 's/^total all \([0-9]*\).*/\1/p' "$out.$1.txt")
+		alone=$(sed -n 's/^mark 0 addr [^ ]* cpu 0 all \([0-9]*\) .*/\1/p' "$out.$1.txt")
 	}
-	close() { [ -n "$1" ] && [ -n "$2" ] && [ $(( ($1 > $2 ? $1 - $2 : $2 - $1) * 1000 )) -le $(( $1 * 5 )) ]; }
-	run 1 && a=$total && run 2 && b=$total || return
-	if ! close "$a" "$b"; then
-		# Seen once in a full run (2.03 M against 1.13 M): a third run
-		# says which of the two was the odd one; the PASS line reports it.
-		run 3 && c=$total || return
-		if close "$a" "$c"; then retry=", run 2 gave $b"; b=$c
-		elif close "$b" "$c"; then retry=", run 1 gave $a"; a=$c; cp "$out.3.txt" "$out.1.txt"
-		else fail $name "totals '$a', '$b' and '$c' differ by more than 0.5%"; return; fi
-	fi
-	if ! grep -q '^total all [0-9]* monitor [0-9]* kernel 0 user 0 other 388$' "$out.1.txt"; then
+	run 1 && a=$alone && run 2 && b=$alone || return
+	if [ -z "$a" ] || [ "$a" != "$b" ]; then
+		fail $name "CPU 0's instructions to its check-in differ: '$a' and '$b' (see $out.1.txt, $out.2.txt)"
+	elif ! grep -q '^total all [0-9]* monitor [0-9]* kernel 0 user 0 other 388$' "$out.1.txt"; then
 		fail $name "unexpected region split in $out.1.txt"
 	elif [ "$(grep -c '^mark ' "$out.1.txt")" -ne 4 ]; then
 		fail $name "want 4 check-in marks in $out.1.txt"
 	else
-		pass "$name ($a and $b instructions$retry)"
+		pass "$name ($a instructions to CPU 0's check-in in both runs; totals $(sed -n 's/^total all \([0-9]*\).*/\1/p' "$out.1.txt") and $(sed -n 's/^total all \([0-9]*\).*/\1/p' "$out.2.txt"))"
 	fi
 }
 plugin_test
