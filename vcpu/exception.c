@@ -121,6 +121,14 @@ void vcpu_sync_lines(struct vcpu *v)
 	if (v->id == 0)
 		v->cp0.cause = (v->cp0.cause & ~(uint64_t)DEVICE_LINES) |
 			       (v->vm->irq_lines & DEVICE_LINES);
+	/* the IPI line: up while the shared area's ipi is not 0 (the guest
+	 * clears it itself); only for vCPUs that registered one */
+	if (v->shared) {
+		if (v->shared->ipi)
+			v->cp0.cause |= VCPU_IPI_LINE;
+		else if (v->id != 0 || !(v->vm->irq_lines & VCPU_IPI_LINE))
+			v->cp0.cause &= ~(uint64_t)VCPU_IPI_LINE;
+	}
 }
 
 void vcpu_check_interrupts(struct vcpu *v, struct trap_frame *f)

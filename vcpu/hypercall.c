@@ -8,6 +8,7 @@
 #include "arch/cache.h"
 #include "arch/guest.h"
 #include "arch/timer.h"
+#include "vcpu/sched.h"
 #include "vcpu/vcpu.h"
 
 #define CONSOLE_WRITE_MAX 4096
@@ -149,6 +150,14 @@ enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f)
 	case HCALL_YIELD:
 		f->regs[2] = 0;
 		return VCPU_RESCHEDULE;
+	case HCALL_IPI:
+		return vcpu_send_ipi(v, f);
+	case HCALL_VCPU_START:
+		return vcpu_start_other(v, f);
+	case HCALL_VCPU_PARK:
+		return vcpu_park(v, f);
+	case HCALL_YIELD_TO:
+		return sched_yield_to(v, f);
 	case HCALL_COUNT_REAL:
 		cp0_count_make_real(&v->cp0, arch_timer_count());
 		f->regs[2] = 0;

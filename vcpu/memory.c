@@ -109,6 +109,40 @@ static unsigned int window_order(const struct vcpu *v, uint64_t gpa)
 	return 0;
 }
 
+/* A window pair into the real TLB: global on a CPU dedicated to the vCPU
+ * (every process's), else under the current real ASID. */
+static void insert_window(struct vcpu *v, uint64_t va, const struct tlb_half half[2],
+			  unsigned int order)
+{
+	if (sched_cpu_dedicated())
+		arch_tlb_insert_global(va, half, order);
+	else
+		arch_tlb_insert(va, half, order);
+	v->stats.window_fills++;
+}
+
+/* The self page pair (VCPU_SELF_GPA, vcpu.h): the page of the vCPU's own
+ * shared area (pinned: it never moves), then an invalid page; a bus error
+ * without a shared area, or in the invalid page. */
+static enum vcpu_action fill_self(struct vcpu *v, struct trap_frame *f, uint64_t va,
+				  uint64_t gpa)
+{
+	struct tlb_half half[2] = { { PA_NONE, false, CCA_CACHED }, { PA_NONE, false, CCA_CACHED } };
+
+	if (!v->shared || gpa != VCPU_SELF_GPA)
+		return bus_error(v, f, va);
+	half[0] = ram_half(v, v->shared_gpa & ~(uint64_t)(PAGE_SIZE - 1), true, CCA_CACHED);
+	insert_window(v, va, half, 0);
+	return VCPU_CONTINUE;
+}
+
+void vcpu_tlb_forget_self(struct vcpu *v)
+{
+	(void)v;
+	arch_tlb_flush_range(GUEST_CACHED_BASE + VCPU_SELF_GPA,
+			     GUEST_CACHED_BASE + VCPU_SELF_GPA + 2 * PAGE_SIZE);
+}
+
 static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f, uint64_t va,
 				    uint64_t gpa, unsigned int cca, bool store)
 {
@@ -116,6 +150,8 @@ static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f, uint64
 	uint64_t half_size, pair;
 	struct tlb_half half[2];
 
+	if ((gpa & ~(2 * PAGE_SIZE - 1)) == VCPU_SELF_GPA && cca == CCA_CACHED)
+		return fill_self(v, f, va, gpa & ~(uint64_t)(PAGE_SIZE - 1));
 	if (!gpa_is_ram(v, gpa)) {
 		if (cca == CCA_UNCACHED && mmio_covers(v->vm, gpa))
 			return vcpu_emulate(v, f, EMULATE_DEVICE);
@@ -127,11 +163,7 @@ static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f, uint64
 	pair = gpa & ~(2 * half_size - 1);
 	half[0] = ram_half(v, pair, true, cca);
 	half[1] = ram_half(v, pair + half_size, true, cca);
-	if (sched_cpu_dedicated())
-		arch_tlb_insert_global(va, half, order);        /* every process's */
-	else
-		arch_tlb_insert(va, half, order);
-	v->stats.window_fills++;
+	insert_window(v, va, half, order);
 	return VCPU_CONTINUE;
 }
 

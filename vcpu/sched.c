@@ -14,12 +14,21 @@
  * generation, and the new generation that recycles them flushes the TLB
  * first, so no later vCPU or VM can match its entries.
  *
- * Migration (issue 11): a vCPU's map is only valid on the CPU whose
- * generation it was filled under (v->cpu). Moving a vCPU must forget its
- * map (asid_map_forget) before it runs on the new CPU; its entries on the
- * old CPU are then unreachable, as a stopped vCPU's. A vCPU's guest TLB
- * changes drop real entries on its own CPU only (vcpu_tlb_forget), which
- * stays right as long as a vCPU's entries live on one CPU at a time.
+ * Migration: a vCPU's map is only valid on the CPU whose generation it was
+ * filled under (v->cpu), so a vCPU moved to another CPU forgets its map
+ * (asid_map_forget) before it runs there; its entries on the old CPU are
+ * then unreachable, as a stopped vCPU's. A vCPU's guest TLB changes drop
+ * real entries on its own CPU only (vcpu_tlb_forget), which stays right
+ * as its entries live on one CPU at a time. Its l2tlb is emptied too: a
+ * shoot-down drops a vCPU's l2tlb entries on the CPU that v->cpu names
+ * (vcpu/memory.c), and one aimed at the old CPU may reach it after the
+ * move; the guest's TLB still has what it needs, and refills the rest.
+ *
+ * Balance: a CPU that has nothing to run marks itself idle (idle_cpus);
+ * a CPU that switches vCPUs with another runnable one waiting hands that
+ * one to an idle CPU the vCPU's VM may use (its cpus=, else its NUMA
+ * node's CPUs), which takes it at its next tick. Pushing from the busy
+ * CPU keeps every run queue touched by its own CPU only.
  */
 #include "arch/atomic.h"
 #include "arch/board.h"
@@ -56,6 +65,7 @@ struct runq {
 					 * shift away, not a multiply, on every trap */
 
 static struct runq runqs[MAX_CPUS];
+static volatile uint32_t idle_cpus;     /* CPUs with nothing to run */
 static volatile uint32_t active;
 static volatile uint32_t vms_running;
 static volatile uint32_t machine_status;
@@ -74,6 +84,19 @@ bool sched_active(void)
 }
 
 /* ---- placement ---- */
+
+/* The CPUs vm's vCPUs may run on: its cpus=, else its NUMA node's, else
+ * any (online ones only; any online one if that leaves none). */
+static uint32_t allowed_cpus(const struct vm *vm)
+{
+	uint32_t online = smp_online_mask(), allowed = online;
+
+	if (vm->cfg.cpus)
+		allowed = vm->cfg.cpus & online;
+	else if (vm->cfg.node >= 0 && (unsigned int)vm->cfg.node < monitor_topology.nnodes)
+		allowed = monitor_topology.node[vm->cfg.node].cpus & online;
+	return allowed ? allowed : online;
+}
 
 static unsigned int least_loaded(uint32_t allowed)
 {
@@ -123,12 +146,10 @@ static void reset_counts(struct vm *vm)
 
 void sched_setup(void)
 {
-	uint32_t online = smp_online_mask();
-
 	read_identity();
 	for (unsigned int i = 0; i < vm_count; i++) {
 		struct vm *vm = &vms[i];
-		uint32_t allowed = vm->cfg.cpus ? vm->cfg.cpus & online : online;
+		uint32_t allowed = allowed_cpus(vm);
 
 		if (vm->state != VM_LOADED)
 			continue;
@@ -167,7 +188,7 @@ static bool schedules(unsigned int cpu, bool cpu0_joins)
 
 bool sched_start_vm(struct vm *vm, bool cpu0_joins)
 {
-	uint32_t allowed = vm->cfg.cpus ? vm->cfg.cpus & smp_online_mask() : smp_online_mask();
+	uint32_t allowed = allowed_cpus(vm);
 
 	for (unsigned int c = 0; c < MAX_CPUS; c++)
 		if (!schedules(c, cpu0_joins))
@@ -231,6 +252,10 @@ void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum)
 		sum->status_flushes += s->status_flushes;
 		sum->real_flushes += s->real_flushes;
 		sum->l2tlb_forgotten += s->l2tlb_forgotten;
+		sum->ipis_sent += s->ipis_sent;
+		sum->yields_to += s->yields_to;
+		sum->yields_to_none += s->yields_to_none;
+		sum->migrations += s->migrations;
 		vcpu_l2tlb_sum(vm->vcpu[id], sum);
 	}
 }
@@ -381,6 +406,8 @@ static bool can_run(struct vcpu *v, uint32_t now)
 		stop_vcpu(v);           /* its VM was stopped from another CPU */
 		return false;
 	}
+	if (v->state == VCPU_PARKED || v->state == VCPU_STARTING)
+		return false;
 	if (v->state == VCPU_WAITING) {
 		vcpu_sync_lines(v);
 		cp0_timer_update(&v->cp0, now);
@@ -435,8 +462,10 @@ static void idle(struct runq *q)
 	}
 	if (!wake_within(now, soonest))
 		return;                 /* a virtual timer is due: look again */
+	atomic_fetch_or(&idle_cpus, 1u << arch_cpu_id());
 	smp_idle_once();
 	arch_irq_disable();
+	atomic_fetch_and(&idle_cpus, ~(1u << arch_cpu_id()));
 }
 
 /* The next vCPU to run; sleeps until there is one. Never returns if this
@@ -534,14 +563,102 @@ void sched_enter(void)
 	struct trap_frame *f = &first[arch_cpu_id()];
 	struct vcpu *v;
 
-	if (!q->n)
+	if (!q->n) {            /* a CPU vCPUs may be moved to */
+		if (arch_cpu_id() != 0 || q->joined)
+			atomic_fetch_or(&idle_cpus, 1u << arch_cpu_id());
 		return;
+	}
 	q->joined = true;
 	arch_irq_disable();
 	v = pick_or_idle(q);
 	switch_to(q, v, f);
 	prepare(q, v, f);
 	arch_guest_enter(f);
+}
+
+/* The current vCPU parked itself (HCALL_VCPU_PARK): its registers and FPU
+ * go to its structure, it leaves the CPU, and only then is it PARKED, the
+ * state in which another vCPU may start it (smp_calls.c), writing its
+ * registers there. */
+static void let_go(struct runq *q, struct vcpu *v, struct trap_frame *f)
+{
+	v->parking = false;
+	v->regs = *f;
+	if (v->fpu_live) {
+		arch_fpu_save(&v->fpu);
+		q->fpu_foreign = true;
+	}
+	q->current = NULL;
+	smp_mb();
+	v->state = VCPU_PARKED;
+}
+
+/* Moves vCPU i of this CPU's queue (not the current one) to cpu, which
+ * takes it in its mailbox (place_here). */
+static void migrate(struct runq *q, unsigned int i, unsigned int cpu)
+{
+	struct vcpu *u = q->vcpu[i];
+
+	for (unsigned int k = i; k + 1 < q->n; k++)
+		q->vcpu[k] = q->vcpu[k + 1];
+	q->n--;
+	if (q->next > i)
+		q->next--;
+	if (q->next >= q->n)
+		q->next = 0;
+	asid_map_forget(&u->asids);     /* its entries here become unreachable */
+	if (u->tlb_contract)
+		l2tlb_drop_all(&u->l2tlb, false);
+	u->stats.migrations++;
+	smp_mb();               /* the l2tlb is empty before another CPU owns it */
+	u->cpu = cpu;
+	xcall_start(cpu, place_here, u);
+}
+
+/* Hands one runnable vCPU waiting in this CPU's queue (not the current
+ * one) to an idle CPU its VM may use, if there is one. */
+static void balance(struct runq *q)
+{
+	for (unsigned int i = 0; i < q->n; i++) {
+		struct vcpu *u = q->vcpu[i];
+		uint32_t to;
+
+		if (u == q->current || u->state != VCPU_RUNNABLE || u->vm->state != VM_RUNNING)
+			continue;
+		to = allowed_cpus(u->vm) & idle_cpus & ~(1u << arch_cpu_id());
+		for (unsigned int c = 0; to; c++, to >>= 1) {
+			uint32_t bit = 1u << c;
+
+			if (!(to & 1))
+				continue;
+			/* claims the idle CPU: no other CPU sends it one too */
+			if (atomic_fetch_and(&idle_cpus, ~bit) & bit) {
+				migrate(q, i, c);
+				return;
+			}
+		}
+	}
+}
+
+enum vcpu_action sched_yield_to(struct vcpu *v, struct trap_frame *f)
+{
+	struct runq *q = &runqs[arch_cpu_id()];
+	int64_t want = (int64_t)f->regs[4];
+
+	for (unsigned int i = 0; i < q->n; i++) {
+		struct vcpu *t = q->vcpu[i];
+
+		if (t != v && t->vm == v->vm && t->state == VCPU_RUNNABLE &&
+		    (want < 0 || t->id == (uint64_t)want)) {
+			q->next = i;    /* pick() takes it first */
+			v->stats.yields_to++;
+			f->regs[2] = 1;
+			return VCPU_RESCHEDULE;
+		}
+	}
+	v->stats.yields_to_none++;
+	f->regs[2] = 0;
+	return VCPU_CONTINUE;
 }
 
 /* sched_return's decisions, for all but the usual return (the same
@@ -559,9 +676,18 @@ static struct vcpu *__attribute__((noinline)) decide(struct runq *q, struct vcpu
 		q->shuffled_at = this_cpu()->ticks;
 		page_shuffle_tick(v->vm);
 	}
+	if (v->parking && v->state == VCPU_RUNNABLE) {
+		let_go(q, v, f);
+		v = pick_or_idle(q);    /* v too, if it was started meanwhile */
+		switch_to(q, v, f);
+		q->slice_start = arch_timer_count();
+		return v;
+	}
 	if (action == VCPU_RESCHEDULE || expired || v->state != VCPU_RUNNABLE) {
 		if (v->state == VCPU_RUNNABLE)
 			v->regs = *f;   /* it may be picked again at once */
+		if (idle_cpus && q->n > 1)
+			balance(q);
 		v = pick_or_idle(q);
 		switch_to(q, v, f);
 		q->slice_start = arch_timer_count();

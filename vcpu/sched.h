@@ -58,6 +58,11 @@ uint32_t sched_cpus_holding(const struct vm *vm);
  * switch to another vCPU will drop them. */
 bool sched_cpu_dedicated(void);
 
+/* HCALL_YIELD_TO (directed yield, against lock-holder preemption): if a
+ * runnable vCPU of v's VM waits in this CPU's queue (vCPU a0, or any for
+ * a0 = -1), it runs now instead of v (v0 = 1); else v goes on (v0 = 0). */
+enum vcpu_action sched_yield_to(struct vcpu *v, struct trap_frame *f);
+
 /* A VM's statistics, summed over its vCPUs (racy reads: for reports). */
 void sched_vm_stats(const struct vm *vm, struct vcpu_stats *sum);
 

@@ -27,7 +27,9 @@ _Static_assert(sizeof(struct vcpu_shared) == 128, "the guest ABI's layout");
 _Static_assert(offsetof(struct vcpu_shared, status_set) == 72 &&
 	       offsetof(struct vcpu_shared, tp_set) == 76 &&
 	       offsetof(struct vcpu_shared, tp) == 80 &&
-	       offsetof(struct vcpu_shared, context) == 88, "the guest ABI's layout");
+	       offsetof(struct vcpu_shared, context) == 88 &&
+	       offsetof(struct vcpu_shared, ipi) == 96 &&
+	       offsetof(struct vcpu_shared, guest_cpuid) == 104, "the guest ABI's layout");
 
 int vcpu_shared_register(struct vcpu *v, uint64_t gpa)
 {
@@ -39,7 +41,10 @@ int vcpu_shared_register(struct vcpu *v, uint64_t gpa)
 	 * moves (page_move.h) */
 	if (!(p = pmap_pin(&v->vm->pmap, gpa)))
 		return -1;
+	if (v->shared && v->shared_gpa >> PAGE_SHIFT != gpa >> PAGE_SHIFT)
+		vcpu_tlb_forget_self(v);        /* the self page changes */
 	v->shared = p;
+	v->shared_gpa = gpa;
 	vcpu_shared_store(v);
 	return 0;
 }

@@ -165,4 +165,8 @@ void vcpu_print_stats(const char *vm_name, const struct vcpu_stats *s)
 			   vm_name, (unsigned long)s->l2tlb_hits, (unsigned long)s->l2tlb_misses,
 			   (unsigned long)s->l2tlb_inserts, (unsigned long)s->l2tlb_drops,
 			   (unsigned long)s->l2tlb_forgotten);
+	if (s->ipis_sent | s->yields_to | s->yields_to_none | s->migrations)
+		con_printf("disco: vm %s: ipis=%lu yields-to=%lu yields-to-none=%lu migrations=%lu\n",
+			   vm_name, (unsigned long)s->ipis_sent, (unsigned long)s->yields_to,
+			   (unsigned long)s->yields_to_none, (unsigned long)s->migrations);
 }

@@ -33,6 +33,10 @@
 #define HCALL_TLB_CONTRACT 10   /* a0 = page size: the TLB contract (0: off) */
 #define HCALL_TLB_FLUSH    11   /* a0 = what (HCALL_TLB_FLUSH_*), a1 = ASID */
 #define HCALL_COUNT_REAL   12   /* Count = the machine's: rdhwr $2 without a trap */
+#define HCALL_IPI          13   /* a0 = vCPU mask, a1 = bits ORed into their `ipi` */
+#define HCALL_VCPU_START   14   /* a0 = parked vCPU, a1 = pc, a2 = sp, a3 = gp */
+#define HCALL_VCPU_PARK    15   /* this vCPU waits for HCALL_VCPU_START */
+#define HCALL_YIELD_TO     16   /* a0 = vCPU, or -1: a preempted one of the VM */
 #define  HCALL_TLB_FLUSH_NONGLOBAL 0    /* every non-global translation */
 #define  HCALL_TLB_FLUSH_ALL       1    /* every translation */
 #define  HCALL_TLB_FLUSH_ASID      2    /* those of ASID a1 */
@@ -56,8 +60,25 @@ struct vcpu_shared {
 	uint64_t tp;            /*   user mode reads tp (the thread pointer) */
 	uint64_t context;       /* monitor to guest: Context as the last trap
 				 * the C path handled left it */
-	uint32_t reserved2[8];
+	uint32_t ipi;           /* both: IPI bits the monitor ORs in (HCALL_IPI);
+				 * not 0 raises the vCPU's line VCPU_IPI_LINE */
+	uint32_t guest_spins;   /* guest only (the Linux patch's spin count) */
+	uint64_t guest_cpuid;   /* guest only (Linux's XContext CPU field) */
+	uint32_t reserved2[4];
 };
+
+/* The interrupt line an IPI raises (Cause.IP3), while `ipi` is not 0. */
+#define VCPU_IPI_LINE (1u << 11)
+
+/*
+ * The self page (docs/guest-abi.md): in virtual kernel mode, this cached
+ * window address (guest-physical VCPU_SELF_GPA, the last page pair of the
+ * window, far above any VM's memory) maps the 4 KiB page holding the
+ * vCPU's own shared area, a different page for each vCPU; its partner
+ * page is invalid. Without a registered shared area it is a bus error, as
+ * any address outside the VM's memory.
+ */
+#define VCPU_SELF_GPA 0xffffffe000ull
 
 /* Benchmark marks (docs/guest-abi.md): a guest user program's syscall
  * with this number (not a Linux n64 call: Linux returns ENOSYS, as on the
@@ -81,6 +102,8 @@ enum vcpu_state {
 	VCPU_RUNNABLE,
 	VCPU_WAITING,           /* in `wait` until an interrupt it can take */
 	VCPU_STOPPED,
+	VCPU_PARKED,            /* HCALL_VCPU_PARK: until HCALL_VCPU_START */
+	VCPU_STARTING,          /* being started by another vCPU (a moment) */
 };
 
 /* Per-vCPU counts of what trapped (summed per VM in the exit report). */
@@ -97,6 +120,11 @@ struct vcpu_stats {
 	 * in the sums the l2tlb's own misses, inserts and drops */
 	uint64_t l2tlb_hits, l2tlb_misses, l2tlb_inserts, l2tlb_drops;
 	uint64_t l2tlb_forgotten;       /* vcpu_l2tlb_forgotten_code */
+	/* SMP guests (smp_calls.c, sched.c) */
+	uint64_t ipis_sent;             /* vCPUs an HCALL_IPI named */
+	uint64_t yields_to;             /* HCALL_YIELD_TO that ran another vCPU */
+	uint64_t yields_to_none;        /* ... that found none preempted here */
+	uint64_t migrations;            /* moves to another physical CPU */
 };
 
 struct vcpu {
@@ -104,7 +132,8 @@ struct vcpu {
 	unsigned int id;        /* index in its VM, EBase.CPUNum */
 	unsigned int cpu;       /* the physical CPU it runs on */
 	uint64_t uid;           /* unique since boot (a restarted VM's too) */
-	enum vcpu_state state;
+	enum vcpu_state state;  /* another vCPU may change PARKED (start) */
+	bool parking;           /* HCALL_VCPU_PARK: to be PARKED by sched.c */
 	struct trap_frame regs; /* while not on its CPU */
 	struct cp0 cp0;
 	struct vtlb tlb;
@@ -120,6 +149,7 @@ struct vcpu {
 	uint32_t last_status;   /* Status the real TLB's entries were made under */
 	struct asid_map asids;  /* its guest ASIDs' real ones on its CPU (mmu/asid.h) */
 	volatile struct vcpu_shared *shared;    /* registered by the guest, or NULL */
+	uint64_t shared_gpa;    /* its guest-physical address (the self page) */
 	struct fpu_state fpu;   /* while not on its CPU, if it has used CU1 */
 	bool fpu_live;          /* fpu holds state to restore */
 	bool tlb_contract;      /* the guest announced the TLB contract */
@@ -180,7 +210,8 @@ void vcpu_deliver_address_error(struct vcpu *v, struct trap_frame *f,
 
 /* Takes a pending virtual interrupt if the guest can (exception.c). */
 void vcpu_check_interrupts(struct vcpu *v, struct trap_frame *f);
-/* Copies the VM's device lines into vCPU 0's Cause.IP2..6. */
+/* Copies the VM's device lines into vCPU 0's Cause.IP2..6, and its IPI line
+ * (VCPU_IPI_LINE, from the shared area) into any vCPU's. */
 void vcpu_sync_lines(struct vcpu *v);
 /* Whether an interrupt line is up and not masked by Status.IM. */
 bool vcpu_interrupt_pending(const struct vcpu *v);
@@ -243,6 +274,10 @@ void vcpu_tlb_prefill(struct vcpu *v, uint64_t va);
  * v's CPU: under e's real ASID, or every ASID for a global e). */
 void vcpu_tlb_forget(struct vcpu *v, const struct vtlb_entry *e);
 
+/* Drops the self page's real TLB entries on this CPU (memory.c): v's
+ * shared area moved to another page. */
+void vcpu_tlb_forget_self(struct vcpu *v);
+
 /* Emulates the instruction at f->epc (or in its delay slot) (emulate.c). */
 enum emulate_why {
 	EMULATE_PRIVILEGED,     /* Coprocessor Unusable, CE = 0 */
@@ -280,6 +315,12 @@ void vcpu_tlb_op(struct vcpu *v, enum insn_kind kind);
 
 /* Hypercall v0 (hypercall.c). */
 enum vcpu_action vcpu_hypercall(struct vcpu *v, struct trap_frame *f);
+
+/* The SMP hypercalls (smp_calls.c, docs/guest-abi.md): HCALL_IPI,
+ * HCALL_VCPU_START, HCALL_VCPU_PARK; each sets v0 in f. */
+enum vcpu_action vcpu_send_ipi(struct vcpu *v, struct trap_frame *f);
+enum vcpu_action vcpu_start_other(struct vcpu *v, struct trap_frame *f);
+enum vcpu_action vcpu_park(struct vcpu *v, struct trap_frame *f);
 
 /* --- the TLB contract and the l2tlb (contract.c, docs/guest-abi.md) --- */
 
