@@ -674,14 +674,14 @@ equivalence smp-4vcpus-2cpus build/guest-images/smp-bare.elf 4 "$LOGS/smp.conf" 
 APPEND="shuffle=8" equivalence smp-shuffle-4vcpus-4cpus build/guest-images/smp-bare.elf 4 "$LOGS/smp.conf" 4 256M smp
 
 # ---- Linux guests (the disco guest kernel from make linux) ----
-linux_vms() {       # CONF NAME:RUN[:CPUS]...: a config of 64 MiB Linux VMs
-	local conf=$1 spec name run cpus
+linux_vms() {       # CONF NAME:RUN[:CPUS[:VCPUS]]...: a config of 64 MiB Linux VMs
+	local conf=$1 spec name run cpus vcpus
 	shift
 	: > "$conf"
 	for spec in "$@"; do
-		IFS=: read -r name run cpus <<< "$spec"
-		printf '[vm %s]\nkernel = vmlinux\nmemory = 64M\ncmdline = console=ttyS0 panic=1 disco.run=%s\n%s\n' \
-			"$name" "$run" "${cpus:+cpus = $cpus}" >> "$conf"
+		IFS=: read -r name run cpus vcpus <<< "$spec"
+		printf '[vm %s]\nkernel = vmlinux\nmemory = 64M\ncmdline = console=ttyS0 panic=1 disco.run=%s\n%s\n%s\n' \
+			"$name" "$run" "${cpus:+cpus = $cpus}" "${vcpus:+vcpus = $vcpus}" >> "$conf"
 	done
 }
 # Popek and Goldberg at the system-call level: the equivalence programs
@@ -690,7 +690,7 @@ linux_vms() {       # CONF NAME:RUN[:CPUS]...: a config of 64 MiB Linux VMs
 # linux_equivalence_test [NAME MONITOR_CMDLINE]: the VM run under the
 # monitor's command line given (the native run is made once for all).
 linux_equivalence_test() {
-	local name=${1:-linux-equivalence} append=${2:-}
+	local name=${1:-linux-equivalence} append=${2:-} vcpus=${3:-1}
 	local oracle=$LOGS/linux-equiv.native.txt log=$LOGS/$name.log
 	local lines='^(sc-[a-z]+|equiv): ' dir=$LOGS/linux-equiv
 	selected "$name" || return 0
@@ -706,9 +706,9 @@ linux_equivalence_test() {
 	fi
 	mkdir -p "$dir"
 	cp build/linux/equiv.cpio "$dir/"
-	printf '[vm equiv]\nkernel = vmlinux\ninitrd = equiv.cpio\nmemory = 128M\ncmdline = console=ttyS0 disco.run=equiv\n' > "$dir/vms.conf"
+	printf '[vm equiv]\nkernel = vmlinux\ninitrd = equiv.cpio\nmemory = 128M\nvcpus = %s\ncmdline = console=ttyS0 disco.run=equiv\n' "$vcpus" > "$dir/vms.conf"
 	tools/mkbundle.sh "$dir/vms.conf" "$dir/bundle.cpio" build/linux/guest "$dir"
-	timeout -s KILL 600 tools/qemu-malta.sh -smp 1 -m 256M \
+	timeout -s KILL 600 tools/qemu-malta.sh -smp "$vcpus" -m 256M \
 		-kernel "$ELF" -initrd "$dir/bundle.cpio" ${append:+-append "$append"} < /dev/null 2>&1 |
 		tr -d '\r' > "$log"
 	sed -n 's/^\[equiv\] //p' "$log" | grep -E "$lines" > "$LOGS/$name.vm.txt"
@@ -804,6 +804,8 @@ if [ -f build/linux/guest/vmlinux ]; then
 	linux_equivalence_test
 	# every page of the running Linux VM moved again and again
 	linux_equivalence_test linux-equivalence-shuffle "shuffle=16"
+	# a 4-vCPU VM on 4 CPUs against the same (uniprocessor) native lines
+	linux_equivalence_test linux-equivalence-4vcpus "" 4
 else
 	fail linux-guests "build/linux/guest/vmlinux is missing (make linux)"
 fi
