@@ -310,7 +310,7 @@ void smpcall_exception(u64 *frame)
 /* Waits (in `wait`, woken by an IPI or the vCPU's own Compare) until cond
  * holds or ticks Count ticks pass: whether it holds. */
 #define WAIT_UNTIL(cond, ticks) ({                                      \
-	u32 __s = read_c0_count(), __t = (u32)(ticks), __e;             \
+	u32 __s = read_c0_count(), __t = (u32)(ticks), __e, __step, __at; \
 	int __ok = 1;                                                   \
 	while (!(cond)) {                                               \
 		__e = read_c0_count() - __s;                            \
@@ -318,9 +318,13 @@ void smpcall_exception(u64 *frame)
 			__ok = !!(cond);                                \
 			break;                                          \
 		}                                                       \
-		write_c0_compare(__s + __e +                            \
-				 (__t - __e < poll ? __t - __e : poll));  \
-		__asm__ volatile("wait" ::: "memory");                  \
+		__step = __t - __e < poll ? __t - __e : poll;           \
+		__at = __s + __e + __step;                              \
+		write_c0_compare(__at);                                 \
+		/* a Compare already behind Count would come 2^32  */  \
+		/* ticks later: wait only while it is ahead        */  \
+		if ((u32)(__at - read_c0_count()) - 1 < __step)         \
+			__asm__ volatile("wait" ::: "memory");          \
 	}                                                               \
 	__ok; })
 
@@ -476,7 +480,7 @@ static void setup(u64 me)
 	dbe[me] = 0;
 	if (me == 3) {          /* registers once vCPU 0 tried an IPI to it */
 		for (u32 t = read_c0_count(); !go3; ) {
-			if ((u32)(read_c0_count() - t) > 5 * hz)
+			if ((u32)(read_c0_count() - t) > 10 * hz)
 				fatal("no go from vcpu 0", 0);
 			hcall(HCALL_YIELD, 0, 0, 0, 0);
 		}
