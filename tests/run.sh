@@ -673,6 +673,37 @@ equivalence smp-4vcpus-2cpus build/guest-images/smp-bare.elf 4 "$LOGS/smp.conf" 
 # moves whose shoot-downs reach the other CPUs running the VM's vCPUs
 APPEND="shuffle=8" equivalence smp-shuffle-4vcpus-4cpus build/guest-images/smp-bare.elf 4 "$LOGS/smp.conf" 4 256M smp
 
+# The SMP hypercalls (guest-images/smpcall, a VM-only guest of 4 vCPUs):
+# HCALL_VCPU_PARK/START, the self page, HCALL_IPI (exact bits, the union of
+# two sends, a 200-round ping-pong), HCALL_YIELD_TO; one ok line per check,
+# all of them wanted, and a clean power-off. With 4 CPUs every vCPU has its
+# own; with 2 they share (and move); pinned to CPU 0 all four share it, so a
+# yield to any runs the vCPU that sets the flag the caller spins on at once.
+smpcall_ok=('boot: ipi to vcpus 1-3, 3 without an area' 'boot: ipi to a mask with vcpu 7' 'boot: the self page without an area'
+	'start: vcpu 1 ran' 'start: vcpu 2 ran' 'start: vcpu 3 ran' 'start: itself, vcpu 7'
+	'self page: vcpu 0 sees its own' 'self page: vcpu 1 sees its own' 'self page: vcpu 2 sees its own'
+	'self page: vcpu 3 sees its own' 'self page: the page after it' 'self page: every later check'
+	'ipi: vcpu 1 took exactly' 'ipi: vcpu 2 took exactly' 'ipi: vcpu 3 took exactly'
+	'ipi: two sends before vcpu 1' 'ipi: two sends before vcpu 2' 'ipi: two sends before vcpu 3'
+	'ipi: ping-pong with vcpu 1, 200 round trips' 'ipi: no IP3 interrupt found the word 0'
+	'yield-to: directed at a started vcpu' 'yield-to: a spin on a flag another vcpu sets'
+	'yield-to: itself, vcpu 7, none runnable')
+smpcall_test() {    # NAME CPUS "CONFIG LINES" PATTERN...
+	local name=$1 cpus=$2 extra=$3 line patterns=()
+	shift 3
+	selected "$name" || return 0
+	printf '[vm smpcall]\nkernel = smpcall.elf\nvcpus = 4\nmemory = 16M\n%b' "$extra" > "$LOGS/$name.conf"
+	tools/mkbundle.sh "$LOGS/$name.conf" "$LOGS/$name.cpio" build/guest-images
+	for line in "${smpcall_ok[@]}"; do patterns+=("\\[smpcall\\] smpcall: $line.*: ok"); done
+	BUNDLE=$LOGS/$name.cpio qemu_test "$name" "$cpus" 256M "" 0 30 "${patterns[@]}" "$@" \
+		"\\[smpcall\\] smpcall: all ok" "disco: vm smpcall: powered off \\(exit status 0\\)" \
+		"disco: all VMs have ended; power off \\(status 0\\)" '!FAIL' '!PANIC'
+}
+smpcall_test smpcall-4vcpus-4cpus 4 "" "\\[smpcall\\] smpcall: yield-to: no other vcpu on this cpu"
+smpcall_test smpcall-4vcpus-2cpus 2 ""
+smpcall_test smpcall-4vcpus-cpu0 2 "cpus = 0\\n" \
+	"\\[smpcall\\] smpcall: yield-to: with the setter on this cpu, the spin ends after 1 or 2 yields: ok"
+
 # ---- Linux guests (the disco guest kernel from make linux) ----
 linux_vms() {       # CONF NAME:RUN[:CPUS[:VCPUS]]...: a config of 64 MiB Linux VMs
 	local conf=$1 spec name run cpus vcpus
