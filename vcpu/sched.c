@@ -60,6 +60,8 @@ struct runq {
 	uint64_t window_of;             /* the vCPU (uid) whose global window
 					 * entries the real TLB may hold */
 	uint64_t shuffled_at;           /* the tick of the last page shuffle */
+	struct vcpu *yield_target;      /* HCALL_YIELD_TO's, until picked: not
+					 * to be moved away meanwhile (balance) */
 } __attribute__((aligned(4096)));       /* a power of two (2 KiB of pointers and
 					 * a little more): this CPU's queue is a
 					 * shift away, not a multiply, on every trap */
@@ -623,7 +625,8 @@ static void balance(struct runq *q)
 		struct vcpu *u = q->vcpu[i];
 		uint32_t to;
 
-		if (u == q->current || u->state != VCPU_RUNNABLE || u->vm->state != VM_RUNNING)
+		if (u == q->current || u == q->yield_target || u->state != VCPU_RUNNABLE ||
+		    u->vm->state != VM_RUNNING)
 			continue;
 		to = allowed_cpus(u->vm) & idle_cpus & ~(1u << arch_cpu_id());
 		for (unsigned int c = 0; to; c++, to >>= 1) {
@@ -651,6 +654,7 @@ enum vcpu_action sched_yield_to(struct vcpu *v, struct trap_frame *f)
 		if (t != v && t->vm == v->vm && t->state == VCPU_RUNNABLE &&
 		    (want < 0 || t->id == (uint64_t)want)) {
 			q->next = i;    /* pick() takes it first */
+			q->yield_target = t;
 			v->stats.yields_to++;
 			f->regs[2] = 1;
 			return VCPU_RESCHEDULE;
@@ -689,6 +693,7 @@ static struct vcpu *__attribute__((noinline)) decide(struct runq *q, struct vcpu
 		if (idle_cpus && q->n > 1)
 			balance(q);
 		v = pick_or_idle(q);
+		q->yield_target = NULL;
 		switch_to(q, v, f);
 		q->slice_start = arch_timer_count();
 	}
