@@ -7,7 +7,8 @@
 #
 # Needs build/linux/native/vmlinux, build/insncount.so and
 # build/linux/splash.cpio (make splash). KERNEL, PLUGIN, CPIO and MEM
-# override them. Prints the console's splash lines, then one line per
+# override them. QEMU stops at splash-done, run after the script's last
+# line (the native kernel's power-off sometimes spins). Prints the console's splash lines, then one line per
 # program: "count NAME all N user N kernel N" (natively the kernel runs in
 # kseg0, which the plugin counts as "monitor": kernel = all - user).
 set -eu
@@ -30,13 +31,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 timeout -s KILL 900 tools/qemu-malta.sh -icount shift=0,sleep=off -smp 1 -m "$MEM" \
 	-kernel "$KERNEL" -initrd "$CPIO" -append "$append" \
-	-plugin "$PLUGIN,out=$tmp/count.txt,mark=0x110000000" \
+	-plugin "$PLUGIN,out=$tmp/count.txt,mark=0x110000000,mark=0x110010000,stopafter=1" \
 	< /dev/null > "$tmp/console.log" 2>&1 || true
 tr -d '\r' < "$tmp/console.log" | grep -E '^(splash|fft|lu|radix|ocean|barnes|water): ' || true
 grep -q '^end$' "$tmp/count.txt" 2> /dev/null ||
 	{ echo "splash-count: no plugin output; console:" >&2; tail -n 30 "$tmp/console.log" >&2; exit 1; }
 names=$(tr -d '\r' < "$tmp/console.log" | sed -n 's/^\([a-z]*\): threads [0-9].*/\1/p' | grep -v '^splash$')
-awk '$1 == "mark" { for (j = 1; j < NF; j++) v[$j] = $(j + 1); print v["all"], v["user"] }' \
+awk -v a=0x0000000110000000 '$1 == "mark" && $4 == a { for (j = 1; j < NF; j++) v[$j] = $(j + 1); print v["all"], v["user"] }' \
 	"$tmp/count.txt" > "$tmp/marks"
 i=0
 for name in $names; do
