@@ -453,8 +453,8 @@ static void plummer(struct splash_rng *rng)
 int main(int argc, char **argv)
 {
 	struct splash_opt opts[] = {
-		{ 'n', "number of bodies", 1024, 256, 2, 1L << 22, 0, 0 },
-		{ 't', "time steps", 3, 2, 0, 1000, 0, 0 },
+		{ 'n', "number of bodies", 512, 128, 2, 1L << 22, 0, 0 },
+		{ 't', "time steps", 2, 2, 0, 1000, 0, 0 },
 		{ 'q', "opening angle theta x 100", 100, 100, 10, 200, 0, 0 },
 	};
 	struct splash_args args;

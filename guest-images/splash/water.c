@@ -116,7 +116,7 @@ static double pair(const struct molecule *a, const struct molecule *b, double *f
 		   int *counted)
 {
 	static const double q[3] = { Q_O, Q_H, Q_H };
-	double shift[3], doo[3], roo2, roo, e = 0, sf = 1, dsf = 0, fs[9][3];
+	double shift[3], doo[3], roo2, roo, e, sf = 1, dsf = 0;
 
 	for (int k = 0; k < 3; k++) {
 		doo[k] = a->x[k] - b->x[k];
@@ -130,46 +130,38 @@ static double pair(const struct molecule *a, const struct molecule *b, double *f
 	}
 	*counted = 1;
 	roo = sqrt(roo2);
-	/* Lennard-Jones on the oxygens */
-	double s2 = SIGMA * SIGMA / roo2, s6 = s2 * s2 * s2;
-
-	e = 4 * EPSLJ * (s6 * s6 - s6);
-	double glj = 24 * EPSLJ * (2 * s6 * s6 - s6) / roo2;	/* F = glj * d */
-
-	for (int i = 0; i < 9; i++)
-		for (int k = 0; k < 3; k++)
-			fs[i][k] = 0;
-	for (int k = 0; k < 3; k++)
-		fs[0][k] = glj * doo[k];
-	/* Coulomb between the nine site pairs; fs[3 i + j]: on site i of a from site j of b */
-	for (int i = 0; i < 3; i++)
-		for (int j = 0; j < 3; j++) {
-			double d[3], r2, rinv;
-
-			for (int k = 0; k < 3; k++)
-				d[k] = a->x[3 * i + k] - b->x[3 * j + k] + shift[k];
-			r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-			rinv = 1 / sqrt(r2);
-			double ec = COULOMB * q[i] * q[j] * rinv;
-
-			e += ec;
-			for (int k = 0; k < 3; k++)
-				fs[3 * i + j][k] += ec * rinv * rinv * d[k];
-		}
 	if (roo > rs) {		/* switching: S(t) = 1 - 10 t^3 + 15 t^4 - 6 t^5 */
 		double t = (roo - rs) / (rc - rs);
 
 		sf = 1 - t * t * t * (10 - 15 * t + 6 * t * t);
 		dsf = -30 * t * t * (1 - t) * (1 - t) / (rc - rs);
 	}
-	for (int i = 0; i < 3; i++)
-		for (int j = 0; j < 3; j++)
-			for (int k = 0; k < 3; k++) {
-				double g = sf * fs[3 * i + j][k];
+	/* Lennard-Jones on the oxygens */
+	double s2 = SIGMA * SIGMA / roo2, s6 = s2 * s2 * s2;
+	double glj = sf * 24 * EPSLJ * (2 * s6 * s6 - s6) / roo2;	/* F = glj * d */
 
-				fa[3 * i + k] += g;
-				fb[3 * j + k] -= g;
+	e = 4 * EPSLJ * (s6 * s6 - s6);
+	for (int k = 0; k < 3; k++) {
+		fa[k] += glj * doo[k];
+		fb[k] -= glj * doo[k];
+	}
+	/* Coulomb between the nine site pairs */
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++) {
+			double d[3], r2, rinv, ec, g;
+
+			for (int k = 0; k < 3; k++)
+				d[k] = a->x[3 * i + k] - b->x[3 * j + k] + shift[k];
+			r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+			rinv = 1 / sqrt(r2);
+			ec = COULOMB * q[i] * q[j] * rinv;
+			e += ec;
+			g = sf * ec * rinv * rinv;
+			for (int k = 0; k < 3; k++) {
+				fa[3 * i + k] += g * d[k];
+				fb[3 * j + k] -= g * d[k];
 			}
+		}
 	for (int k = 0; k < 3; k++) {	/* -dS/dr E on the oxygens */
 		double g = -dsf * e * doo[k] / roo;
 
@@ -270,8 +262,8 @@ static double gauss(struct splash_rng *rng)
 int main(int argc, char **argv)
 {
 	struct splash_opt opts[] = {
-		{ 'n', "number of molecules", 512, 64, 8, 1L << 20, 0, 0 },
-		{ 't', "time steps", 3, 2, 1, 1000, 0, 0 },
+		{ 'n', "number of molecules", 216, 64, 8, 1L << 20, 0, 0 },
+		{ 't', "time steps", 2, 1, 1, 1000, 0, 0 },
 	};
 	struct splash_args args;
 	struct splash_rng rng = { 6 };
