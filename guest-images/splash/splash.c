@@ -39,11 +39,17 @@ void splash_barrier(void)
 	pthread_barrier_wait(&barrier);
 }
 
+/*
+ * Two barriers around the mark: with fewer CPUs than threads, the others
+ * could otherwise run their first parallel work before thread 0 gets to
+ * mark 1 and that work would not be counted.
+ */
 void splash_begin(int id)
 {
 	splash_barrier();
 	if (id == 0)
 		bench_mark(1);
+	splash_barrier();
 }
 
 void splash_end(int id)

@@ -28,7 +28,9 @@ void splash_barrier(void);
  * splash_run(P, fn): creates threads 1..P-1 running fn(id), runs fn(0) in
  * the calling (main) thread and joins the others. Within fn, every thread
  * calls splash_begin(id) once before its parallel work and splash_end(id)
- * after it: both are barriers, and thread 0 marks after each.
+ * after it: splash_begin is a barrier, mark 1 by thread 0 and another
+ * barrier (no thread starts before the mark); splash_end a barrier and
+ * mark 2 by thread 0.
  */
 void splash_run(int nthreads, void (*fn)(int id));
 void splash_begin(int id);
