@@ -26,7 +26,7 @@
  * against direct O(n) sums (relative error: largest and rms), the drift
  * of the total energy and of the total momentum over the steps.
  */
-#include "splash.h"
+#include "splashlib.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -20,7 +20,7 @@
  * same operations whatever the number of threads, so the printed numbers
  * do not depend on it.
  */
-#include "splash.h"
+#include "splashlib.h"
 
 #include <math.h>
 #include <stdio.h>

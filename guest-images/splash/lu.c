@@ -19,7 +19,7 @@
  * operations whatever the number of threads, so the number printed does
  * not depend on it.
  */
-#include "splash.h"
+#include "splashlib.h"
 
 #include <math.h>
 #include <stdio.h>

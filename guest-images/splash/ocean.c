@@ -25,7 +25,7 @@
  * cycles, and the solution is within the discretization error of the
  * known solution (max error x n^2 below 2; it is about 0.8).
  */
-#include "splash.h"
+#include "splashlib.h"
 
 #include <math.h>
 #include <stdio.h>

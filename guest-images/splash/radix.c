@@ -18,7 +18,7 @@
  * input's). The sort is stable and exact, so everything printed is the
  * same whatever the number of threads.
  */
-#include "splash.h"
+#include "splashlib.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -28,7 +28,7 @@
  * the locks, so the last bits differ from run to run; the energies are
  * printed to 9 digits or fewer.
  */
-#include "splash.h"
+#include "splashlib.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
 /*
- * splash.h: what the six SPLASH-2-style programs share (splash.c): the
+ * splashlib.h: what the six SPLASH-2-style programs share (splashlib.c): the
  * instruction counter's mark, a barrier, thread start-up, option parsing
  * and a small deterministic PRNG. No timing: every number a program
  * prints depends only on its input.
  */
-#ifndef SPLASH_H
-#define SPLASH_H
+#ifndef SPLASHLIB_H
+#define SPLASHLIB_H
 
 #include <pthread.h>
 #include <stdint.h>

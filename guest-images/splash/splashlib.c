@@ -1,5 +1,5 @@
-/* splash.c: the helpers of splash.h. */
-#include "splash.h"
+/* splashlib.c: the helpers of splashlib.h. */
+#include "splashlib.h"
 
 #include <errno.h>
 #include <stdarg.h>
