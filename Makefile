@@ -8,6 +8,7 @@
 #   make bench-linux instruction counts: Linux workloads, native vs VM
 #   make bench-asid  real TLB flushes and exceptions: two Linux VMs on one CPU
 #   make bench-memory machine memory held by 1, 2, 4 and 8 Linux VMs
+#   make splash      build/linux/splash.cpio: SPLASH-2-style programs (guest-images/splash)
 #
 # Options: CPUS=4 MEM=256M APPEND="numa=2 hz=1000" VMS=vms.conf; V=1 shows
 # full commands.
