@@ -19,7 +19,7 @@
 #define CAUSE_IV_BIT       (1u << 23)
 #define CAUSE_IP_MASK      (0xffu << 8)
 #define EBASE_BASE_MASK    0x1ffff000u      /* physical part of EBase */
-#define DEVICE_LINES       (0x1fu << 10)    /* IP2..IP6 */
+#define DEVICE_LINES       ((0x1fu << 10) & ~VCPU_IPI_LINE)     /* IP2, IP4..IP6 */
 
 enum { VEC_OFF_REFILL = 0x000, VEC_OFF_XREFILL = 0x080, VEC_OFF_GENERAL = 0x180,
        VEC_OFF_INTERRUPT = 0x200 };
@@ -116,17 +116,37 @@ bool vcpu_interrupt_deliverable(struct vcpu *v)
 	       (v->cp0.status & (CP0_ST_IE | CP0_ST_EXL | CP0_ST_ERL)) == CP0_ST_IE;
 }
 
+/*
+ * The vCPU that gets the VM's device lines: the first whose Status has
+ * any of them unmasked (IM), else vCPU 0, so one vCPU at a time sees a
+ * device interrupt. An SMP Linux unmasks a CPU-interrupt-controller line
+ * on the CPU that happens to run request_irq (a driver's first open), not
+ * necessarily CPU 0: a line for vCPU 0 alone was never taken then.
+ */
+static unsigned int device_vcpu(const struct vm *vm)
+{
+	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
+		const struct vcpu *t = vm->vcpu[id];
+
+		if (t && t->state != VCPU_STOPPED && (t->cp0.status & DEVICE_LINES))
+			return id;
+	}
+	return 0;
+}
+
 void vcpu_sync_lines(struct vcpu *v)
 {
-	if (v->id == 0)
-		v->cp0.cause = (v->cp0.cause & ~(uint64_t)DEVICE_LINES) |
-			       (v->vm->irq_lines & DEVICE_LINES);
+	uint32_t lines = v->vm->irq_lines & DEVICE_LINES;
+
+	if (lines && v->vm->cfg.vcpus > 1 && v->id != device_vcpu(v->vm))
+		lines = 0;
+	v->cp0.cause = (v->cp0.cause & ~(uint64_t)DEVICE_LINES) | lines;
 	/* the IPI line: up while the shared area's ipi is not 0 (the guest
 	 * clears it itself); only for vCPUs that registered one */
 	if (v->shared) {
 		if (v->shared->ipi)
 			v->cp0.cause |= VCPU_IPI_LINE;
-		else if (v->id != 0 || !(v->vm->irq_lines & VCPU_IPI_LINE))
+		else
 			v->cp0.cause &= ~(uint64_t)VCPU_IPI_LINE;
 	}
 }

@@ -524,6 +524,20 @@ static void prepare(struct runq *q, struct vcpu *v, struct trap_frame *f)
 	vcpu_l2tlb_arm(v);
 }
 
+/* The other vCPUs of v's VM in q that may run (for the guest's spin loop:
+ * whether a directed yield could find one). */
+static uint32_t siblings_here(const struct runq *q, const struct vcpu *v)
+{
+	uint32_t n = 0;
+
+	for (unsigned int i = 0; i < q->n; i++) {
+		const struct vcpu *t = q->vcpu[i];
+
+		n += t != v && t->vm == v->vm && (t->state == VCPU_RUNNABLE || t->state == VCPU_WAITING);
+	}
+	return n;
+}
+
 static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 {
 	struct vcpu *prev = q->current;
@@ -552,6 +566,8 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 	 * cleared from a VM's tlb_cpus (sched_cpus_holding) */
 	if (!(next->vm->tlb_cpus & (1u << arch_cpu_id())))
 		atomic_fetch_or(&next->vm->tlb_cpus, 1u << arch_cpu_id());
+	if (next->shared)
+		next->shared->siblings_here = siblings_here(q, next);
 	q->current = next;
 	q->slice_start = arch_timer_count();
 }

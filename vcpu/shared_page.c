@@ -29,7 +29,8 @@ _Static_assert(offsetof(struct vcpu_shared, status_set) == 72 &&
 	       offsetof(struct vcpu_shared, tp) == 80 &&
 	       offsetof(struct vcpu_shared, context) == 88 &&
 	       offsetof(struct vcpu_shared, ipi) == 96 &&
-	       offsetof(struct vcpu_shared, guest_cpuid) == 104, "the guest ABI's layout");
+	       offsetof(struct vcpu_shared, guest_cpuid) == 104 &&
+	       offsetof(struct vcpu_shared, siblings_here) == 112, "the guest ABI's layout");
 
 int vcpu_shared_register(struct vcpu *v, uint64_t gpa)
 {

@@ -20,6 +20,7 @@
  * writes pc, sp and gp before making it runnable.
  */
 #include "arch/atomic.h"
+#include "arch/fast.h"
 #include "vcpu/sched.h"
 #include "vcpu/vcpu.h"
 
@@ -53,8 +54,11 @@ enum vcpu_action vcpu_send_ipi(struct vcpu *v, struct trap_frame *f)
 			result = -1;    /* one that cannot take it: the others do */
 			continue;
 		}
-		if (bits)
+		if (bits) {
 			atomic_fetch_or(&t->shared->ipi, bits);
+			if (t->cpu != v->cpu)
+				arch_fast_kick(t->cpu);    /* its next trap looks */
+		}
 		v->stats.ipis_sent++;
 	}
 	f->regs[REG_V0] = (uint64_t)result;

@@ -64,7 +64,10 @@ struct vcpu_shared {
 				 * not 0 raises the vCPU's line VCPU_IPI_LINE */
 	uint32_t guest_spins;   /* guest only (the Linux patch's spin count) */
 	uint64_t guest_cpuid;   /* guest only (Linux's XContext CPU field) */
-	uint32_t reserved2[4];
+	uint32_t siblings_here; /* monitor to guest: other vCPUs of the VM on
+				 * this vCPU's physical CPU, as of its last switch
+				 * (0: HCALL_YIELD_TO would find no one) */
+	uint32_t reserved2[3];
 };
 
 /* The interrupt line an IPI raises (Cause.IP3), while `ipi` is not 0. */
@@ -210,8 +213,9 @@ void vcpu_deliver_address_error(struct vcpu *v, struct trap_frame *f,
 
 /* Takes a pending virtual interrupt if the guest can (exception.c). */
 void vcpu_check_interrupts(struct vcpu *v, struct trap_frame *f);
-/* Copies the VM's device lines into vCPU 0's Cause.IP2..6, and its IPI line
- * (VCPU_IPI_LINE, from the shared area) into any vCPU's. */
+/* Copies the VM's device lines (Cause.IP2, IP4..6) into the Cause of the
+ * vCPU that takes them (the first with one unmasked in Status.IM, else
+ * vCPU 0), and the vCPU's IPI line (IP3, from its shared area). */
 void vcpu_sync_lines(struct vcpu *v);
 /* Whether an interrupt line is up and not masked by Status.IM. */
 bool vcpu_interrupt_pending(const struct vcpu *v);
