@@ -8,6 +8,8 @@
 #   make bench-linux instruction counts: Linux workloads, native vs VM
 #   make bench-asid  real TLB flushes and exceptions: two Linux VMs on one CPU
 #   make bench-memory machine memory held by 1, 2, 4 and 8 Linux VMs
+#   make bench-splash the SPLASH-style suite natively and in 1-, 2-, 4-vCPU VMs
+#                    (SIZE=small for the test sizes), and lock-holder preemption
 #   make splash      build/linux/splash.cpio: SPLASH-2-style programs (guest-images/splash)
 #
 # Options: CPUS=4 MEM=256M APPEND="numa=2 hz=1000" VMS=vms.conf; V=1 shows
@@ -55,7 +57,7 @@ MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
 MONITOR_OBJS := $(filter-out $(BUILD)/arch/mips64/asm-offsets.o,$(MONITOR_OBJS))
 
-.PHONY: all run test test-fresh deps bench-boot bench-traps bench-linux bench-asid bench-memory plugin host-tests clean
+.PHONY: all run test test-fresh deps bench-boot bench-traps bench-linux bench-asid bench-memory bench-splash plugin host-tests clean
 all: $(BUILD)/disco.elf
 
 deps:
@@ -151,7 +153,7 @@ $(MKDTS): tools/mkdts.c $(HOST_MODULES) $(wildcard monitor/*.h devices/*.h)
 	$(Q)$(HOSTCC) -O1 -g -std=gnu11 -Wall -Wextra -Werror -I. -Iarch/mips64/include \
 		-o $@ $< monitor/vm_config.c monitor/parse.c monitor/format.c
 
-test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux \
+test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux $(SPLASH_CPIO) \
 		$(BUILD)/linux/native/vmlinux $(EQUIV_CPIO)
 	tests/run.sh
 
@@ -183,6 +185,10 @@ bench-asid: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(BUILD)/linux/guest/vmli
 	tools/bench-asid.sh
 bench-memory: deps $(BUILD)/disco.elf $(MKDTS) $(BUILD)/linux/guest/vmlinux
 	tools/bench-memory.sh
+
+bench-splash: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(SPLASH_CPIO) \
+		$(BUILD)/linux/guest/vmlinux $(BUILD)/linux/native/vmlinux
+	tools/bench-splash.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -799,6 +799,49 @@ linux_console_test() {
 	done
 	pass "$name"
 }
+# SMP Linux guests (guest-images/linux/patches/0007-disco-smp.patch) with
+# the SPLASH-style suite at its small sizes (guest-images/splash): a 4-vCPU
+# VM; two 2-vCPU VMs and a uniprocessor one at once on 4 CPUs; a 4-vCPU VM
+# that panics ends alone.
+smp_vm() {  # NAME VCPUS THREADS (or - for tmpfs-test): a config section
+	local run="disco.run=splash splash.p=$3 splash.size=small"
+	[ "$3" = - ] && run="disco.run=tmpfs-test"
+	printf '[vm %s]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = 96M\nvcpus = %s\ncmdline = console=ttyS0 panic=1 %s\n' "$1" "$2" "$run"
+}
+splash_passed() {   # VM: the patterns of a VM's whole small suite
+	local p
+	for p in fft lu radix ocean barnes water; do echo "\\[$1\\] $p: PASS "; done
+	echo "\\[$1\\] splash: 0 programs failed"
+	echo "disco: vm $1: powered off \\(exit status 0\\)"
+}
+linux_smp_tests() {
+	local dir=$LOGS/smp
+	mkdir -p "$dir"
+	cp build/linux/splash.cpio "$dir/"
+	smp_vm smp4 4 4 > "$dir/smp4.conf"
+	tools/mkbundle.sh "$dir/smp4.conf" "$dir/smp4.cpio" build/linux/guest "$dir"
+	mapfile -t want < <(splash_passed smp4)
+	ICOUNT=0 BUNDLE=$dir/smp4.cpio qemu_test linux-smp-4vcpus 4 512M "" 0 400 \
+		"\\[smp4\\] smp: Brought up 1 node, 4 CPUs" "\\[smp4\\] splash: 4 processors" \
+		"\\[smp4\\] splash: threads 4 size small" "${want[@]}" '!Kernel panic|Oops|BUG:|FAIL'
+	{ smp_vm duo1 2 2; smp_vm duo2 2 2; smp_vm uni 1 -; } > "$dir/mixed.conf"
+	tools/mkbundle.sh "$dir/mixed.conf" "$dir/mixed.cpio" build/linux/guest "$dir"
+	mapfile -t want < <(splash_passed duo1; splash_passed duo2)
+	ICOUNT=0 BUNDLE=$dir/mixed.cpio qemu_test linux-smp-2x2vcpus-1vcpu 4 768M "" 0 600 \
+		"\\[duo1\\] splash: 2 processors" "\\[duo2\\] splash: 2 processors" "${want[@]}" \
+		"\\[uni\\] tmpfs-test: 4 files, 4000 lines verified" \
+		"disco: vm uni: powered off \\(exit status 0\\)" \
+		"disco: all VMs have ended; power off \\(status 0\\)" '!Kernel panic|Oops|BUG:|FAIL'
+	{ printf '[vm crash]\nkernel = vmlinux\nmemory = 64M\nvcpus = 4\ncmdline = console=ttyS0 panic=1 disco.run=panic-test\n'
+	  smp_vm calm 1 -; } > "$dir/panic.conf"
+	tools/mkbundle.sh "$dir/panic.conf" "$dir/panic.cpio" build/linux/guest "$dir"
+	ICOUNT=0 BUNDLE=$dir/panic.cpio qemu_test linux-smp-panic-alone 4 512M "" 0 300 \
+		"\\[crash\\] smp: Brought up 1 node, 4 CPUs" \
+		"\\[crash\\] Kernel panic - not syncing: sysrq triggered crash" \
+		"disco: vm crash: rebooted \\(a VM reboot ends it\\) \\(exit status 0\\)" \
+		"\\[calm\\] tmpfs-test: 4 files, 4000 lines verified" \
+		"disco: vm calm: powered off \\(exit status 0\\)" "disco: all VMs have ended"
+}
 if [ -f build/linux/guest/vmlinux ]; then
 	linux_vms "$LOGS/linux1.conf" linux1:tmpfs-test
 	tools/mkbundle.sh "$LOGS/linux1.conf" "$LOGS/linux1.cpio" build/linux/guest
@@ -831,6 +874,7 @@ if [ -f build/linux/guest/vmlinux ]; then
 		"disco: vm crash: rebooted \\(a VM reboot ends it\\) \\(exit status 0\\)" \
 		"\\[calm\\] tmpfs-test: 4 files, 4000 lines verified" \
 		"disco: vm calm: powered off \\(exit status 0\\)" "disco: all VMs have ended"
+	linux_smp_tests
 	linux_console_test
 	linux_equivalence_test
 	# every page of the running Linux VM moved again and again
