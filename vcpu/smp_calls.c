@@ -21,6 +21,7 @@
  */
 #include "arch/atomic.h"
 #include "arch/fast.h"
+#include "monitor/console.h"
 #include "vcpu/sched.h"
 #include "vcpu/vcpu.h"
 
@@ -75,8 +76,12 @@ enum vcpu_action vcpu_start_other(struct vcpu *v, struct trap_frame *f)
 		return VCPU_CONTINUE;
 	/* PARKED -> STARTING claims it: its registers are ours to write (a
 	 * vCPU of a stopping VM is STOPPED, and stays so) */
-	if (atomic_cmpxchg((volatile uint32_t *)&t->state, VCPU_PARKED, VCPU_STARTING) != VCPU_PARKED)
+	if (atomic_cmpxchg((volatile uint32_t *)&t->state, VCPU_PARKED, VCPU_STARTING) != VCPU_PARKED) {
+		con_printf("disco: vm %s: vcpu %u: start of vcpu %lu refused: it is not parked (state %u%s)\n",
+			   v->vm->cfg.name, v->id, (unsigned long)id, (unsigned int)t->state,
+			   t->parking ? ", parking" : "");
 		return VCPU_CONTINUE;
+	}
 	t->regs.epc = f->regs[REG_A1];
 	t->regs.regs[REG_SP] = f->regs[REG_A2];
 	t->regs.regs[REG_GP] = f->regs[REG_A3];
