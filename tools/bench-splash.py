@@ -18,7 +18,8 @@ VMS = [("vm1", 1), ("vm2", 2), ("vm4", 4)]
 # guest-kernel functions where a vCPU waits for another: spin locks, the
 # wait for a cross-call's answer, optimistic spinning on sleeping locks
 SPIN_FUNCTIONS = re.compile(r"(spin_lock|spin_unlock_wait|cpu_relax|smp_call_function|csd_lock|"
-                            r"osq_lock|_optimistic_spin|spin_on_owner|rwlock|__delay)")
+                            r"osq_lock|_optimistic_spin|spin_on_owner|rwlock|multi_cpu_stop|"
+                            r"stop_machine_yield|rcu_momentary)")
 
 
 def read_count(path):
@@ -175,7 +176,14 @@ def main():
     spin = {}
     for run in ("spin4on2", "spin4on2-noyield"):
         funcs, total = spin_profile(f"{d}/{run}.functions")
+        snaps = read_count(f"{d}/{run}.count")
+        phases = {}
+        for i, p in enumerate(names):
+            if len(snaps) >= 2 * i + 2:
+                a0, a1 = snaps[2 * i], snaps[2 * i + 1]
+                phases[p] = {k: a1[k] - a0[k] for k in ("all", "monitor", "kernel", "user")}
         spin[run] = {"spin_functions": funcs, "spin_total": sum(funcs.values()), "profiled_total": total,
+                     "phases": phases,
                      "yields_to": log_count(f"{d}/{run}.log", "yields-to"),
                      "yields_to_none": log_count(f"{d}/{run}.log", "yields-to-none"),
                      "checks": programs(console(f"{d}/{run}.log", "[splash] "))[1]}
@@ -229,6 +237,16 @@ def main():
         s = spin[run]
         ok = sum(1 for c in s["checks"].values() if c == "PASS")
         md.append(f"| {label} | {s['spin_total']:,} | {s['profiled_total']:,} | {s['yields_to']:,} / {s['yields_to_none']:,} | {ok} of {len(s['checks'])} PASS |")
+    md.append("")
+    md.append("The same two runs, each program's parallel phase (all vCPUs), instructions with / without "
+              "the directed yield, monitor + guest kernel + user:")
+    md.append("")
+    md.append("| program | with yield | without | with / without | guest kernel with / without |")
+    md.append("|---|---|---|---|---|")
+    for p in names:
+        w, wo = spin["spin4on2"]["phases"].get(p), spin["spin4on2-noyield"]["phases"].get(p)
+        if w and wo:
+            md.append(f"| {p} | {w['all']:,} | {wo['all']:,} | {w['all'] / wo['all']:.3f} | {w['kernel']:,} / {wo['kernel']:,} |")
     md.append("")
     top = sorted(spin["spin4on2-noyield"]["spin_functions"].items(), key=lambda kv: -kv[1])[:8]
     md.append("Largest spin functions without the yield: " +

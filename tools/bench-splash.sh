@@ -17,7 +17,9 @@
 # QEMU runs every CPU on one host thread: wall-clock speed-ups mean
 # nothing here, instructions do.
 #
-# SIZE=small|default (default: default) picks the problem sizes. Writes
+# SIZE=small|default (default: default) picks the problem sizes; RUNS
+# (default "native vm1 vm2 vm4 spin") which runs to make (the others' logs
+# in build/bench-splash/ are reused). Writes
 # build/bench-splash.txt (markdown), .csv, .json and .png
 # (tools/bench-splash.py), and keeps the runs' logs in build/bench-splash/.
 set -euo pipefail
@@ -31,18 +33,24 @@ mkdir -p "$dir"
 mark=0x110000000 done_mark=0x110010000
 icount=(-icount shift=0,sleep=off)
 
-echo "bench-splash: native, 1 thread ($SIZE)" >&2
-timeout -s KILL 3600 tools/qemu-malta.sh "${icount[@]}" -smp 1 -m 256M \
-	-kernel build/linux/native/vmlinux -initrd build/linux/splash.cpio \
-	-append "console=ttyS0 disco.run=splash splash.p=1 splash.size=$SIZE" \
-	-plugin "$PWD/build/insncount.so,out=$dir/native.count,mark=$mark,mark=$done_mark,stopafter=1" \
-	< /dev/null 2>&1 | tr -d '\r' > "$dir/native.log" || true
-grep -q '^splash: done' "$dir/native.log" ||
-	{ echo "bench-splash: the native run failed:" >&2; tail -n 30 "$dir/native.log" >&2; exit 1; }
+RUNS=" ${RUNS:-native vm1 vm2 vm4 spin} "
+wanted() { [[ $RUNS == *" $1 "* ]]; }
 
-# vm NAME CPUS VCPUS THREADS PLUGIN [GUEST ARGS]: one VM's run
+if wanted native; then
+	echo "bench-splash: native, 1 thread ($SIZE)" >&2
+	timeout -s KILL 3600 tools/qemu-malta.sh "${icount[@]}" -smp 1 -m 256M \
+		-kernel build/linux/native/vmlinux -initrd build/linux/splash.cpio \
+		-append "console=ttyS0 disco.run=splash splash.p=1 splash.size=$SIZE" \
+		-plugin "$PWD/build/insncount.so,out=$dir/native.count,mark=$mark,mark=$done_mark,stopafter=1" \
+		< /dev/null 2>&1 | tr -d '\r' > "$dir/native.log" || true
+	grep -q '^splash: done' "$dir/native.log" ||
+		{ echo "bench-splash: the native run failed:" >&2; tail -n 30 "$dir/native.log" >&2; exit 1; }
+fi
+
+# vm NAME CPUS VCPUS THREADS "GUEST ARGS" QEMU-ARGS...: one VM's run
 vm() {
-	local name=$1 cpus=$2 vcpus=$3 threads=$4 plugin=$5 extra=${6:-}
+	local name=$1 cpus=$2 vcpus=$3 threads=$4 extra=$5
+	shift 5
 	local d=$dir/$name
 	echo "bench-splash: $name: $vcpus vCPU(s) on $cpus CPU(s), $threads thread(s)" >&2
 	mkdir -p "$d"
@@ -51,20 +59,22 @@ vm() {
 		"$vcpus" "$threads" "$SIZE" "$extra" > "$d/vms.conf"
 	tools/mkbundle.sh "$d/vms.conf" "$d/bundle.cpio" "$d" > /dev/null
 	timeout -s KILL 3600 tools/qemu-malta.sh "${icount[@]}" -smp "$cpus" -m 1G \
-		-kernel "$DISCO_ELF" -initrd "$d/bundle.cpio" -plugin "$plugin" \
+		-kernel "$DISCO_ELF" -initrd "$d/bundle.cpio" "$@" \
 		< /dev/null 2>&1 | tr -d '\r' > "$dir/$name.log" || true
 	grep -q '^disco: vm splash: powered off (exit status 0)' "$dir/$name.log" ||
 		{ echo "bench-splash: $name failed:" >&2; tail -n 30 "$dir/$name.log" >&2; exit 1; }
 	rm -f "$d/vmlinux" "$d/bundle.cpio" "$d/splash.cpio"
 }
 count() { echo "$PWD/build/insncount.so,out=$dir/$1.count,mark=$mark"; }
-profile() { echo "$PWD/build/pcprof.so,out=$dir/$1.prof"; }
 
-vm vm1 4 1 1 "$(count vm1)"
-vm vm2 4 2 2 "$(count vm2)"
-vm vm4 4 4 4 "$(count vm4)"
-vm spin4on2 2 4 4 "$(profile spin4on2)"
-vm spin4on2-noyield 2 4 4 "$(profile spin4on2-noyield)" "disco.spin_yield=0"
+for n in 1 2 4; do
+	if wanted vm$n; then vm vm$n 4 $n $n "" -plugin "$(count vm$n)"; fi
+done
+if wanted spin; then
+	vm spin4on2 2 4 4 "" -plugin "$(count spin4on2)" -plugin "$PWD/build/pcprof.so,out=$dir/spin4on2.prof"
+	vm spin4on2-noyield 2 4 4 "disco.spin_yield=0" -plugin "$(count spin4on2-noyield)" \
+		-plugin "$PWD/build/pcprof.so,out=$dir/spin4on2-noyield.prof"
+fi
 for run in spin4on2 spin4on2-noyield; do
 	tools/pcprof-report.sh "$dir/$run.prof" build/linux/guest/vmlinux 100000 > "$dir/$run.functions"
 done

@@ -663,12 +663,19 @@ enum vcpu_action sched_yield_to(struct vcpu *v, struct trap_frame *f)
 {
 	struct runq *q = &runqs[arch_cpu_id()];
 	int64_t want = (int64_t)f->regs[4];
+	uint32_t now = arch_timer_count();
 
-	for (unsigned int i = 0; i < q->n; i++) {
+	/* from the round-robin position on, as pick(): always the first in
+	 * queue order, two spinners yielded to each other for ever while a
+	 * third vCPU of theirs, the one they waited for, never ran */
+	for (unsigned int k = 0; k < q->n; k++) {
+		unsigned int i = (q->next + k) % q->n;
 		struct vcpu *t = q->vcpu[i];
 
-		if (t != v && t->vm == v->vm && t->state == VCPU_RUNNABLE &&
-		    (want < 0 || t->id == (uint64_t)want)) {
+		/* runnable, or waiting with an interrupt it now takes (an IPI:
+		 * the spinner often waits for its answer) */
+		if (t != v && t->vm == v->vm && (want < 0 || t->id == (uint64_t)want) &&
+		    can_run(t, now)) {
 			q->next = i;    /* pick() takes it first */
 			q->yield_target = t;
 			v->stats.yields_to++;

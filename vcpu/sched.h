@@ -59,7 +59,8 @@ uint32_t sched_cpus_holding(const struct vm *vm);
 bool sched_cpu_dedicated(void);
 
 /* HCALL_YIELD_TO (directed yield, against lock-holder preemption): if a
- * runnable vCPU of v's VM waits in this CPU's queue (vCPU a0, or any for
+ * vCPU of v's VM waits in this CPU's queue, runnable or with an interrupt
+ * it would take now (an IPI the spinner waits on) (vCPU a0, or any for
  * a0 = -1), it runs now instead of v (v0 = 1); else v goes on (v0 = 0). */
 enum vcpu_action sched_yield_to(struct vcpu *v, struct trap_frame *f);
 
