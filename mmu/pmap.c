@@ -163,6 +163,45 @@ static void copy_on_write(struct pmap *pm, uint32_t page)
 	pm->cow_breaks++;
 }
 
+/* The guest page around `page` (2^cow_order pages) into one private block,
+ * if all of it is shared on contiguous frames and a block is free; its
+ * first page and old first frame in *first, *old. False: copy the one page. */
+static bool copy_on_write_block(struct pmap *pm, uint32_t page, uint32_t *first, uint32_t *old)
+{
+	unsigned int k = pm->cow_order;
+	uint32_t n = 1u << k, start = page & ~(n - 1), shared = pm->frame[start];
+	void *copy;
+
+	if (!k || start + n > pm->npages || pm->promised < n)
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (state_at(pm, start + i) != PMAP_SHARED || pm->frame[start + i] != shared + i)
+			return false;
+	if (!(copy = mem_alloc_promised(k, pm->node)))
+		return false;
+	memcpy(copy, mem_frame_ptr(shared), PAGE_SIZE << k);
+	pm->promised -= n;
+	split_around(pm, start, k);
+	memmap_remove(&memmap, shared, n, pm->owner, start);
+	memmap_add(&memmap, mem_frame_of(copy), n, pm->owner, start);
+	publish(pm, start, k, mem_frame_of(copy), PMAP_PRIVATE);
+	pm->shared_pages -= n;
+	pm->private_pages += n;
+	pm->cow_breaks++;
+	*first = start;
+	*old = shared;
+	return true;
+}
+
+void pmap_set_guest_page_order(struct pmap *pm, unsigned int order)
+{
+	unsigned long flags = spin_lock_irqsave(&pm->lock);
+
+	if (order <= PMAP_COW_MAX_ORDER && order > pm->cow_order)
+		pm->cow_order = order;
+	spin_unlock_irqrestore(&pm->lock, flags);
+}
+
 /* Waits while `page` is moving, serving this CPU's cross-calls (the move's
  * shoot-down may be waiting for this very CPU) and sleeping between
  * looks (xcall_sleep). Returns its state. */
@@ -182,7 +221,7 @@ uint32_t pmap_back(struct pmap *pm, uint64_t gpa, bool write)
 	enum pmap_state s;
 	bool moved = false;
 	unsigned long flags;
-	uint32_t frame, old = PA_NONE;
+	uint32_t frame, old = PA_NONE, first = (uint32_t)page, count = 1;
 
 	if (page >= pm->npages)
 		return PA_NONE;
@@ -198,14 +237,18 @@ uint32_t pmap_back(struct pmap *pm, uint64_t gpa, bool write)
 	if (s == PMAP_UNBACKED)
 		back_zeroed(pm, (uint32_t)page);
 	else if (s == PMAP_SHARED && write) {
-		old = pm->frame[page];
-		copy_on_write(pm, (uint32_t)page);
+		if (copy_on_write_block(pm, (uint32_t)page, &first, &old)) {
+			count = 1u << pm->cow_order;
+		} else {
+			old = pm->frame[page];
+			copy_on_write(pm, (uint32_t)page);
+		}
 		moved = true;
 	}
 	frame = pm->frame[page];
 	spin_unlock_irqrestore(&pm->lock, flags);
 	if (moved && pm->moved) {
-		struct pmap_moved_range r = { (uint32_t)page, 1, old };
+		struct pmap_moved_range r = { first, count, old };
 
 		pm->moved(pm->moved_arg, &r, 1);
 	}

@@ -59,13 +59,24 @@ enum pmap_state {
 extern unsigned int pmap_chunk_order;
 
 struct pmap;
+/*
+ * The guest's own page size, 2^order machine pages (Linux: 16 KiB, order 2),
+ * from the TLB contract. From then on a store to a shared page copies the
+ * whole aligned guest page into one machine block when all of it is shared
+ * and machine-contiguous: a guest page made of four separately copied 4 KiB
+ * pages can be neither one real TLB entry nor one l2tlb entry (radix in
+ * make bench-splash: 24,000 l2tlb misses, each a search of the guest's TLB).
+ */
+void pmap_set_guest_page_order(struct pmap *pm, unsigned int order);
+
 /* Guest pages [gpage, gpage + pages) that were the machine pages from
  * old_frame on. */
 struct pmap_moved_range {
 	uint32_t gpage, pages, old_frame;
 };
 
-#define PMAP_MOVED_MAX 16       /* ranges one call of the hook names at most */
+#define PMAP_MOVED_MAX 16
+#define PMAP_COW_MAX_ORDER 4    /* guest pages copied whole: up to 64 KiB */       /* ranges one call of the hook names at most */
 
 /* Called when the n ranges (at most PMAP_MOVED_MAX) stopped being those
  * machine pages (copy-on-write: after the change; moves: while they are
@@ -84,6 +95,9 @@ struct pmap {
 	uint32_t pinned[PMAP_MAX_PINNED];       /* pages that never move */
 	unsigned int npinned;
 	uint64_t promised;      /* pages still promised for backing */
+	unsigned int cow_order; /* a copy-on-write copies this aligned block of
+				 * pages at once, when all are shared (the guest's
+				 * own page size: pmap_set_guest_page_order) */
 	volatile uint32_t private_pages, shared_pages;
 	uint64_t demand_faults, cow_breaks;     /* backings and copies made */
 	uint64_t moves, moved_pages;            /* pieces page_move moved, pages */

@@ -72,6 +72,7 @@ int64_t vcpu_tlb_contract(struct vcpu *v, uint64_t page_size)
 	if (order > ARCH_TLB_MAX_ORDER)
 		return -1;
 	l2tlb_set_pair_shift(&v->l2tlb, PAIR_4K_SHIFT + order);
+	pmap_set_guest_page_order(&v->vm->pmap, order);        /* copies on write whole */
 	v->tlb_contract = true;
 	return 0;
 }

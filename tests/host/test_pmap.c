@@ -128,15 +128,15 @@ static int setup(void **state)
 	return 0;
 }
 
-static unsigned int moves, moved_page;
+static unsigned int moves, moved_page, moved_pages;
 
 static void on_moved(void *arg, const struct pmap_moved_range *r, unsigned int n)
 {
 	(void)arg;
 	assert_int_equal(n, 1);
-	assert_int_equal(r->pages, 1);
 	moves++;
 	moved_page = r->gpage;
+	moved_pages = r->pages;
 }
 
 /* Frame's only user in the memmap is the test's VM (id 1) at gpage. */
@@ -289,6 +289,7 @@ static void test_copy_on_write(void **state)
 	assert_int_equal(pmap_write(&pm, 0x15800, "\x77", 1), 0);
 	assert_int_equal(moves, 1);
 	assert_int_equal(moved_page, 0x15);
+	assert_int_equal(moved_pages, 1);
 	assert_int_equal(pmap_state(&pm, 0x15000), PMAP_PRIVATE);
 	assert_int_not_equal(pmap_lookup(&pm, 0x15000), cf + 5);
 	assert_int_equal(pmap_read(&pm, 0x15800, &v, 1), 0);
@@ -315,6 +316,61 @@ static void test_copy_on_write(void **state)
 	assert_int_equal(cache[0], 0x10);
 	assert_int_equal(memmap_users(&memmap, cf, NULL, 0), 0);
 	assert_true(pa_free(&pa, cf, 4));
+}
+
+/* With a guest page order (the contract's 16 KiB pages), a store to a shared
+ * page copies its whole aligned guest page into one private block, one
+ * moved range of all four; a guest page not all shared copies one page. */
+static void test_copy_on_write_guest_pages(void **state)
+{
+	struct pmap pm;
+	uint32_t cf = pa_alloc(&pa, 3, 0);     /* an 8-page "image cache" block */
+	uint8_t *cache = ram[cf];
+	uint8_t v = 0;
+
+	(void)state;
+	assert_int_not_equal(cf, PA_NONE);
+	for (int i = 0; i < 8; i++)
+		memset(cache + i * PAGE_SIZE, 0x40 + i, PAGE_SIZE);
+	make(&pm, 64);
+	pmap_set_guest_page_order(&pm, 2);
+	pmap_set_guest_page_order(&pm, 9);      /* too large: kept at 2 */
+	assert_int_equal(pm.cow_order, 2);
+	assert_int_equal(pmap_map_shared(&pm, 0x20000, cf, 3), 0);
+	moves = 0;
+	assert_int_equal(pmap_write(&pm, 0x26800, "\x99", 1), 0);    /* page 0x26 */
+	assert_int_equal(moves, 1);
+	assert_int_equal(moved_page, 0x24);     /* the guest page 0x24..0x27 */
+	assert_int_equal(moved_pages, 4);
+	for (uint32_t i = 0; i < 4; i++) {
+		uint64_t gpa = (uint64_t)(0x24 + i) << PAGE_SHIFT;
+
+		assert_int_equal(pmap_state(&pm, gpa), PMAP_PRIVATE);
+		assert_int_equal(pmap_block_order(&pm, gpa), 2);
+		assert_int_equal(pmap_lookup(&pm, gpa), pmap_lookup(&pm, 0x24000) + i);
+		assert_int_equal(pmap_read(&pm, gpa + 1, &v, 1), 0);
+		assert_int_equal(v, 0x44 + i);  /* copied */
+		check_user(pmap_lookup(&pm, gpa), 0x24 + i);
+		assert_int_equal(pmap_state(&pm, (uint64_t)(0x20 + i) << PAGE_SHIFT), PMAP_SHARED);
+	}
+	assert_int_equal(pmap_read(&pm, 0x26800, &v, 1), 0);
+	assert_int_equal(v, 0x99);
+	assert_int_equal(cache[6 * PAGE_SIZE + 0x800], 0x46);  /* shared page intact */
+	assert_int_equal(pm.shared_pages, 4);
+	assert_int_equal(pm.private_pages, 4);
+	assert_int_equal(pm.cow_breaks, 1);
+	/* page 0x21 alone first, without the order: then 0x20..0x23 is no
+	 * longer all shared, and a store to 0x22 copies one page */
+	pm.cow_order = 0;
+	assert_int_equal(pmap_write(&pm, 0x21000, "\x01", 1), 0);
+	pm.cow_order = 2;
+	assert_int_equal(pmap_write(&pm, 0x22000, "\x02", 1), 0);
+	assert_int_equal(pmap_state(&pm, 0x20000), PMAP_SHARED);
+	assert_int_equal(pmap_state(&pm, 0x23000), PMAP_SHARED);
+	assert_int_equal(pmap_block_order(&pm, 0x22000), 0);
+	assert_int_equal(pm.cow_breaks, 3);
+	pmap_destroy(&pm);
+	assert_true(pa_free(&pa, cf, 3));
 }
 
 /* Nothing outside [0, npages) is reached, and a write that runs past the
@@ -429,6 +485,7 @@ int main(void)
 		cmocka_unit_test_setup(test_demand_zero_chunk, setup),
 		cmocka_unit_test_setup(test_partial_chunks, setup),
 		cmocka_unit_test_setup(test_copy_on_write, setup),
+		cmocka_unit_test_setup(test_copy_on_write_guest_pages, setup),
 		cmocka_unit_test_setup(test_bounds, setup),
 		cmocka_unit_test_setup(test_promise_whole_vm, setup),
 		cmocka_unit_test_setup(test_move, setup),
