@@ -801,8 +801,8 @@ linux_console_test() {
 }
 # SMP Linux guests (guest-images/linux/patches/0007-disco-smp.patch) with
 # the SPLASH-style suite at its small sizes (guest-images/splash): a 4-vCPU
-# VM; two 2-vCPU VMs and a uniprocessor one at once on 4 CPUs; a 4-vCPU VM
-# that panics ends alone.
+# VM; an 8-vCPU one on 4 CPUs; two 2-vCPU VMs and a uniprocessor one at
+# once on 4 CPUs; a 4-vCPU VM that panics ends alone.
 smp_vm() {  # NAME VCPUS THREADS (or - for tmpfs-test): a config section
 	local run="disco.run=splash splash.p=$3 splash.size=small"
 	[ "$3" = - ] && run="disco.run=tmpfs-test"
@@ -824,6 +824,13 @@ linux_smp_tests() {
 	ICOUNT=0 BUNDLE=$dir/smp4.cpio qemu_test linux-smp-4vcpus 4 512M "" 0 400 \
 		"\\[smp4\\] smp: Brought up 1 node, 4 CPUs" "\\[smp4\\] splash: 4 processors" \
 		"\\[smp4\\] splash: threads 4 size small" "${want[@]}" '!Kernel panic|Oops|BUG:|FAIL'
+	# the most vCPUs a Linux guest takes (NR_CPUS=8), two to a CPU
+	smp_vm smp8 8 8 > "$dir/smp8.conf"
+	tools/mkbundle.sh "$dir/smp8.conf" "$dir/smp8.cpio" build/linux/guest "$dir"
+	mapfile -t want < <(splash_passed smp8)
+	ICOUNT=0 BUNDLE=$dir/smp8.cpio qemu_test linux-smp-8vcpus-4cpus 4 512M "" 0 500 \
+		"\\[smp8\\] smp: Brought up 1 node, 8 CPUs" "\\[smp8\\] splash: 8 processors" \
+		"${want[@]}" '!Kernel panic|Oops|BUG:|FAIL'
 	{ smp_vm duo1 2 2; smp_vm duo2 2 2; smp_vm uni 1 -; } > "$dir/mixed.conf"
 	tools/mkbundle.sh "$dir/mixed.conf" "$dir/mixed.cpio" build/linux/guest "$dir"
 	mapfile -t want < <(splash_passed duo1; splash_passed duo2)
