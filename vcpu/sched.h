@@ -1,9 +1,11 @@
 /*
  * The vCPU scheduler: every vCPU of every VM is placed on one physical CPU
- * (its config's cpus= if given, else the least loaded), and each CPU
- * time-shares its vCPUs round-robin: a slice of SCHED_SLICE_TICKS monitor
- * tick periods (measured on Count), cut short when a vCPU waits (`wait`),
- * yields or stops. A vCPU that spins with its interrupts masked is still
+ * (the least loaded of those its VM may use: its config's cpus=, else its
+ * NUMA node's), and each CPU time-shares its vCPUs round-robin: a slice of
+ * SCHED_SLICE_TICKS monitor tick periods (measured on Count), cut short
+ * when a vCPU waits (`wait`), parks, yields or stops. A CPU that has
+ * nothing to run is given a runnable vCPU waiting on a busy one (migration,
+ * sched.c). A vCPU that spins with its interrupts masked is still
  * preempted: the monitor's tick does not depend on the guest's Status, and
  * nothing a guest writes (its Compare included) moves it. A CPU with
  * nothing to run sleeps until a tick or a waiting vCPU's virtual timer.
