@@ -145,9 +145,12 @@ qemu_test spinlock-16cpu 16 128M "test=spinlock iters=5000" 0 120 \
 qemu_test spinlock-4cpu 4 128M "test=spinlock iters=50000" 0 120 \
 	"spinlock: 4 cpus x 50000 iterations: locked counter 200000, atomic counter 200000, overlaps 0" \
 	"selftest spinlock: PASS"
-# The same on host time, where QEMU switches CPUs at other moments.
+# The same on host time, where QEMU switches CPUs at other moments (and, on
+# a loaded host, a CPU may check in too late and be parked: the counts must
+# then be those of the CPUs that run).
 ICOUNT=0 qemu_test spinlock-16cpu-hosttime 16 128M "test=spinlock iters=5000" 0 120 \
-	"spinlock: 16 cpus x 5000 iterations: locked counter 80000, atomic counter 80000, overlaps 0"
+	"spinlock: 1[2-6] cpus x 5000 iterations: locked counter ([0-9]+), atomic counter \\1, overlaps 0 \\(want \\1, \\1, 0\\)" \
+	"selftest spinlock: PASS"
 
 xcall_lines=()
 for ((c = 0; c < 8; c++)); do xcall_lines+=("xcall: cpu 0 -> cpu $c: ran on cpu $c,"); done
