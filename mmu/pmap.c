@@ -146,21 +146,27 @@ static uint32_t split_around(struct pmap *pm, uint32_t page, unsigned int sub_or
 	return was;
 }
 
+/* Gives the 2^k shared pages from `start` (on contiguous frames) a private
+ * copy in `copy`, one block; their shared block is split around them. */
+static void copy_block(struct pmap *pm, uint32_t start, unsigned int k, void *copy)
+{
+	uint32_t n = 1u << k, shared = pm->frame[start];
+
+	memcpy(copy, mem_frame_ptr(shared), PAGE_SIZE << k);
+	pm->promised -= n;
+	split_around(pm, start, k);
+	memmap_remove(&memmap, shared, n, pm->owner, start);
+	memmap_add(&memmap, mem_frame_of(copy), n, pm->owner, start);
+	publish(pm, start, k, mem_frame_of(copy), PMAP_PRIVATE);
+	pm->shared_pages -= n;
+	pm->private_pages += n;
+	pm->cow_breaks++;
+}
+
 /* Gives shared `page` a private copy; its shared block is split around it. */
 static void copy_on_write(struct pmap *pm, uint32_t page)
 {
-	uint32_t shared = pm->frame[page];
-	void *copy = mem_alloc_promised(0, pm->node);
-
-	memcpy(copy, mem_frame_ptr(shared), PAGE_SIZE);
-	pm->promised--;
-	split_around(pm, page, 0);
-	memmap_remove(&memmap, shared, 1, pm->owner, page);
-	memmap_add(&memmap, mem_frame_of(copy), 1, pm->owner, page);
-	publish(pm, page, 0, mem_frame_of(copy), PMAP_PRIVATE);
-	pm->shared_pages--;
-	pm->private_pages++;
-	pm->cow_breaks++;
+	copy_block(pm, page, 0, mem_alloc_promised(0, pm->node));
 }
 
 /* The guest page around `page` (2^cow_order pages) into one private block,
@@ -179,15 +185,7 @@ static bool copy_on_write_block(struct pmap *pm, uint32_t page, uint32_t *first,
 			return false;
 	if (!(copy = mem_alloc_promised(k, pm->node)))
 		return false;
-	memcpy(copy, mem_frame_ptr(shared), PAGE_SIZE << k);
-	pm->promised -= n;
-	split_around(pm, start, k);
-	memmap_remove(&memmap, shared, n, pm->owner, start);
-	memmap_add(&memmap, mem_frame_of(copy), n, pm->owner, start);
-	publish(pm, start, k, mem_frame_of(copy), PMAP_PRIVATE);
-	pm->shared_pages -= n;
-	pm->private_pages += n;
-	pm->cow_breaks++;
+	copy_block(pm, start, k, copy);
 	*first = start;
 	*old = shared;
 	return true;
