@@ -16,7 +16,7 @@
  * Every pass's checksum is a sum of a mix of the words read, the same in
  * any order: each thread's must equal the one the main thread computed
  * before the phase (outside the marks), for every pass. With -p 1 and many
- * passes it is also a single-threaded memory-heavy loop (numa-moved: a VM
+ * passes it is also a single-threaded memory-heavy loop (numa-readshare: a VM
  * whose vCPU is moved to another node and whose memory should follow).
  */
 #include "splashlib.h"
