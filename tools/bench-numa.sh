@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# make bench-numa: the NUMA engine's experiments (issue 12) on an 8-CPU
+# malta declared as 2 and as 4 nodes, with the ccnuma plugin
+# (tools/qemu-plugins/ccnuma.c: per-CPU caches, local 300 ns / remote
+# 900 ns misses, simulated time) and insncount (monitor / guest kernel /
+# user instructions) under -icount shift=0,sleep=off:
+#
+#   suiteN-POLICY  the SPLASH-style suite (guest-images/splash) in one
+#                  4-vCPU Linux VM spanning two nodes (cpus 2-5: two vCPUs
+#                  on each), 4 threads, on numa=N
+#   shareN-POLICY  readshare in the same VM: every thread reads one large
+#                  table the main thread wrote (replication's case)
+#   movedN-POLICY  four uniprocessor VMs on CPUs 0-3, each running
+#                  readshare alone (a long memory-heavy loop),
+#                  whose vCPUs the monitor moves to CPUs 4-7 (other nodes)
+#                  mid-run with move_at: the engine should bring their
+#                  memory home (a time series of the local-miss share)
+#
+# for N in 2, 4 and POLICY in first-touch round-robin migrate
+# migrate-replicate (numa_policy = in vms.conf).
+#
+# Options (environment):
+#   SIZE=small|default  problem sizes (default: default)
+#   RUNS="suite2 share2 moved2 ..."  what to run: experiments (suite2,
+#       suite4, share2, share4, moved2, moved4) or single runs
+#       (suite2-migrate); default "suite2 suite4 share2 share4 moved2".
+#       The logs of runs not made are reused from build/bench-numa/.
+#   POLICIES="..."      the policies (default all four)
+#   NUMA_KEYS="numa.trigger=16 ..."  engine or policy keys for every VM
+#   TIMEOUT=S           each QEMU run's limit in seconds (default 1500)
+#   NOPOLICY=1          leave numa_policy, numa.* and move_at out of
+#                       vms.conf (a monitor without the engine; plumbing)
+# Writes build/bench-numa.txt (markdown), .csv, .json, .png and
+# -moved.png (tools/bench-numa.py) and copies the figures to docs/img/.
+# Fails (exit 1, the run's last lines) if a run does not power its VMs
+# off cleanly, a program does not PASS or a plugin's file is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE=${SIZE:-default}
+OUT=${OUT:-build/bench-numa.txt}
+DISCO_ELF=${DISCO_ELF:-build/disco.elf}
+TIMEOUT=${TIMEOUT:-1500}
+POLICIES=${POLICIES:-first-touch round-robin migrate migrate-replicate}
+NUMA_KEYS=${NUMA_KEYS:-}
+NOPOLICY=${NOPOLICY:-0}
+dir=build/bench-numa
+mkdir -p "$dir"
+mark=0x110000000
+icount=(-icount shift=0,sleep=off)
+smp=8 mem=1G
+
+RUNS=" ${RUNS:-suite2 suite4 share2 share4 moved2} "
+wanted() { [[ $RUNS == *" $1 "* || $RUNS == *" ${1%-*} "* ]]; }
+
+for f in "$DISCO_ELF" build/ccnuma.so build/insncount.so build/linux/guest/vmlinux build/linux/splash.cpio build/host/mkdts; do
+	[ -e "$f" ] || { echo "bench-numa: $f is missing (make bench-numa builds it)" >&2; exit 1; }
+done
+
+# Sizes. The suite: splash's own (small: the test sizes). readshare: a
+# table larger than the plugin's 1 MiB caches, read long enough for the
+# engine's rate limit (moves_per_s) to matter. The moved VMs: long enough
+# after the move for the engine to bring a VM's table home.
+case $SIZE in
+small)
+	share_t=2048 share_r=96
+	moved_t=2048 moved_r=1500 moved_at=${MOVED_AT:-900} interval=5 ;;
+default)
+	share_t=4096 share_r=256
+	moved_t=4096 moved_r=2500 moved_at=${MOVED_AT:-1400} interval=10 ;;
+*) echo "bench-numa: SIZE=$SIZE: small or default" >&2; exit 1 ;;
+esac
+
+fail() {	# RUN MESSAGE: the run's failure, loudly
+	echo "bench-numa: $1 failed: $2" >&2
+	[ -f "$dir/$1.log" ] && tail -n 30 "$dir/$1.log" >&2
+	exit 1
+}
+
+# vm_section NAME POLICY VCPUS CPUS CMDLINE [MOVE_AT]: one VM's section
+vm_section() {
+	local name=$1 policy=$2 vcpus=$3 cpus=$4 cmdline=$5 move=${6:-} kv
+	printf '[vm %s]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = 256M\nvcpus = %s\ncpus = %s\ncmdline = console=ttyS0 panic=1 %s\n' \
+		"$name" "$vcpus" "$cpus" "$cmdline"
+	if [ "$NOPOLICY" != 1 ]; then
+		printf 'numa_policy = %s\n' "$policy"
+		for kv in $NUMA_KEYS; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
+		[ -z "$move" ] || printf 'move_at = %s\n' "$move"
+	fi
+	echo
+}
+
+# boot RUN NODES VM...: builds RUN's bundle from $dir/RUN/vms.conf, runs it
+# on numa=NODES with both plugins, and checks every VM named powered off
+# with status 0 and the plugins wrote their files.
+boot() {
+	local run=$1 nodes=$2 d=$dir/$1 vm start
+	shift 2
+	cp build/linux/guest/vmlinux build/linux/splash.cpio "$d/"
+	tools/mkbundle.sh "$d/vms.conf" "$d/bundle.cpio" "$d" > /dev/null
+	rm -f "$dir/$run.json" "$dir/$run.count"
+	start=$(date +%s)
+	timeout -s TERM "$TIMEOUT" tools/qemu-malta.sh "${icount[@]}" -smp $smp -m $mem \
+		-kernel "$DISCO_ELF" -initrd "$d/bundle.cpio" -append "numa=$nodes" \
+		-plugin "$PWD/build/ccnuma.so,out=$dir/$run.json,ram=$mem,numa=$nodes,mark=$mark,interval=$interval" \
+		-plugin "$PWD/build/insncount.so,out=$dir/$run.count,mode=inline,mark=$mark" \
+		< /dev/null 2>&1 | tr -d '\r' > "$dir/$run.log" || true
+	echo "bench-numa: $run: $(($(date +%s) - start)) s" >&2
+	rm -f "$d/vmlinux" "$d/splash.cpio" "$d/bundle.cpio"
+	if grep -q "unknown key\|numa_policy: " "$dir/$run.log"; then
+		fail "$run" "the monitor refused a NUMA key (no engine? NOPOLICY=1 runs without)"
+	fi
+	for vm in "$@"; do
+		grep -q "^disco: vm $vm: powered off (exit status 0)" "$dir/$run.log" ||
+			fail "$run" "vm $vm did not power off with status 0 (timeout ${TIMEOUT}s?)"
+	done
+	grep -q '^end$' "$dir/$run.count" 2>/dev/null || fail "$run" "no complete $dir/$run.count (insncount)"
+	/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/$run.json" 2>/dev/null ||
+		fail "$run" "no complete $dir/$run.json (ccnuma)"
+	if grep -aq '^\[[a-z0-9]*\] [a-z]*: FAIL' "$dir/$run.log"; then
+		fail "$run" "a program failed its check: $(grep -a '^\[[a-z0-9]*\] [a-z]*: FAIL' "$dir/$run.log" | head -n 3)"
+	fi
+	if [ "$NOPOLICY" != 1 ] && ! grep -q "^disco: vm .*: numa: " "$dir/$run.log"; then
+		fail "$run" "no 'disco: vm NAME: numa:' line (the engine's counts)"
+	fi
+}
+
+# The 4-vCPU VM on CPUs 2-5 (two nodes, two vCPUs on each), 4 threads:
+# the suite (RUN suiteN-POLICY) or readshare (shareN-POLICY).
+splash_vm() {
+	local exp=$1 nodes=$2 policy=$3 run=$1$2-$3 what
+	wanted "$run" || return 0
+	mkdir -p "$dir/$run"
+	if [ "$exp" = suite ]; then
+		what="disco.run=splash splash.p=4 splash.size=$SIZE"
+	else
+		what="disco.run=numa-readshare readshare.p=4 readshare.t=$share_t readshare.r=$share_r"
+	fi
+	echo "bench-numa: $run: 4 vCPUs on CPUs 2-5, numa=$nodes, $policy: $what" >&2
+	vm_section splash "$policy" 4 2-5 "$what" > "$dir/$run/vms.conf"
+	boot "$run" "$nodes" splash
+	if [ "$exp" = suite ]; then
+		grep -aq '^\[splash\] splash: 0 programs failed' "$dir/$run.log" || fail "$run" "splash did not end with 0 programs failed"
+	else
+		grep -aq '^\[splash\] readshare: PASS' "$dir/$run.log" || fail "$run" "readshare did not PASS"
+	fi
+}
+
+# Four 1-vCPU VMs on CPUs 0-3, moved to CPUs 4-7 after moved_at ms.
+moved_vms() {
+	local nodes=$1 policy=$2 run=moved$1-$2 i
+	wanted "$run" || return 0
+	echo "bench-numa: $run: 4 uniprocessor VMs on CPUs 0-3 moved to 4-7 at ${moved_at} ms, numa=$nodes, $policy" >&2
+	mkdir -p "$dir/$run"
+	for i in 0 1 2 3; do
+		vm_section "m$i" "$policy" 1 "$i" "disco.run=numa-readshare readshare.t=$moved_t readshare.r=$moved_r" \
+			"$moved_at:$((i + 4))"
+	done > "$dir/$run/vms.conf"
+	boot "$run" "$nodes" m0 m1 m2 m3
+	[ "$(grep -ac '^\[m[0-3]\] readshare: PASS' "$dir/$run.log")" = 4 ] || fail "$run" "readshare did not PASS in every VM"
+}
+
+for nodes in 2 4; do
+	for policy in $POLICIES; do
+		splash_vm suite "$nodes" "$policy"
+		splash_vm share "$nodes" "$policy"
+		moved_vms "$nodes" "$policy"
+	done
+done
+
+/usr/bin/python3 tools/bench-numa.py --dir "$dir" --out "$OUT" --size "$SIZE" \
+	--policies "$POLICIES" --moved-at "$moved_at" \
+	--qemu "$(tools/qemu-malta.sh --version | head -n 1 | awk '{print $4}')"
+mkdir -p docs/img
+cp "${OUT%.txt}.png" docs/img/bench-numa.png
+[ ! -f "${OUT%.txt}-moved.png" ] || cp "${OUT%.txt}-moved.png" docs/img/bench-numa-moved.png
+cat "$OUT"
