@@ -406,17 +406,28 @@ void pmap_move_end(struct pmap *pm, uint64_t gpa, unsigned int order,
 	spin_unlock_irqrestore(&pm->lock, flags);
 }
 
-void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes)
+static void usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes, bool private_only)
 {
 	for (unsigned int n = 0; n < nnodes; n++)
 		counts[n] = 0;
 	for (uint32_t i = 0; i < pm->npages; i++) {
+		enum pmap_state s = state_at(pm, i);
 		unsigned int n;
 
-		if (state_at(pm, i) == PMAP_UNBACKED)
+		if (s == PMAP_UNBACKED || (private_only && s != PMAP_PRIVATE))
 			continue;
 		n = mem_node_of(mem_frame_ptr(pm->frame[i]));
 		if (n < nnodes)
 			counts[n]++;
 	}
+}
+
+void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes)
+{
+	usage(pm, counts, nnodes, false);
+}
+
+void pmap_node_usage_private(const struct pmap *pm, uint64_t *counts, unsigned int nnodes)
+{
+	usage(pm, counts, nnodes, true);
 }

@@ -280,7 +280,9 @@ unsigned int pmap_replicate(struct pmap *pm, uint64_t gpa, unsigned int order, u
  * false if it had none. Where page_move may be called. */
 bool pmap_collapse(struct pmap *pm, uint64_t gpa);
 
-/* Backed pages of the VM on each node: counts[node] for node < nnodes. */
+/* Backed pages of the VM on each node: counts[node] for node < nnodes
+ * (the shared ones too); private[node] its own (private may be NULL). */
 void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes);
+void pmap_node_usage_private(const struct pmap *pm, uint64_t *counts, unsigned int nnodes);
 
 #endif

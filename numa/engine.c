@@ -19,7 +19,8 @@ const struct numa_param numa_settings[NUMA_SETTINGS] = {
 
 size_t numa_vm_table_bytes(uint32_t npages, unsigned int nnodes)
 {
-	return (size_t)npages * (nnodes * sizeof(uint16_t) + 2 + sizeof(uint32_t));
+	return (size_t)npages * (nnodes * sizeof(uint16_t) + 2 + sizeof(uint32_t)) +
+	       (npages + 7) / 8;
 }
 
 static void defaults(uint32_t *v, const struct numa_param *p, unsigned int n)
@@ -44,6 +45,7 @@ void numa_vm_init(struct numa_vm *e, const struct numa_policy *p, void *tables,
 		t += (size_t)npages * nnodes * sizeof(uint16_t);
 		e->writes = t;
 		e->moves = t + npages;
+		e->hinted = t + 2 * (size_t)npages;
 	}
 	numa_vm_set_policy(e, p);
 }
@@ -124,14 +126,31 @@ struct numa_vm_view numa_vm_view(const struct numa_vm *e)
 
 bool numa_touch(struct numa_vm *e, uint32_t gpage, unsigned int node, bool write)
 {
+	uint32_t trigger = e->setting[NUMA_TRIGGER], weight = 1, was;
+	uint8_t bit = (uint8_t)(1u << (gpage & 7));
 	uint16_t *t;
 
 	if (!numa_vm_counting(e) || gpage >= e->npages || node >= e->nnodes)
 		return false;
 	if (write && e->writes[gpage] != UINT8_MAX)
 		e->writes[gpage]++;
+	if (e->hinted[gpage / 8] & bit) {
+		e->hinted[gpage / 8] &= (uint8_t)~bit;
+		e->c.hint_faults++;
+		weight = trigger;
+	}
 	t = &e->touches[(size_t)node * e->npages + gpage];
-	return ++*t == e->setting[NUMA_TRIGGER];
+	was = *t;
+	*t = (uint16_t)(was + weight < UINT16_MAX ? was + weight : UINT16_MAX);
+	return was < trigger && *t >= trigger;
+}
+
+void numa_hint(struct numa_vm *e, uint32_t gpage)
+{
+	if (e->hinted && gpage < e->npages) {
+		e->hinted[gpage / 8] |= (uint8_t)(1u << (gpage & 7));
+		e->c.hints++;
+	}
 }
 
 bool numa_frozen(const struct numa_vm *e, uint32_t gpage)

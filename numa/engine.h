@@ -48,6 +48,7 @@ struct numa_counters {
 	uint64_t failed;        /* decisions the machine could not carry out */
 	uint64_t periods;
 	uint64_t text_replications;     /* kernel-text blocks replicated */
+	uint64_t hints, hint_faults;    /* pages sampled; sampled pages touched again */
 };
 
 struct numa_vm {
@@ -61,6 +62,7 @@ struct numa_vm {
 	uint8_t *writes;        /* [npages], saturating */
 	uint8_t *moves;         /* [npages], saturating */
 	uint32_t *frozen_until; /* [npages]: a period number, 0: not frozen */
+	uint8_t *hinted;        /* [npages / 8]: sampled, not touched since */
 	uint32_t period;        /* periods ended */
 	uint32_t budget;        /* moves the rate limit allows until the period ends */
 	uint32_t vcpu_nodes;    /* bit n: a vCPU of the VM runs on node n */
@@ -100,8 +102,11 @@ static inline bool numa_vm_counting(const struct numa_vm *e)
 
 /*
  * One touch of gpage from node (a fill in C; the fast path counts the
- * same way in assembly). True when it made the page hot: the count just
- * reached the trigger.
+ * same way in assembly). The first touch of a sampled page (a hinting
+ * fault, numa_hint) counts the whole trigger: the page is hot at once
+ * (kernel memory the window maps with large pages is seldom refilled, so
+ * sampling is its only source). True when it made the page hot: the
+ * count just reached the trigger.
  */
 bool numa_touch(struct numa_vm *e, uint32_t gpage, unsigned int node, bool write);
 
@@ -129,6 +134,10 @@ void numa_replica_written(struct numa_vm *e, uint32_t gpage, const struct numa_f
 /* The period ended: the policy hears it, counts are reset, the rate
  * limit's budget is refilled. */
 void numa_period_end(struct numa_vm *e);
+
+/* gpage's translations were taken away: its next touch is a hinting
+ * fault. */
+void numa_hint(struct numa_vm *e, uint32_t gpage);
 
 /* Whether gpage is frozen now. */
 bool numa_frozen(const struct numa_vm *e, uint32_t gpage);

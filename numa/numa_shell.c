@@ -11,13 +11,16 @@
 #include "monitor/vm.h"
 #include "numa/placement.h"
 
-/* "N N N": the VM's backed pages per node. */
-static void pages_per_node(const struct vm *vm, char *buf, size_t size)
+/* "N N N": the VM's backed pages per node (private_only: its own). */
+static void pages_per_node(const struct vm *vm, char *buf, size_t size, bool private_only)
 {
 	uint64_t per_node[NUMA_MAX_NODES];
 	int len = 0;
 
-	pmap_node_usage(&vm->pmap, per_node, monitor_topology.nnodes);
+	if (private_only)
+		pmap_node_usage_private(&vm->pmap, per_node, monitor_topology.nnodes);
+	else
+		pmap_node_usage(&vm->pmap, per_node, monitor_topology.nnodes);
 	buf[0] = '\0';
 	for (unsigned int n = 0; n < monitor_topology.nnodes && len < (int)size; n++)
 		len += fmt_snprintf(buf + len, size - (size_t)len, "%s%lu", n ? " " : "",
@@ -27,16 +30,18 @@ static void pages_per_node(const struct vm *vm, char *buf, size_t size)
 void numa_report(const struct vm *vm)
 {
 	const struct numa_counters *c = &vm->numa.e.c;
-	char nodes[128];
+	char nodes[128], own[128];
 
-	pages_per_node(vm, nodes, sizeof(nodes));
-	con_printf("disco: vm %s: numa: policy %s; pages per node %s; page-migrations %lu replications %lu collapses %lu freezes %lu hot %lu rate-limited %lu failed %lu text-blocks %lu replica-pages %u hint-drops %lu c-touches %lu periods %lu; engine %lu Count ticks in %lu runs\n",
-		   vm->cfg.name, vm->numa.e.policy->name, nodes,
+	pages_per_node(vm, nodes, sizeof(nodes), false);
+	pages_per_node(vm, own, sizeof(own), true);
+	con_printf("disco: vm %s: numa: policy %s; pages per node %s; private %s; page-migrations %lu replications %lu collapses %lu freezes %lu hot %lu rate-limited %lu failed %lu text-blocks %lu replica-pages %u hints %lu hint-faults %lu c-touches %lu periods %lu; engine %lu Count ticks in %lu runs\n",
+		   vm->cfg.name, vm->numa.e.policy->name, nodes, own,
 		   (unsigned long)c->migrations, (unsigned long)c->replications,
 		   (unsigned long)c->collapses, (unsigned long)c->freezes, (unsigned long)c->hot,
 		   (unsigned long)c->rate_limited, (unsigned long)c->failed,
 		   (unsigned long)c->text_replications, vm->pmap.replica_pages,
-		   (unsigned long)vm->numa.hint_drops, (unsigned long)vm->numa.c_touches,
+		   (unsigned long)c->hints, (unsigned long)c->hint_faults,
+		   (unsigned long)vm->numa.c_touches,
 		   (unsigned long)c->periods, (unsigned long)vm->numa.engine_ticks,
 		   (unsigned long)vm->numa.engine_runs);
 }

@@ -10,6 +10,7 @@
 #include "monitor/cmdline.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"
+#include "monitor/parse.h"
 #include "monitor/percpu.h"
 #include "monitor/string.h"
 #include "monitor/vm.h"
@@ -81,6 +82,32 @@ void numa_vm_hook(struct vm *vm)
 	publish_fast(vm);
 }
 
+/* The command line's numa.KEY=VALUE words, for every VM (before its own
+ * numa. keys): 0, or -1 after rejecting the VM with the reason. */
+static int apply_cmdline(struct vm *vm)
+{
+	const struct cmdline *cl = &monitor_cmdline;
+	char err[VM_ERROR_MAX];
+
+	for (int i = 0; i < cl->count; i++) {
+		const char *v = cl->value[i];
+		uint64_t value;
+
+		if (strncmp(cl->key[i], "numa.", 5))
+			continue;
+		if (!parse_uint(&v, &value) || *v || value > UINT32_MAX) {
+			vm_config_reject(&vm->cfg, vm->cfg.line, "command line %s=%s: want a number",
+					 cl->key[i], cl->value[i]);
+			return -1;
+		}
+		if (numa_vm_set(&vm->numa.e, cl->key[i] + 5, (uint32_t)value, err, sizeof(err))) {
+			vm_config_reject(&vm->cfg, vm->cfg.line, "command line: %s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int numa_vm_create(struct vm *vm)
 {
 	struct vm_config *c = &vm->cfg;
@@ -107,6 +134,8 @@ int numa_vm_create(struct vm *vm)
 		memset(n->tables, 0, bytes);
 	}
 	numa_vm_init(&n->e, p, n->tables, vm->pmap.npages, monitor_topology.nnodes);
+	if (apply_cmdline(vm))
+		return -1;
 	for (unsigned int i = 0; i < c->numa_params; i++)
 		if (numa_vm_set(&n->e, c->numa[i].key, c->numa[i].value, err, sizeof(err))) {
 			vm_config_reject(c, c->numa[i].line, "%s", err);
@@ -204,27 +233,59 @@ static uint32_t replica_nodes(const struct vm *vm, unsigned int hot_node)
 	return vm->numa.e.vcpu_nodes | 1u << hot_node;
 }
 
-static void act(struct vcpu *v, uint32_t gpage)
+/* Migrations decided at one return, to be made in one batch per node
+ * (one shoot-down each: on malta a shoot-down waits for the other CPUs'
+ * next entry into the monitor, up to a tick). */
+struct batch {
+	struct page_move_piece piece[PAGE_MOVE_BATCH];
+	uint32_t gpage[PAGE_MOVE_BATCH];
+	unsigned int n, node;
+};
+
+/* Makes the batch's migrations and tells the engine how each went. */
+static void flush_batch(struct vm *vm, struct batch *b)
+{
+	struct numa_action a = { NUMA_MIGRATE, b->node };
+	unsigned int moved;
+
+	if (!b->n)
+		return;
+	moved = page_move(&vm->pmap, b->piece, b->n, b->node);
+	/* page_move skips pieces it cannot move; which ones is not said:
+	 * a piece moved if its page is now on the node */
+	for (unsigned int i = 0; i < b->n; i++) {
+		uint32_t frame = pmap_lookup(&vm->pmap, b->piece[i].gpa);
+		bool there = frame != PA_NONE && mem_node_of(mem_frame_ptr(frame)) == b->node;
+
+		numa_done(&vm->numa.e, b->gpage[i], a, there && moved);
+	}
+	b->n = 0;
+}
+
+static void act(struct vcpu *v, uint32_t gpage, struct batch *b)
 {
 	struct vm *vm = v->vm;
 	struct numa_facts f = facts_of(vm, gpage);
 	struct numa_action a = numa_decide(&vm->numa.e, gpage, this_cpu()->node, &f);
 	unsigned int order;
 	uint64_t gpa;
-	bool ok = false;
 
 	if (a.what != NUMA_MIGRATE && a.what != NUMA_REPLICATE)
 		return;
 	order = unit_order(v, (uint64_t)gpage << PAGE_SHIFT);
 	gpa = ((uint64_t)gpage << PAGE_SHIFT) & ~((PAGE_SIZE << order) - 1);
-	if (a.what == NUMA_MIGRATE) {
-		struct page_move_piece piece = { gpa, order };
+	if (a.what == NUMA_REPLICATE) {
+		bool ok = pmap_replicate(&vm->pmap, gpa, order,
+					 replica_nodes(vm, this_cpu()->node)) > 0;
 
-		ok = page_move(&vm->pmap, &piece, 1, a.node) == 1;
-	} else {
-		ok = pmap_replicate(&vm->pmap, gpa, order, replica_nodes(vm, this_cpu()->node)) > 0;
+		numa_done(&vm->numa.e, gpage, a, ok);
+		return;
 	}
-	numa_done(&vm->numa.e, gpage, a, ok);
+	if (b->n && (b->node != a.node || b->n == PAGE_MOVE_BATCH))
+		flush_batch(vm, b);
+	b->node = a.node;
+	b->gpage[b->n] = gpage;
+	b->piece[b->n++] = (struct page_move_piece){ gpa, order };
 }
 
 static void collapsed(void *arg, uint32_t gpage)
@@ -277,29 +338,36 @@ static void replicate_text(struct vm *vm)
 	}
 }
 
-/* Takes the translations of the next `sample` backed pages away: their
- * next touch is a fill in C, counted (a hinting fault). */
+/* Takes the translations of the next `sample` backed pages away, a
+ * block at a time, in one shoot-down: their next touch is a fill in C,
+ * counted as a hinting fault (numa_hint). */
 static void sample(struct vm *vm)
 {
 	struct pmap *pm = &vm->pmap;
 	struct pmap_moved_range r[PMAP_MOVED_MAX];
 	uint32_t want = vm->numa.e.setting[NUMA_SAMPLE], n = 0, looked = 0;
 
-	while (want && looked++ < pm->npages) {
+	while (want && n < PMAP_MOVED_MAX && looked < pm->npages) {
 		uint32_t page = vm->numa.sample_next;
-		uint32_t frame = pmap_lookup(pm, (uint64_t)page << PAGE_SHIFT);
+		uint64_t gpa = (uint64_t)page << PAGE_SHIFT;
+		uint32_t frame = pmap_lookup(pm, gpa), pages = 1u << pmap_block_order(pm, gpa);
 
-		vm->numa.sample_next = page + 1 < pm->npages ? page + 1 : 0;
-		if (frame == PA_NONE)
-			continue;
-		r[n++] = (struct pmap_moved_range){ page, 1, frame };
-		want--;
-		if (n == PMAP_MOVED_MAX || !want) {
-			pm->moved(vm, r, n);
-			vm->numa.hint_drops += n;
-			n = 0;
+		pages -= page & (pages - 1);            /* from the cursor to the block's end */
+		if (pages > want)
+			pages = want;
+		if (frame != PA_NONE) {
+			r[n++] = (struct pmap_moved_range){ page, pages, frame };
+			for (uint32_t i = 0; i < pages; i++)
+				numa_hint(&vm->numa.e, page + i);
+			want -= pages;
+		} else {
+			pages = 1;
 		}
+		looked += pages;
+		vm->numa.sample_next = page + pages < pm->npages ? page + pages : 0;
 	}
+	if (n)
+		pm->moved(vm, r, n);
 }
 
 /* The scripted move (move_at): the VM's vCPUs go to move_cpus. */
@@ -338,15 +406,18 @@ void numa_work(struct vcpu *v)
 	struct vm *vm = v->vm;
 	struct numa_ring *r = &v->numa_ring;
 	uint32_t start = arch_timer_count();
+	struct batch b;
 
+	b.n = 0;
 	while (r->seen != r->head) {
 		uint32_t lag = r->head - r->seen;
 
 		if (lag > NUMA_RING_SIZE)       /* overrun: the oldest are lost */
 			r->seen = r->head - NUMA_RING_SIZE;
 		r->seen++;
-		act(v, r->slot[r->seen % NUMA_RING_SIZE]);
+		act(v, r->slot[r->seen % NUMA_RING_SIZE], &b);
 	}
+	flush_batch(vm, &b);
 	if (this_cpu()->ticks >= vm->numa.next_tick)
 		end_period(vm);
 	vm->numa.engine_ticks += arch_timer_count() - start;

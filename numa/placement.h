@@ -22,7 +22,10 @@
 #include <stdint.h>
 #include "numa/engine.h"
 
-#define NUMA_RING_SIZE 64       /* hot pages a vCPU holds until its next return */
+#define NUMA_RING_SIZE 64       /* hot pages a vCPU holds */
+#define NUMA_RING_BATCH 16      /* hot pages that make a batch worth its
+				 * shoot-down (PAGE_MOVE_BATCH): numa_work
+				 * waits for that many, or the period's end */
 
 /* A vCPU's hot pages, written by the refill fast path (l2tlb_refill.S:
  * slot at offset 0, head at NUMA_RING_SIZE * 4) and the C fill paths. */
@@ -52,7 +55,6 @@ struct vm_numa {
 	uint32_t text_nodes;    /* nodes the text was replicated to */
 	uint32_t sample_next;   /* the hinting sample's cursor */
 	bool moved;             /* move_at was carried out */
-	uint64_t hint_drops;    /* pages whose translations a sample took away */
 	uint64_t c_touches;     /* touches counted by the C fill paths */
 	uint64_t engine_ticks;  /* Count ticks spent in numa_work */
 	uint64_t engine_runs;
@@ -87,12 +89,14 @@ void numa_vm_started(struct vm *vm);
  * fill): counted as a touch from this CPU's node. */
 void numa_fill_touch(struct vcpu *v, uint64_t gpa, bool write);
 
-/* Whether numa_work has something to do for v now (a hot page waiting,
- * or a period over): cheap, on every return to a guest. */
+/* Whether numa_work has something to do for v now (a batch of hot pages
+ * waiting, or a period over): cheap, on every return to a guest. On malta
+ * a shoot-down costs up to two ticks (no inter-processor interrupt: each
+ * CPU answers at its next entry into the monitor), so moves are batched. */
 static inline bool numa_pending(const struct numa_ring *r, uint64_t now_tick,
 				uint64_t next_tick)
 {
-	return r->head != r->seen || now_tick >= next_tick;
+	return r->head - r->seen >= NUMA_RING_BATCH || now_tick >= next_tick;
 }
 
 /* Acts on v's hot pages and ends its VM's period if it is over; on v's CPU,
