@@ -100,6 +100,7 @@ static void test_registry(void **state)
 	assert_non_null(numa_policy_find("round-robin"));
 	assert_non_null(numa_policy_find("migrate"));
 	assert_non_null(numa_policy_find("migrate-replicate"));
+	assert_non_null(numa_policy_find("follow"));
 	assert_null(numa_policy_find("nonesuch"));
 	assert_non_null(numa_policy_at(0));
 	assert_null(numa_policy_at(100));
@@ -301,6 +302,32 @@ static void test_period_reset(void **state)
 	model_free(&m);
 }
 
+/* The example policy of docs/numa-policy.md: a page two nodes take turns
+ * at follows each, until the engine freezes it; min_share holds back a
+ * page the hot node uses less than that share of. */
+static void test_follow_example(void **state)
+{
+	struct model m;
+
+	(void)state;
+	model_init(&m, "follow");
+	set(&m, "trigger", 4);
+	set(&m, "bounce", 3);
+	for (unsigned int i = 0; i < 6; i++) {
+		touches(&m, 5, i & 1 ? 0 : 1, 4, false);
+		numa_period_end(&m.e);
+	}
+	assert_int_equal(m.migrations, 3);      /* 1, 0, 1, then frozen */
+	assert_int_equal(m.home[5], 1);
+	assert_int_equal(m.e.c.freezes, 1);
+	/* node 1 made page 6 hot but node 0 touched it more */
+	set(&m, "min_share", 60);
+	touches(&m, 6, 0, 3, false);
+	touches(&m, 6, 1, 4, false);
+	assert_int_equal(m.home[6], 0);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_bounce_freeze),
 		cmocka_unit_test(test_period_reset),
+		cmocka_unit_test(test_follow_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
