@@ -122,7 +122,7 @@ HOST_MODULES := $(wildcard monitor/format.c monitor/parse.c monitor/cmdline.c \
 	numa/topology.c mmu/page_alloc.c mmu/asid.c monitor/cpio.c monitor/vm_config.c monitor/elf.c \
 	monitor/guest_line.c \
 	mmu/l2tlb.c vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c vcpu/guest_addr.c devices/uart16550.c \
-	arch/mips64/compare.c)
+	arch/mips64/compare.c numa/engine.c numa/policy.c $(wildcard numa/policy_*.c))
 
 $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \
 		$(wildcard monitor/*.h mmu/*.h numa/*.h vcpu/*.h devices/*.h)
@@ -132,11 +132,12 @@ $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h $(HOST_MODULES) \
 
 # pmap.c takes spinlocks: built with the host stand-ins of arch/atomic.h
 # and arch/cpu.h (tests/host/stub), its machmem calls are the test's own.
-$(BUILD)/host/test_pmap: tests/host/test_pmap.c mmu/pmap.c mmu/memmap.c $(HOST_MODULES) \
+PMAP_MODULES := mmu/pmap.c mmu/pmap_replica.c mmu/replica.c mmu/memmap.c
+$(BUILD)/host/test_pmap: tests/host/test_pmap.c $(PMAP_MODULES) $(HOST_MODULES) \
 		$(wildcard tests/host/stub/arch/*.h monitor/*.h mmu/*.h numa/*.h)
 	@mkdir -p $(dir $@)
 	$(say) "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -Itests/host/stub $(HOST_TEST_CFLAGS) -o $@ $< mmu/pmap.c mmu/memmap.c $(HOST_MODULES) -lcmocka
+	$(Q)$(HOSTCC) -Itests/host/stub $(HOST_TEST_CFLAGS) -o $@ $< $(PMAP_MODULES) $(HOST_MODULES) -lcmocka
 
 # memmap.c takes a spinlock too.
 $(BUILD)/host/test_memmap: tests/host/test_memmap.c mmu/memmap.c $(HOST_MODULES) \

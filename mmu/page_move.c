@@ -8,9 +8,7 @@
 #include "mmu/page_move.h"
 #include "monitor/string.h"
 
-/* Copies 2^order pages and drops the new pages' stale instruction lines
- * (on a machine with caches). */
-static void copy_pages(void *to, const void *from, unsigned int order)
+void page_copy(void *to, const void *from, unsigned int order)
 {
 	memcpy(to, from, PAGE_SIZE << order);
 	if ((PAGE_SIZE << order) > arch_cache_size())
@@ -52,7 +50,7 @@ unsigned int page_move(struct pmap *pm, const struct page_move_piece *pieces,
 	pm->moved(pm->moved_arg, r, moving);
 	pm->shootdown_cycles += arch_timer_count() - shot;
 	for (unsigned int i = 0; i < moving; i++) {
-		copy_pages(to[i], mem_frame_ptr(r[i].old_frame), order[i]);
+		page_copy(to[i], mem_frame_ptr(r[i].old_frame), order[i]);
 		pmap_move_end(pm, (uint64_t)r[i].gpage << PAGE_SHIFT, order[i],
 			      r[i].old_frame, mem_frame_of(to[i]));
 		mem_free_pages(mem_frame_ptr(r[i].old_frame), order[i]);

@@ -45,4 +45,8 @@ struct page_move_piece {
 unsigned int page_move(struct pmap *pm, const struct page_move_piece *pieces,
 		       unsigned int n, unsigned int node);
 
+/* Copies 2^order machine pages and drops the new pages' stale instruction
+ * lines (on a machine with caches): a copy a guest may execute from. */
+void page_copy(void *to, const void *from, unsigned int order);
+
 #endif

@@ -5,31 +5,15 @@
 #include "mmu/machmem.h"
 #include "mmu/memmap.h"
 #include "mmu/pmap.h"
+#include "mmu/pmap_internal.h"
 #include "monitor/xcall.h"
 #include "monitor/monitor.h"
 #include "monitor/string.h"
 
 unsigned int pmap_chunk_order = PMAP_CHUNK_ORDER_DEFAULT;
 
-static uint8_t meta_of(enum pmap_state s, unsigned int order)
-{
-	return (uint8_t)(s << PMAP_META_STATE_SHIFT | order);
-}
-
-static enum pmap_state state_at(const struct pmap *pm, uint32_t page)
-{
-	return (enum pmap_state)(pm->meta[page] >> PMAP_META_STATE_SHIFT);
-}
-
-static unsigned int order_at(const struct pmap *pm, uint32_t page)
-{
-	return pm->meta[page] & PMAP_META_ORDER_MASK;
-}
-
-/* Publishes pages [first, first + 2^order) as state, frames from frame on:
- * frames first, so a reader that sees the state sees its frame. */
-static void publish(struct pmap *pm, uint32_t first, unsigned int order,
-		    uint32_t frame, enum pmap_state s)
+void pmap_publish(struct pmap *pm, uint32_t first, unsigned int order,
+		  uint32_t frame, enum pmap_state s)
 {
 	for (uint32_t i = 0; i < (1u << order); i++)
 		pm->frame[first + i] = frame + i;
@@ -66,6 +50,7 @@ int pmap_create(struct pmap *pm, uint64_t mem_size, unsigned int node, uint16_t 
 
 void pmap_destroy(struct pmap *pm)
 {
+	pmap_drop_replicas(pm);
 	for (uint32_t i = 0; i < pm->npages; ) {
 		unsigned int k = order_at(pm, i);
 		enum pmap_state s = state_at(pm, i);
@@ -105,28 +90,31 @@ static bool all_unbacked(const struct pmap *pm, uint32_t first, unsigned int ord
  * and that the allocator has (smaller ones when memory is fragmented). */
 static void back_zeroed(struct pmap *pm, uint32_t page)
 {
-	unsigned int k = pmap_chunk_order;
+	unsigned int k = pmap_chunk_order, node = pm->node;
 	void *block = 0;
+
+	if (pm->place) {
+		node = pm->place(pm->moved_arg, page);
+		if (k > pm->place_order)
+			k = pm->place_order;
+	}
 
 	while (k && ((1ull << k) > pm->promised ||
 		     !all_unbacked(pm, page & ~((1u << k) - 1), k)))
 		k--;
 	for (;; k--) {
-		if ((block = mem_alloc_promised(k, pm->node)) || !k)
+		if ((block = mem_alloc_promised(k, node)) || !k)
 			break;
 	}
 	memset(block, 0, PAGE_SIZE << k);       /* no data leaks between VMs */
 	pm->promised -= 1ull << k;
 	memmap_add(&memmap, mem_frame_of(block), 1u << k, pm->owner, page & ~((1u << k) - 1));
-	publish(pm, page & ~((1u << k) - 1), k, mem_frame_of(block), PMAP_PRIVATE);
+	pmap_publish(pm, page & ~((1u << k) - 1), k, mem_frame_of(block), PMAP_PRIVATE);
 	pm->private_pages += 1u << k;
 	pm->demand_faults++;
 }
 
-/* Makes the aligned 2^sub_order pages at `page` a block of their own: the
- * rest of their block becomes the buddy halves around them, each still one
- * block in the same state. Returns the block's first page as it was. */
-static uint32_t split_around(struct pmap *pm, uint32_t page, unsigned int sub_order)
+uint32_t pmap_split_around(struct pmap *pm, uint32_t page, unsigned int sub_order)
 {
 	unsigned int k = order_at(pm, page);
 	uint32_t first = page & ~((1u << k) - 1), was = first;
@@ -154,10 +142,10 @@ static void copy_block(struct pmap *pm, uint32_t start, unsigned int k, void *co
 
 	memcpy(copy, mem_frame_ptr(shared), PAGE_SIZE << k);
 	pm->promised -= n;
-	split_around(pm, start, k);
+	pmap_split_around(pm, start, k);
 	memmap_remove(&memmap, shared, n, pm->owner, start);
 	memmap_add(&memmap, mem_frame_of(copy), n, pm->owner, start);
-	publish(pm, start, k, mem_frame_of(copy), PMAP_PRIVATE);
+	pmap_publish(pm, start, k, mem_frame_of(copy), PMAP_PRIVATE);
 	pm->shared_pages -= n;
 	pm->private_pages += n;
 	pm->cow_breaks++;
@@ -223,6 +211,8 @@ uint32_t pmap_back(struct pmap *pm, uint64_t gpa, bool write)
 
 	if (page >= pm->npages)
 		return PA_NONE;
+	if (write && pmap_replicated(pm, gpa))
+		pmap_collapse(pm, gpa);         /* its copies go first */
 	s = settled(pm, (uint32_t)page);
 	if (s == PMAP_PRIVATE || (s == PMAP_SHARED && !write))
 		return pm->frame[page];
@@ -264,7 +254,7 @@ int pmap_map_shared(struct pmap *pm, uint64_t gpa, uint32_t frame, unsigned int 
 	flags = spin_lock_irqsave(&pm->lock);
 	if (all_unbacked(pm, (uint32_t)page, order) &&
 	    memmap_add(&memmap, frame, 1u << order, pm->owner, (uint32_t)page)) {
-		publish(pm, (uint32_t)page, order, frame, PMAP_SHARED);
+		pmap_publish(pm, (uint32_t)page, order, frame, PMAP_SHARED);
 		pm->shared_pages += 1u << order;
 		r = 0;
 	}
@@ -370,8 +360,7 @@ void *pmap_pin(struct pmap *pm, uint64_t gpa)
 	return p;
 }
 
-/* Whether a page of [page, page + count) is pinned (under the lock). */
-static bool any_pinned(const struct pmap *pm, uint32_t page, uint32_t count)
+bool pmap_any_pinned(const struct pmap *pm, uint32_t page, uint32_t count)
 {
 	for (unsigned int i = 0; i < pm->npinned; i++)
 		if (pm->pinned[i] - page < count)
@@ -390,10 +379,10 @@ uint32_t pmap_move_begin(struct pmap *pm, uint64_t gpa, unsigned int order)
 		return PA_NONE;
 	flags = spin_lock_irqsave(&pm->lock);
 	if (state_at(pm, page) == PMAP_PRIVATE && order_at(pm, page) >= order &&
-	    !any_pinned(pm, page, 1u << order)) {
+	    !(pm->meta[page] & PMAP_META_REPLICA) && !pmap_any_pinned(pm, page, 1u << order)) {
 		unsigned int k = order_at(pm, page);
 
-		first = split_around(pm, page, order);
+		first = pmap_split_around(pm, page, order);
 		mem_split_pages(mem_frame_ptr(pm->frame[first]), k,
 				mem_frame_ptr(pm->frame[page]), order);
 		for (uint32_t i = 0; i < (1u << order); i++)
@@ -413,21 +402,32 @@ void pmap_move_end(struct pmap *pm, uint64_t gpa, unsigned int order,
 
 	memmap_remove(&memmap, old_frame, 1u << order, pm->owner, page);
 	memmap_add(&memmap, new_frame, 1u << order, pm->owner, page);
-	publish(pm, page, order, new_frame, PMAP_PRIVATE);
+	pmap_publish(pm, page, order, new_frame, PMAP_PRIVATE);
 	spin_unlock_irqrestore(&pm->lock, flags);
 }
 
-void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes)
+static void usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes, bool private_only)
 {
 	for (unsigned int n = 0; n < nnodes; n++)
 		counts[n] = 0;
 	for (uint32_t i = 0; i < pm->npages; i++) {
+		enum pmap_state s = state_at(pm, i);
 		unsigned int n;
 
-		if (state_at(pm, i) == PMAP_UNBACKED)
+		if (s == PMAP_UNBACKED || (private_only && s != PMAP_PRIVATE))
 			continue;
 		n = mem_node_of(mem_frame_ptr(pm->frame[i]));
 		if (n < nnodes)
 			counts[n]++;
 	}
+}
+
+void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes)
+{
+	usage(pm, counts, nnodes, false);
+}
+
+void pmap_node_usage_private(const struct pmap *pm, uint64_t *counts, unsigned int nnodes)
+{
+	usage(pm, counts, nnodes, true);
 }

@@ -15,7 +15,12 @@
  *    (mmu/page_move.h). Lookups see nothing (a fill maps it invalid, so the
  *    guest's access traps again); pmap_back and pmap_peek wait until the
  *    move is done.
- * (Replicas, one copy per NUMA node, come with the NUMA engine.)
+ *  - replicated (a flag on a private or shared page, PMAP_META_REPLICA):
+ *    its block has read-only copies on other nodes (mmu/replica.h,
+ *    pmap_replicate); a fill maps the copy on the filling CPU's node
+ *    (pmap_lookup_on), never dirty. A store (pmap_back with write) first
+ *    collapses the replicas: the flag goes, every translation of a copy is
+ *    shot down, the copies are given back, and the `collapsed` hook hears it.
  * Every backed page is in the memmap (mmu/memmap.h) under the pmap's
  * owner id, from when it is published until it is given back.
  *
@@ -50,6 +55,8 @@ enum pmap_state {
 /* meta[] byte: the state in bits 7:6, the order of the block in bits 3:0 */
 #define PMAP_META_STATE_SHIFT 6
 #define PMAP_META_ORDER_MASK  0x0fu
+#define PMAP_META_REPLICA     0x20u     /* its block has copies on other nodes */
+#define PMAP_REPLICA_MAX_ORDER 4        /* a replicated block: 64 KiB at most */
 
 #define PMAP_MAX_PINNED 16      /* pages pmap_pin holds in place */
 
@@ -59,6 +66,7 @@ enum pmap_state {
 extern unsigned int pmap_chunk_order;
 
 struct pmap;
+struct replica_table;
 /*
  * The guest's own page size, 2^order machine pages (Linux: 16 KiB, order 2),
  * from the TLB contract. From then on a store to a shared page copies the
@@ -105,7 +113,16 @@ struct pmap {
 	uint64_t move_cycles, shootdown_cycles; /* their Count ticks, in all and
 						 * in the shoot-downs */
 	pmap_moved_fn moved;
-	void *moved_arg;
+	void *moved_arg;        /* the argument of every hook */
+	/* The NUMA engine's: where a page first touched is backed (NULL: on
+	 * `node`), in blocks of at most place_order pages; the replicas of
+	 * gpage's block were collapsed by a store (NULL: nobody asks). */
+	unsigned int (*place)(void *arg, uint32_t gpage);
+	unsigned int place_order;
+	void (*collapsed)(void *arg, uint32_t gpage);
+	struct replica_table *replicas; /* NULL until the first replication */
+	volatile uint32_t replicating;  /* a pmap_replicate is under way */
+	uint32_t replica_pages;         /* machine pages holding copies */
 	spinlock_t lock;
 };
 
@@ -149,8 +166,17 @@ static inline enum pmap_state pmap_state(const struct pmap *pm, uint64_t gpa)
 	       (enum pmap_state)(pm->meta[page] >> PMAP_META_STATE_SHIFT) : PMAP_UNBACKED;
 }
 
+/* Whether gpa's page is replicated now. */
+static inline bool pmap_replicated(const struct pmap *pm, uint64_t gpa)
+{
+	uint64_t page = gpa >> PAGE_SHIFT;
+
+	return page < pm->npages && (pm->meta[page] & PMAP_META_REPLICA);
+}
+
 /* The machine frame behind gpa as it is now, or PA_NONE (outside, or not
- * backed yet): never backs anything. */
+ * backed yet): never backs anything. The VM's own copy of a replicated
+ * page (the one it writes after the collapse). */
 static inline uint32_t pmap_lookup(const struct pmap *pm, uint64_t gpa)
 {
 	uint64_t page = gpa >> PAGE_SHIFT;
@@ -160,6 +186,10 @@ static inline uint32_t pmap_lookup(const struct pmap *pm, uint64_t gpa)
 	__asm__ volatile("" : : : "memory");    /* state before frame */
 	return pm->frame[page];
 }
+
+/* pmap_lookup for a CPU on `node`: a replicated page's copy there, if it
+ * has one (lock-free, mmu/replica.h). */
+uint32_t pmap_lookup_on(struct pmap *pm, uint64_t gpa, unsigned int node);
 
 /*
  * The order of the naturally aligned block holding gpa's page whose pages
@@ -233,7 +263,26 @@ uint32_t pmap_move_begin(struct pmap *pm, uint64_t gpa, unsigned int order);
 void pmap_move_end(struct pmap *pm, uint64_t gpa, unsigned int order,
 		   uint32_t old_frame, uint32_t new_frame);
 
-/* Backed pages of the VM on each node: counts[node] for node < nnodes. */
+/*
+ * Replicates the aligned 2^order pages at gpa (order <= PMAP_REPLICA_MAX_ORDER;
+ * private or shared, not moving, not pinned, inside one block, which is
+ * split around them) onto each node of `nodes` but their own: downgrades
+ * every translation of them to read-only (a shoot-down through the moved
+ * hook), copies them into a block on each node (free memory, not the
+ * VM's promise) and publishes the copies. Returns the copies made (0:
+ * nothing changed: not such pages, one replication already under way, no
+ * memory on those nodes, or a store collapsed them meanwhile). Call it
+ * where page_move may be called.
+ */
+unsigned int pmap_replicate(struct pmap *pm, uint64_t gpa, unsigned int order, uint32_t nodes);
+
+/* Collapses the replicas of gpa's block, if it has any (as a store does):
+ * false if it had none. Where page_move may be called. */
+bool pmap_collapse(struct pmap *pm, uint64_t gpa);
+
+/* Backed pages of the VM on each node: counts[node] for node < nnodes
+ * (the shared ones too); private[node] its own (private may be NULL). */
 void pmap_node_usage(const struct pmap *pm, uint64_t *counts, unsigned int nnodes);
+void pmap_node_usage_private(const struct pmap *pm, uint64_t *counts, unsigned int nnodes);
 
 #endif

@@ -17,6 +17,7 @@
 #include "monitor/smp.h"
 #include "monitor/vm.h"
 #include "monitor/xcall.h"
+#include "numa/placement.h"
 #include "numa/topology.h"
 #include "vcpu/sched.h"
 
@@ -26,6 +27,7 @@
 
 struct cmdline monitor_cmdline;
 struct numa_topology monitor_topology;
+uint32_t monitor_hz;
 
 void monitor_tick(void)
 {
@@ -162,7 +164,7 @@ void monitor_start(const struct boot_info *bi)
 	con_printf("\ndisco: booting on cpu 0\n");
 	if (cmdline_parse(&monitor_cmdline, bi->cmdline))
 		con_printf("disco: command line too long; the rest is ignored\n");
-	hz = tick_hz();
+	hz = monitor_hz = tick_hz();
 	smp_init_boot_cpu(arch_counter_hz() / hz);
 	ncpus = smp_start_secondaries();
 	setup_topology(bi, ncpus);
@@ -173,6 +175,7 @@ void monitor_start(const struct boot_info *bi)
 	vcpu_trap_sites_on = cmdline_get(&monitor_cmdline, "trapsites") != 0;
 	demand_order();
 	page_shuffle_setup();
+	numa_setup();
 	if (bi->initrd_size &&
 	    vm_load_bundle(phys_to_virt(arch_ram_base() + bi->initrd_start),
 			   bi->initrd_size) &&

@@ -9,7 +9,8 @@
 #include "numa/topology.h"
 
 extern struct cmdline monitor_cmdline;
-extern struct numa_topology monitor_topology;   /* set once the CPUs are counted */
+extern struct numa_topology monitor_topology;
+extern uint32_t monitor_hz;     /* timer ticks a second on every CPU */   /* set once the CPUs are counted */
 
 /*
  * Ends the machine with a status for the host: through semihosting when the

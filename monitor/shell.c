@@ -17,6 +17,7 @@
 #include "monitor/xcall.h"
 #include "monitor/parse.h"
 #include "vcpu/sched.h"
+#include "numa/placement.h"
 #include "numa/topology.h"
 
 #define LINE_MAX 80
@@ -27,6 +28,8 @@ static void cmd_help(void)
 		   "  cpus      CPUs with their node, ticks and exceptions taken\n"
 		   "  mem       machine pages per VM (private, shared) and free per node\n"
 		   "  start VM  start a loaded or ended VM (number or name)\n"
+		   "  numa      policies, and each VM's policy, pages per node, counters\n"
+		   "  numa VM POLICY | numa VM KEY=VALUE   change a VM's placement\n"
 		   "  xcall     a cross-call round trip to every CPU\n"
 		   "  poweroff  power the machine off\n");
 }
@@ -98,6 +101,31 @@ static void cmd_xcall(void)
 	}
 }
 
+void shell_numa(const char *args)
+{
+	char name[VM_NAME_MAX];
+	size_t n = 0;
+
+	while (*args == ' ')
+		args++;
+	if (!*args) {
+		numa_print();
+		return;
+	}
+	while (args[n] && args[n] != ' ' && n + 1 < sizeof(name)) {
+		name[n] = args[n];
+		n++;
+	}
+	name[n] = '\0';
+	args += n;
+	while (*args == ' ')
+		args++;
+	if (!*args)
+		con_printf("numa: want 'numa VM POLICY' or 'numa VM KEY=VALUE'\n");
+	else
+		numa_command(name, args);
+}
+
 /* Reads a line with echo and backspace; waits (idle) for input. */
 static void read_line(char *buf, unsigned int size)
 {
@@ -140,6 +168,8 @@ void shell_run(void)
 			cmd_mem();
 		else if (strncmp(line, "start ", 6) == 0)
 			cmd_start(line + 6);
+		else if (strcmp(line, "numa") == 0 || strncmp(line, "numa ", 5) == 0)
+			shell_numa(line + 4);
 		else if (strcmp(line, "xcall") == 0)
 			cmd_xcall();
 		else if (strcmp(line, "poweroff") == 0) {

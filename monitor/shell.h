@@ -7,4 +7,7 @@
 /* Reads and runs commands on CPU 0 until power-off. */
 void shell_run(void) __attribute__((noreturn));
 
+/* `numa` with its arguments (after the word): both prompts'. */
+void shell_numa(const char *args);
+
 #endif

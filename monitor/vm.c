@@ -92,6 +92,7 @@ static void release(struct vm *vm)
 			vcpu_free(vm->vcpu[id]);
 		vm->vcpu[id] = 0;
 	}
+	numa_vm_destroy(vm);
 	pmap_destroy(&vm->pmap);
 	if (vm->image)
 		image_cache_put(vm->image);
@@ -130,7 +131,10 @@ static int reserve(struct vm *vm)
 	if (id == c->vcpus && pmap_create(&vm->pmap, c->memory, vm->node, (uint16_t)(vm - vms + 1)) == 0) {
 		vm->pmap.moved = page_moved;
 		vm->pmap.moved_arg = vm;
-		return 0;
+		if (numa_vm_create(vm) == 0)
+			return 0;
+		release(vm);    /* numa_vm_create said why */
+		return -1;
 	}
 	release(vm);
 	vm_config_reject(c, memory_line(c),

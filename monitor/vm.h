@@ -13,6 +13,7 @@
 #include "monitor/guest_line.h"
 #include "monitor/spinlock.h"
 #include "monitor/vm_config.h"
+#include "numa/placement.h"
 
 #define VM_BUNDLE_CONFIG "vms.conf"
 
@@ -46,6 +47,7 @@ struct vm {
 	struct uart16550 uart;
 	struct guest_line line; /* console output not yet printed */
 	uint64_t line_since;    /* CPU 0's tick count at the line's first byte */
+	struct vm_numa numa;    /* its NUMA engine (numa/placement.h) */
 };
 
 extern struct vm vms[VM_MAX];

@@ -82,6 +82,30 @@ static bool parse_cpu_list(const char *s, uint32_t *mask)
 	}
 }
 
+/* "numa.KEY = VALUE": kept as given; vm.c checks KEY against the policy. */
+static void parse_numa_param(struct vm_config *vm, int line, const char *key, const char *value)
+{
+	const char *p = value;
+	uint64_t n;
+
+	if (vm->numa_params == VM_NUMA_PARAMS) {
+		vm_config_reject(vm, line, "numa.%s: more than %d numa. settings", key,
+				 VM_NUMA_PARAMS);
+		return;
+	}
+	if (!*key || !copy_string(vm->numa[vm->numa_params].key, VM_NUMA_KEY_MAX, key)) {
+		vm_config_reject(vm, line, "numa.KEY: a key of 1 to %d characters",
+				 VM_NUMA_KEY_MAX - 1);
+		return;
+	}
+	if (!parse_uint(&p, &n) || *p || n > UINT32_MAX) {
+		vm_config_reject(vm, line, "numa.%s: want a number, got '%s'", key, value);
+		return;
+	}
+	vm->numa[vm->numa_params].value = (uint32_t)n;
+	vm->numa[vm->numa_params++].line = line;
+}
+
 /* One "key = value" line inside a VM section. */
 static void parse_setting(struct vm_config *vm, int line, char *text)
 {
@@ -139,6 +163,21 @@ static void parse_setting(struct vm_config *vm, int line, char *text)
 			vm_config_reject(vm, line, "node: want 0 to 15, got '%s'", value);
 		else
 			vm->node = (int)n;
+	} else if (strcmp(key, "numa_policy") == 0) {
+		vm->at.numa_policy = line;
+		if (!*value || !copy_string(vm->numa_policy, sizeof(vm->numa_policy), value))
+			vm_config_reject(vm, line, "numa_policy: a policy name of 1 to %d characters",
+					 VM_NUMA_NAME_MAX - 1);
+	} else if (strncmp(key, "numa.", 5) == 0) {
+		parse_numa_param(vm, line, key + 5, value);
+	} else if (strcmp(key, "move_at") == 0) {
+		vm->at.move_at = line;
+		if (!parse_uint(&p, &n) || *p != ':' || n == 0 || n > UINT32_MAX ||
+		    !parse_cpu_list(p + 1, &vm->move_cpus))
+			vm_config_reject(vm, line, "move_at: want MS:CPUS like 2000:4-7, got '%s'",
+					 value);
+		else
+			vm->move_at_ms = (uint32_t)n;
 	} else {
 		vm_config_reject(vm, line, "unknown key '%s'", key);
 	}

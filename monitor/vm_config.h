@@ -10,6 +10,11 @@
  *   cmdline = console=ttyS0   # the rest of the line, as is
  *   cpus    = 0-1,3           # physical CPUs (0-15) it may run on (default any)
  *   node    = 0               # preferred NUMA node for its memory
+ *   numa_policy = migrate     # page placement (numa/policy.h; default:
+ *                             # the command line's numa_policy=, else first-touch)
+ *   numa.trigger = 16         # a parameter of the policy or the engine
+ *   move_at = 2000:4-7        # after 2000 ms of its run, its vCPUs move to
+ *                             # CPUs 4-7 (an experiment's scripted move)
  *
  * Pure C, unit-tested on the host. Machine-dependent checks (is there that
  * much memory, that CPU, that file) come later, where the VM is built.
@@ -27,6 +32,15 @@
 #define VM_CMDLINE_MAX  256
 #define VM_ERROR_MAX    160
 #define VM_MAX_VCPUS    16
+#define VM_NUMA_NAME_MAX 32
+#define VM_NUMA_KEY_MAX  24
+#define VM_NUMA_PARAMS   8
+
+struct vm_numa_param {
+	char key[VM_NUMA_KEY_MAX];
+	uint32_t value;
+	int line;
+};
 
 struct vm_config {
 	char name[VM_NAME_MAX];
@@ -37,9 +51,14 @@ struct vm_config {
 	char cmdline[VM_CMDLINE_MAX];
 	uint32_t cpus;          /* allowed physical CPUs; 0 = any */
 	int node;               /* preferred NUMA node, or -1 */
+	char numa_policy[VM_NUMA_NAME_MAX];     /* "" = the default */
+	struct vm_numa_param numa[VM_NUMA_PARAMS];
+	unsigned int numa_params;
+	uint32_t move_at_ms;    /* 0 = no scripted move */
+	uint32_t move_cpus;     /* the CPUs it moves to */
 	int line;               /* line of the [vm ...] header */
 	struct {                /* line of each key, for later checks */
-		int kernel, initrd, vcpus, memory, cpus, node;
+		int kernel, initrd, vcpus, memory, cpus, node, numa_policy, move_at;
 	} at;
 	bool valid;             /* false: error says why; not to be started */
 	char error[VM_ERROR_MAX];

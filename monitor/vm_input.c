@@ -9,7 +9,7 @@
  *   Ctrl-] q      power the machine off
  *   Ctrl-] Ctrl-] send a Ctrl-] to the focused VM
  * Prompt commands name a VM by number or name:
- *   list | stats VM | stop VM | start VM | focus VM | mem [VM] | poweroff | help
+ *   list | stats VM | stop VM | start VM | focus VM | mem [VM] | numa ... | poweroff | help
  */
 #include "devices/mmio.h"
 #include "monitor/console.h"
@@ -17,6 +17,7 @@
 #include "monitor/monitor.h"
 #include "monitor/parse.h"
 #include "monitor/string.h"
+#include "monitor/shell.h"
 #include "monitor/vm.h"
 #include "vcpu/sched.h"
 
@@ -104,7 +105,7 @@ static void power_off(void)
 
 static void prompt_help(void)
 {
-	con_printf("disco: list | stats VM | stop VM | start VM | focus VM | mem [VM] | poweroff | help "
+	con_printf("disco: list | stats VM | stop VM | start VM | focus VM | mem [VM] | numa [VM POLICY|VM KEY=VALUE] | poweroff | help "
 		   "(VM: number or name; an empty line leaves the prompt)\n");
 }
 
@@ -196,6 +197,10 @@ static bool prompt_command(char *line)
 	for (char *end = arg + strlen(arg); end > arg && end[-1] == ' '; )
 		*--end = '\0';
 
+	if (strcmp(cmd, "numa") == 0) {         /* numa [VM POLICY | VM KEY=VALUE] */
+		shell_numa(arg);
+		return true;
+	}
 	for (unsigned int i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(cmd, commands[i].name) != 0)
 			continue;

@@ -104,6 +104,7 @@ bool vcpu_l2tlb_refill(struct vcpu *v, uint64_t va)
 {
 	const struct l2tlb_entry *e;
 	struct tlb_half half[2];
+	uint32_t gpage;
 
 	if (!vcpu_l2tlb_active(v) ||
 	    !(e = l2tlb_lookup(&v->l2tlb, va & CP0_SEGMASK, guest_asid(v))))
@@ -111,6 +112,9 @@ bool vcpu_l2tlb_refill(struct vcpu *v, uint64_t va)
 	half[0] = arch_tlb_half_of(e->lo[0]);
 	half[1] = arch_tlb_half_of(e->lo[1]);
 	arch_tlb_insert(va, half, l2tlb_order(v));
+	gpage = e->gpage[(va >> (v->l2tlb.pair_shift - 1)) & 1];
+	if (gpage != L2TLB_NO_FRAME)    /* counted as the fast path counts */
+		numa_fill_touch(v, (uint64_t)gpage << PAGE_SHIFT, false);
 	return true;
 }
 

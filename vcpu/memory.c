@@ -61,10 +61,11 @@ static bool gpa_is_ram(const struct vcpu *v, uint64_t gpa)
 static struct tlb_half ram_half(const struct vcpu *v, uint64_t gpa, bool dirty,
 				unsigned int cca)
 {
-	const struct pmap *pm = &v->vm->pmap;
-	struct tlb_half h = { pmap_lookup(pm, gpa), false, cca };
+	struct pmap *pm = &v->vm->pmap;
+	struct tlb_half h = { pmap_lookup_on(pm, gpa, this_cpu()->node), false, cca };
 
-	h.dirty = dirty && h.frame != PA_NONE && pmap_state(pm, gpa) == PMAP_PRIVATE;
+	h.dirty = dirty && h.frame != PA_NONE && pmap_state(pm, gpa) == PMAP_PRIVATE &&
+		  !pmap_replicated(pm, gpa);
 	return h;
 }
 
@@ -158,6 +159,7 @@ static enum vcpu_action fill_window(struct vcpu *v, struct trap_frame *f, uint64
 		return bus_error(v, f, va);
 	}
 	pmap_back(&v->vm->pmap, gpa, store);
+	numa_fill_touch(v, gpa, store);
 	order = window_order(v, gpa);
 	half_size = PAGE_SIZE << order;
 	pair = gpa & ~(2 * half_size - 1);
@@ -225,6 +227,7 @@ static void enter_mapped(struct vcpu *v, uint64_t va, const struct vtlb_map *m, 
 	unsigned int order;
 
 	pmap_back(&v->vm->pmap, m->pa, store);
+	numa_fill_touch(v, m->pa, store);
 	mapped_pair(v, va, m->page_size, half, gpa, &global, &order);
 	arch_tlb_insert(va, half, order);
 	vcpu_l2tlb_learn(v, va, half, gpa, global, order);

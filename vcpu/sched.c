@@ -46,6 +46,7 @@
 #include "monitor/string.h"
 #include "monitor/xcall.h"
 #include "vcpu/sched.h"
+#include "numa/placement.h"
 
 #define RUNQ_MAX (VM_MAX * VM_MAX_VCPUS)
 
@@ -62,12 +63,14 @@ struct runq {
 	uint64_t shuffled_at;           /* the tick of the last page shuffle */
 	struct vcpu *yield_target;      /* HCALL_YIELD_TO's, until picked: not
 					 * to be moved away meanwhile (balance) */
+	uint32_t evictions_seen;        /* `evictions` when it last looked */
 } __attribute__((aligned(4096)));       /* a power of two (2 KiB of pointers and
 					 * a little more): this CPU's queue is a
 					 * shift away, not a multiply, on every trap */
 
 static struct runq runqs[MAX_CPUS];
 static volatile uint32_t idle_cpus;     /* CPUs with nothing to run */
+static volatile uint32_t evictions;     /* VMs' CPUs changed (sched_set_cpus) */
 static volatile uint32_t active;
 static volatile uint32_t vms_running;
 static volatile uint32_t machine_status;
@@ -201,6 +204,7 @@ bool sched_start_vm(struct vm *vm, bool cpu0_joins)
 	vm->vcpus_live = vm->cfg.vcpus;
 	vm->vcpus_placed = vm->cfg.vcpus;
 	reset_counts(vm);
+	numa_vm_started(vm);
 	vm->state = VM_RUNNING;
 	atomic_add_return(&vms_running, 1);
 	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
@@ -274,6 +278,8 @@ static void report(struct vm *vm)
 		   vm->cfg.name, vm->pmap.private_pages, vm->pmap.shared_pages,
 		   (unsigned long)vm->pmap.demand_faults, (unsigned long)vm->pmap.cow_breaks,
 		   vm->remote_flushes);
+	if (monitor_topology.nnodes > 1)
+		numa_report(vm);
 	if (vm->pmap.shootdowns)
 		con_printf("disco: vm %s: moves: %lu (%lu pages) in %lu batches, %u rounds, %u refused; %lu Count ticks a batch, %lu of them in its shoot-down\n",
 			   vm->cfg.name, (unsigned long)vm->pmap.moves,
@@ -569,6 +575,7 @@ static void switch_to(struct runq *q, struct vcpu *next, struct trap_frame *f)
 	if (next->shared)
 		next->shared->siblings_here = siblings_here(q, next);
 	q->current = next;
+	numa_arm(next);
 	q->slice_start = arch_timer_count();
 }
 
@@ -631,6 +638,45 @@ static void migrate(struct runq *q, unsigned int i, unsigned int cpu)
 	smp_mb();               /* the l2tlb is empty before another CPU owns it */
 	u->cpu = cpu;
 	xcall_start(cpu, place_here, u);
+}
+
+/* Sends every vCPU of this CPU's queue whose VM may no longer run here
+ * (sched_set_cpus) to the least loaded CPU it may use; the current one
+ * (cur, its registers in f) too, after its registers and FPU are saved,
+ * as let_go does. True if cur went. */
+static bool evict(struct runq *q, struct vcpu *cur, struct trap_frame *f)
+{
+	bool gone = false;
+
+	q->evictions_seen = evictions;
+	for (unsigned int i = 0; i < q->n; ) {
+		struct vcpu *u = q->vcpu[i];
+		uint32_t allowed = allowed_cpus(u->vm);
+
+		if ((allowed & (1u << arch_cpu_id())) || u->state == VCPU_STOPPED ||
+		    u == q->yield_target) {
+			i++;
+			continue;
+		}
+		if (u == cur) {
+			u->regs = *f;
+			if (u->fpu_live) {
+				arch_fpu_save(&u->fpu);
+				q->fpu_foreign = true;
+			}
+			q->current = NULL;
+			gone = true;
+		}
+		migrate(q, i, least_loaded(allowed));
+	}
+	return gone;
+}
+
+void sched_set_cpus(struct vm *vm, uint32_t cpus)
+{
+	vm->cfg.cpus = cpus;
+	smp_mb();
+	atomic_add_return(&evictions, 1);
 }
 
 /* Hands one runnable vCPU waiting in this CPU's queue (not the current
@@ -703,6 +749,15 @@ static struct vcpu *__attribute__((noinline)) decide(struct runq *q, struct vcpu
 		q->shuffled_at = this_cpu()->ticks;
 		page_shuffle_tick(v->vm);
 	}
+	if (v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING &&
+	    numa_pending(&v->numa_ring, this_cpu()->ticks, v->vm->numa.next_tick))
+		numa_work(v);
+	if (q->evictions_seen != evictions && evict(q, v, f)) {
+		v = pick_or_idle(q);
+		switch_to(q, v, f);
+		q->slice_start = arch_timer_count();
+		return v;
+	}
 	if (v->parking && v->state == VCPU_RUNNABLE) {
 		let_go(q, v, f);
 		v = pick_or_idle(q);    /* v too, if it was started meanwhile */
@@ -735,7 +790,8 @@ void sched_return(struct trap_frame *f, enum vcpu_action action)
 	/* the usual case, where decide() would change nothing, without its
 	 * call (this runs on every trap) */
 	if (action != VCPU_CONTINUE || expired || v->state != VCPU_RUNNABLE ||
-	    v->vm->state != VM_RUNNING || page_shuffle_pieces)
+	    v->vm->state != VM_RUNNING || page_shuffle_pieces || q->evictions_seen != evictions ||
+	    numa_pending(&v->numa_ring, this_cpu()->ticks, v->vm->numa.next_tick))
 		v = decide(q, v, f, action, expired);
 	prepare(q, v, f);
 }

@@ -55,6 +55,11 @@ bool sched_start_vm(struct vm *vm, bool cpu0_joins);
  */
 uint32_t sched_cpus_holding(const struct vm *vm);
 
+/* The CPUs vm's vCPUs may run on become cpus (its configuration's cpus=):
+ * each CPU sends away the ones it may no longer run at its next return
+ * to a guest (the NUMA engine's scripted move, move_at). */
+void sched_set_cpus(struct vm *vm, uint32_t cpus);
+
 /* Whether this CPU runs one vCPU only (its run queue holds no other): its
  * direct-map window entries may then be global (vcpu/memory.c), as no
  * switch to another vCPU will drop them. */

@@ -159,6 +159,7 @@ struct vcpu {
 	struct l2tlb l2tlb;     /* its entries: a block of their own */
 	unsigned int l2tlb_mix_asid;    /* l2tlb_mix is for this ASID (or none: > 255) */
 	uint64_t l2tlb_mix;
+	struct numa_ring numa_ring;     /* its hot pages (numa/placement.h) */
 };
 
 /* What a trap handler leaves for the return path. */

@@ -77,6 +77,13 @@ void asm_offsets(void)
 	OFFSET(FAST_L2TLB_MIX, struct arch_fast, l2tlb_mix);
 	OFFSET(FAST_L2TLB_PAGEMASK, struct arch_fast, l2tlb_pagemask);
 	OFFSET(FAST_L2TLB_HITS, struct arch_fast, l2tlb_hits);
+	OFFSET(FAST_NUMA_ROW, struct arch_fast, numa_row);
+	OFFSET(FAST_NUMA_VM, struct arch_fast, numa_vm);
+	OFFSET(FAST_NUMA_RING, struct arch_fast, numa_ring);
+	OFFSET(NUMA_FAST_NPAGES, struct numa_fast, npages);
+	OFFSET(NUMA_FAST_TRIGGER, struct numa_fast, trigger);
+	OFFSET(NUMA_RING_HEAD, struct numa_ring, head);
+	DEFINE(NUMA_RING_MASK, NUMA_RING_SIZE - 1);
 	DEFINE(PERCPU_STACK_SHIFT, PERCPU_STACK_SHIFT);
 	DEFINE(MAX_CPUS, MAX_CPUS);
 }

@@ -59,7 +59,10 @@ l2tlb_refill_\offset :
 	ld	$t0, 0($t1)
 	daddiu	$t0, $t0, 1
 	sd	$t0, 0($t1)
-	ld	$t0, FAST_SAVE($k1)
+	ld	$t1, FAST_NUMA_ROW($k1)		/* the NUMA engine's touch count */
+	bnez	$t1, 3f
+	 ld	$t1, FAST_L2TLB_SHIFT($k1)
+4:	ld	$t0, FAST_SAVE($k1)
 	ld	$t1, FAST_SAVE + 8($k1)
 	ld	$k0, FAST_K0($k1)
 	dmfc0	$k1, $30
@@ -68,6 +71,39 @@ l2tlb_refill_\offset :
 2:	ld	$t0, FAST_SAVE($k1)
 	j	refill_full_\offset
 	 ld	$t1, FAST_SAVE + 8($k1)
+
+	/* numa/placement.h: the guest page of the half BadVAddr is in, one
+	 * more touch from this node; at the trigger, into the hot ring */
+3:	daddiu	$t1, $t1, -1			/* log2 of a half */
+	dmfc0	$t0, $8				/* BadVAddr */
+	dsrlv	$t0, $t0, $t1
+	andi	$t0, $t0, 1
+	dsll	$t0, $t0, 2
+	daddu	$k0, $k0, $t0
+	lwu	$k0, 24($k0)			/* gpage[half] */
+	ld	$t1, FAST_NUMA_VM($k1)
+	ld	$t0, NUMA_FAST_NPAGES($t1)	/* 0: not counting */
+	sltu	$t0, $k0, $t0			/* (an invalid half: not below) */
+	beqz	$t0, 4b
+	 ld	$t1, FAST_NUMA_ROW($k1)
+	dsll	$t0, $k0, 1
+	daddu	$t1, $t1, $t0
+	lhu	$t0, 0($t1)
+	addiu	$t0, $t0, 1
+	sh	$t0, 0($t1)
+	ld	$t1, FAST_NUMA_VM($k1)
+	ld	$t1, NUMA_FAST_TRIGGER($t1)
+	andi	$t0, $t0, 0xffff
+	bne	$t0, $t1, 4b
+	 ld	$t1, FAST_NUMA_RING($k1)
+	lwu	$t0, NUMA_RING_HEAD($t1)	/* hot: slot[(head + 1) & mask] */
+	addiu	$t0, $t0, 1
+	sw	$t0, NUMA_RING_HEAD($t1)
+	andi	$t0, $t0, NUMA_RING_MASK
+	dsll	$t0, $t0, 2
+	daddu	$t1, $t1, $t0
+	b	4b
+	 sw	$k0, 0($t1)
 .endm
 
 	.section .text.vectors, "ax"

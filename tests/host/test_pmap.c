@@ -38,7 +38,7 @@ static uint64_t free_total(void)
 void *mem_frame_ptr(uint32_t frame) { return ram[frame]; }
 uint32_t mem_frame_of(const void *p) { return (uint32_t)(((const uint8_t *)p - ram[0]) / PAGE_SIZE); }
 uint64_t mem_offset(const void *p) { return (uint64_t)mem_frame_of(p) << PAGE_SHIFT; }
-unsigned int mem_node_of(const void *p) { (void)p; return 0; }
+unsigned int mem_node_of(const void *p) { return frames[mem_frame_of(p)].node; }
 
 void *mem_alloc_pages(unsigned int order, unsigned int node)
 {
@@ -78,6 +78,26 @@ void *mem_alloc_promised(unsigned int order, unsigned int node)
 	}
 	promised -= 1ull << order;
 	return ram[f];
+}
+
+/* Only from that node (the replicas' memory: not the promise). */
+void *mem_alloc_pages_on(unsigned int order, unsigned int node)
+{
+	uint32_t f;
+
+	if (free_total() < promised + (1ull << order))
+		return NULL;
+	f = pa_alloc(&pa, order, node);
+	if (f != PA_NONE && frames[f].node != node) {
+		assert_true(pa_free(&pa, f, order));
+		return NULL;
+	}
+	return f == PA_NONE ? NULL : ram[f];
+}
+
+void page_copy(void *to, const void *from, unsigned int order)
+{
+	memcpy(to, from, PAGE_SIZE << order);
 }
 
 void mem_split_pages(void *block, unsigned int order, void *sub, unsigned int sub_order)
@@ -477,6 +497,111 @@ static void test_move(void **state)
 		assert_int_equal(memmap_users(&memmap, i, NULL, 0), 0);
 }
 
+static unsigned int shootdowns, collapses, collapsed_first;
+static uint32_t shot_frame[NUMA_MAX_NODES];
+
+static void on_shot(void *arg, const struct pmap_moved_range *r, unsigned int n)
+{
+	(void)arg;
+	shootdowns++;
+	for (unsigned int i = 0; i < n && i < NUMA_MAX_NODES; i++)
+		shot_frame[i] = r[i].old_frame;
+}
+
+static void on_collapsed(void *arg, uint32_t first)
+{
+	(void)arg;
+	collapses++;
+	collapsed_first = first;
+}
+
+/* Two nodes: frames [0, RAM_PAGES/2) and the rest. */
+static int setup_two_nodes(void **state)
+{
+	struct numa_topology topo;
+	char err[80];
+
+	setup(state);
+	assert_int_equal(numa_parse("2", 2, (uint64_t)RAM_PAGES << PAGE_SHIFT, &topo, err,
+				    sizeof(err)), 0);
+	pa_init(&pa, frames, RAM_PAGES, &topo);
+	pa_release_range(&pa, 0, RAM_PAGES);
+	return 0;
+}
+
+/* Replicas: a copy on the other node that fills there find, that nothing
+ * writes, that never moves; a store collapses it first (its copy given
+ * back, its translations shot down, the hook told); a shared page's
+ * replicas go before its copy on write; destroy gives everything back. */
+static void test_replicate(void **state)
+{
+	struct pmap pm;
+	uint64_t free0 = free_total();
+	uint32_t master, copy, shared;
+	uint8_t v = 0;
+
+	(void)state;
+	make(&pm, 64);
+	pm.moved = on_shot;
+	pm.collapsed = on_collapsed;
+	shootdowns = collapses = 0;
+	master = pmap_back(&pm, 0x24000, true);
+	assert_int_equal(frames[master].node, 0);
+	assert_int_equal(pmap_write(&pm, 0x26010, "\x42", 1), 0);
+	assert_int_equal(pmap_replicate(&pm, 0x26000, 2, 3), 0);       /* unaligned */
+	assert_int_equal(pmap_replicate(&pm, 0x24000, 5, 3), 0);       /* too large */
+	assert_int_equal(pmap_replicate(&pm, 0x30000, 2, 3), 0);       /* unbacked */
+	assert_int_equal(pmap_replicate(&pm, 0x24000, 2, 3), 1);
+	master = pmap_lookup(&pm, 0x24000);
+	assert_true(pmap_replicated(&pm, 0x27000));
+	assert_false(pmap_replicated(&pm, 0x28000));
+	assert_int_equal(pmap_block_order(&pm, 0x24000), 2);
+	assert_int_equal(shootdowns, 1);        /* read-only everywhere first */
+	assert_int_equal(shot_frame[0], master);
+	copy = pmap_lookup_on(&pm, 0x26000, 1);
+	assert_int_not_equal(copy, master + 2);
+	assert_int_equal(frames[copy].node, 1);
+	assert_int_equal(pmap_lookup_on(&pm, 0x26000, 0), master + 2);
+	assert_int_equal(ram[copy][0x10], 0x42);
+	check_user(copy, 0x26);
+	assert_int_equal(pm.replica_pages, 4);
+	assert_int_equal(pmap_replicate(&pm, 0x24000, 2, 3), 0);       /* already */
+	assert_int_equal(pmap_move_begin(&pm, 0x24000, 2), PA_NONE);   /* never moves */
+	assert_int_equal(pmap_move_begin(&pm, 0x24000, 0), PA_NONE);
+	assert_int_equal(pmap_back(&pm, 0x26000, false), master + 2);  /* a read */
+	assert_true(pmap_replicated(&pm, 0x26000));
+	/* a store: collapsed to the VM's own copy, the other given back */
+	assert_int_equal(pmap_back(&pm, 0x26000, true), master + 2);
+	assert_false(pmap_replicated(&pm, 0x24000));
+	assert_int_equal(collapses, 1);
+	assert_int_equal(collapsed_first, 0x24);
+	assert_int_equal(shootdowns, 2);
+	assert_int_equal(shot_frame[0], copy - 2);
+	assert_int_equal(pmap_lookup_on(&pm, 0x26000, 1), master + 2);
+	assert_int_equal(memmap_users(&memmap, copy, NULL, 0), 0);
+	assert_int_equal(pm.replica_pages, 0);
+	assert_false(pmap_collapse(&pm, 0x24000));      /* nothing left */
+	/* a shared page: replicated, then a store copies it (replicas first) */
+	shared = pa_alloc(&pa, 2, 0);
+	ram[shared][0] = 7;
+	assert_int_equal(pmap_map_shared(&pm, 0x8000, shared, 2), 0);
+	assert_int_equal(pmap_replicate(&pm, 0x8000, 2, 2), 1);
+	assert_int_equal(frames[pmap_lookup_on(&pm, 0x8000, 1)].node, 1);
+	assert_int_equal(ram[pmap_lookup_on(&pm, 0x8000, 1)][0], 7);
+	assert_int_not_equal(pmap_back(&pm, 0x8000, true), shared);
+	assert_false(pmap_replicated(&pm, 0x8000));
+	assert_int_equal(pmap_state(&pm, 0x8000), PMAP_PRIVATE);
+	assert_int_equal(pmap_read(&pm, 0x8000, &v, 1), 0);
+	assert_int_equal(v, 7);
+	/* destroy with a live replica: all of it back */
+	assert_int_equal(pmap_replicate(&pm, 0x28000, 2, 3), 1);
+	pmap_destroy(&pm);
+	assert_true(pa_free(&pa, shared, 2));
+	assert_int_equal(free_total(), free0);
+	for (uint32_t i = 0; i < RAM_PAGES; i++)
+		assert_int_equal(memmap_users(&memmap, i, NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +614,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bounds, setup),
 		cmocka_unit_test_setup(test_promise_whole_vm, setup),
 		cmocka_unit_test_setup(test_move, setup),
+		cmocka_unit_test_setup(test_replicate, setup_two_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

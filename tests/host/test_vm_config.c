@@ -335,6 +335,40 @@ static void test_bad_node(void **state)
 	check_bad_setting("node =", "vm bad, line 5: node: want 0 to 15, got ''");
 }
 
+/* numa_policy, numa.KEY (checked against the policy later, in vm.c) and
+ * move_at. */
+static void test_numa_keys(void **state)
+{
+	struct vm_config_set *set = new_set();
+	const struct vm_config *vm = &set->vm[0];
+
+	assert_int_equal(parse("[vm a]\nkernel = k.elf\nnuma_policy = migrate\n"
+			       "numa.trigger = 16\nnuma.sharing=4\nmove_at = 2000:4-7\n", set), 1);
+	assert_valid(vm, "a");
+	assert_string_equal(vm->numa_policy, "migrate");
+	assert_int_equal(vm->at.numa_policy, 3);
+	assert_int_equal(vm->numa_params, 2);
+	assert_string_equal(vm->numa[0].key, "trigger");
+	assert_int_equal(vm->numa[0].value, 16);
+	assert_int_equal(vm->numa[0].line, 4);
+	assert_string_equal(vm->numa[1].key, "sharing");
+	assert_int_equal(vm->numa[1].value, 4);
+	assert_int_equal(vm->move_at_ms, 2000);
+	assert_int_equal(vm->move_cpus, 0xf0);
+	assert_int_equal(parse("[vm a]\nkernel = k.elf\n", set), 1);
+	assert_string_equal(vm->numa_policy, "");
+	assert_int_equal(vm->numa_params, 0);
+	assert_int_equal(vm->move_at_ms, 0);
+	free(set);
+	check_bad_setting("numa.trigger = x", "vm bad, line 5: numa.trigger: want a number, got 'x'");
+	check_bad_setting("numa.trigger = -1", "vm bad, line 5: numa.trigger: want a number, got '-1'");
+	check_bad_setting("numa. = 3", "vm bad, line 5: numa.KEY: a key of 1 to 23 characters");
+	check_bad_setting("numa_policy =", "vm bad, line 5: numa_policy: a policy name of 1 to 31 characters");
+	check_bad_setting("move_at = 2000", "vm bad, line 5: move_at: want MS:CPUS like 2000:4-7, got '2000'");
+	check_bad_setting("move_at = 0:1", "vm bad, line 5: move_at: want MS:CPUS like 2000:4-7, got '0:1'");
+	check_bad_setting("move_at = 10:99", "vm bad, line 5: move_at: want MS:CPUS like 2000:4-7, got '10:99'");
+}
+
 static void test_initrd(void **state)
 {
 	struct vm_config_set *set = new_set();
@@ -759,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_unnamed_and_cpu_limit),
 		cmocka_unit_test(test_reparse_resets),
 		cmocka_unit_test(test_reject),
+		cmocka_unit_test(test_numa_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,6 +67,10 @@ struct arch_fast {
 	uint64_t l2tlb_pagemask;        /* PageMask of its entries */
 	uint64_t l2tlb_hits;    /* address of the vCPU's hit count */
 	uint64_t l2tlb_armed_mask;      /* (C only) l2tlb_mask when armed */
+	/* The NUMA engine's touch counts (numa/placement.h, numa_arm): */
+	uint64_t numa_row;      /* this node's counts of the VM's pages; 0: off */
+	uint64_t numa_vm;       /* its struct numa_fast (npages 0: not counting) */
+	uint64_t numa_ring;     /* the vCPU's struct numa_ring */
 };
 
 extern struct arch_fast arch_fast[MAX_CPUS];
