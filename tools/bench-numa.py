@@ -27,6 +27,11 @@ MARK = "0x0000000110000000"
 COUNT_NS = 6            # arch/mips64/malta/board.h: MALTA_COUNT_NS
 POLICIES = ["first-touch", "round-robin", "migrate", "migrate-replicate"]
 ENGINE_POLICIES = ("migrate", "migrate-replicate")
+
+
+def engine_policy(label):
+    """A policy label is NAME or NAME@KEY=VALUE,... (that run's numa.KEYs)."""
+    return label.split("@")[0] in ENGINE_POLICIES
 PROGRAM_LINE = re.compile(r"^\[[a-z0-9]+\] ([a-z]+): threads \d+ size")
 CHECK_LINE = re.compile(r"^\[([a-z0-9]+)\] ([a-z]+): (PASS|FAIL)\b")
 
@@ -76,11 +81,13 @@ def numa_lines(path):
             d["policy"] = pm.group(1) if pm else "?"
             nm = re.search(r"pages per node ((?:\d+ ?)+)", rest)
             d["pages_per_node"] = [int(x) for x in nm.group(1).split()] if nm else []
+            pv = re.search(r"private ((?:\d+ ?)+)", rest)
+            d["private_per_node"] = [int(x) for x in pv.group(1).split()] if pv else []
             em = re.search(r"engine (\d+) Count ticks", rest)
             d["engine_ticks"] = int(em.group(1)) if em else 0
             for seg in rest.split(";"):
                 seg = seg.strip()
-                if seg.startswith("pages per node") or seg.startswith("policy") or seg.startswith("engine "):
+                if seg.startswith(("pages per node", "private", "policy", "engine ")):
                     continue
                 for k, v in re.findall(r"([a-z][a-z-]*) (\d+)", seg):
                     d[k] = int(v)
@@ -421,13 +428,13 @@ def main():
                       f"{fmt_pct(x['share_end'])} | {fmt_pct(x['local_share'])} | {x['sim_time_ms']:.1f} |")
 
     # targets: against round-robin, the best case
-    best_t = min((x for x in rows if x["time_vs_rr"] is not None and x["policy"] in ENGINE_POLICIES),
+    best_t = min((x for x in rows if x["time_vs_rr"] is not None and engine_policy(x["policy"])),
                  key=lambda x: x["time_vs_rr"], default=None)
-    best_r = min((x for x in rows if x["remote_vs_rr"] is not None and x["policy"] in ENGINE_POLICIES),
+    best_r = min((x for x in rows if x["remote_vs_rr"] is not None and engine_policy(x["policy"])),
                  key=lambda x: x["remote_vs_rr"], default=None)
-    eng_max = max((e for e in engines if e["policy"] in ENGINE_POLICIES and "engine_insn_share" in e),
+    eng_max = max((e for e in engines if engine_policy(e["policy"]) and "engine_insn_share" in e),
                   key=lambda e: e["engine_insn_share"], default=None)
-    mon_max = max((x for x in rows if x["policy"] in ENGINE_POLICIES and x["monitor_share_over_ft"] is not None),
+    mon_max = max((x for x in rows if engine_policy(x["policy"]) and x["monitor_share_over_ft"] is not None),
                   key=lambda x: x["monitor_share_over_ft"], default=None)
     targets = {}
     md.append("")
@@ -469,7 +476,11 @@ def main():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    colors = {"first-touch": "#1f77b4", "round-robin": "#7f7f7f", "migrate": "#ff7f0e", "migrate-replicate": "#2ca02c"}
+    palette = {"first-touch": "#1f77b4", "round-robin": "#7f7f7f", "migrate": "#ff7f0e", "migrate-replicate": "#2ca02c"}
+    variants = ["#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf"]
+    colors = {}
+    for pol in policies:
+        colors[pol] = palette.get(pol) or variants[len([c for c in colors if "@" in c]) % len(variants)]
     fig, ax = plt.subplots(figsize=(max(8, 1.1 * len(workloads) + 2), 4.8))
     width = 0.8 / max(1, len(policies))
     for j, pol in enumerate(policies):

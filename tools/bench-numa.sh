@@ -25,9 +25,15 @@
 #       suite4, share2, share4, moved2, moved4) or single runs
 #       (suite2-migrate); default "suite2 suite4 share2 share4 moved2".
 #       The logs of runs not made are reused from build/bench-numa/.
-#   POLICIES="..."      the policies (default all four)
+#   POLICIES="..."      the policies, each NAME or NAME@KEY=VALUE,... (numa.KEY
+#       settings of that run): default the four with the engine's
+#       defaults, and migrate and migrate-replicate with hinting faults
+#       (numa.sample=1024: without them a page is counted only when its
+#       translation misses the real TLB, and a working set within the
+#       TLB's reach is never seen)
 #   NUMA_KEYS="numa.trigger=16 ..."  engine or policy keys for every VM
 #   TIMEOUT=S           each QEMU run's limit in seconds (default 1500)
+#   DIR=build/bench-numa  where the runs are kept
 #   NOPOLICY=1          leave numa_policy, numa.* and move_at out of
 #                       vms.conf (a monitor without the engine; plumbing)
 # Writes build/bench-numa.txt (markdown), .csv, .json, .png and
@@ -41,10 +47,10 @@ SIZE=${SIZE:-default}
 OUT=${OUT:-build/bench-numa.txt}
 DISCO_ELF=${DISCO_ELF:-build/disco.elf}
 TIMEOUT=${TIMEOUT:-1500}
-POLICIES=${POLICIES:-first-touch round-robin migrate migrate-replicate}
+POLICIES=${POLICIES:-first-touch round-robin migrate migrate-replicate migrate@sample=1024 migrate-replicate@sample=1024}
 NUMA_KEYS=${NUMA_KEYS:-}
 NOPOLICY=${NOPOLICY:-0}
-dir=build/bench-numa
+dir=${DIR:-build/bench-numa}
 mkdir -p "$dir"
 mark=0x110000000
 icount=(-icount shift=0,sleep=off)
@@ -89,8 +95,12 @@ vm_section() {
 	printf '[vm %s]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = %s\nvcpus = %s\ncpus = %s\ncmdline = console=ttyS0 panic=1 rcupdate.rcu_cpu_stall_suppress=1 %s\n' \
 		"$name" "$memory" "$vcpus" "$cpus" "$cmdline"
 	if [ "$NOPOLICY" != 1 ]; then
-		printf 'numa_policy = %s\n' "$policy"
-		for kv in $NUMA_KEYS; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
+		# POLICY is NAME or NAME@KEY=VALUE,...: numa.KEY = VALUE for this run
+		printf 'numa_policy = %s\n' "${policy%%@*}"
+		for kv in $NUMA_KEYS $([[ $policy != *@* ]] || echo "${policy#*@}" | tr ',' ' '); do
+			kv=numa.${kv#numa.}
+			printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"
+		done
 		[ -z "$move" ] || printf 'move_at = %s\n' "$move"
 	fi
 	echo
