@@ -2,8 +2,9 @@
 # make bench-numa: the NUMA engine's experiments (issue 12) on an 8-CPU
 # malta declared as 2 and as 4 nodes, with the ccnuma plugin
 # (tools/qemu-plugins/ccnuma.c: per-CPU caches, local 300 ns / remote
-# 900 ns misses, simulated time) and insncount (monitor / guest kernel /
-# user instructions) under -icount shift=0,sleep=off:
+# 900 ns misses, simulated time), insncount (monitor / guest kernel /
+# user instructions) and pcprof (the engine's own instructions, by
+# function) under -icount shift=0,sleep=off:
 #
 #   suiteN-POLICY  the SPLASH-style suite (guest-images/splash) in one
 #                  4-vCPU Linux VM spanning two nodes (cpus 2-5: two vCPUs
@@ -16,8 +17,8 @@
 #                  mid-run with move_at: the engine should bring their
 #                  memory home (a time series of the local-miss share)
 #
-# for N in 2, 4 and POLICY in first-touch round-robin migrate
-# migrate-replicate (numa_policy = in vms.conf).
+# for N in 2, 4 and each POLICY of POLICIES (numa_policy = in vms.conf).
+# The whole default set (28 runs) takes about 25 minutes here.
 #
 # Options (environment):
 #   SIZE=small|default  problem sizes (default: default)
@@ -59,7 +60,7 @@ smp=8 mem=1G
 RUNS=" ${RUNS:-suite2 suite4 share2 share4 moved2} "
 wanted() { [[ $RUNS == *" $1 "* || $RUNS == *" ${1%%-*} "* ]]; }
 
-for f in "$DISCO_ELF" build/ccnuma.so build/insncount.so build/linux/guest/vmlinux build/linux/splash.cpio "${MKDTS:-build/host/mkdts}"; do
+for f in "$DISCO_ELF" build/ccnuma.so build/insncount.so build/pcprof.so build/linux/guest/vmlinux build/linux/splash.cpio "${MKDTS:-build/host/mkdts}"; do
 	[ -e "$f" ] || { echo "bench-numa: $f is missing (make bench-numa builds it)" >&2; exit 1; }
 done
 
