@@ -817,6 +817,50 @@ splash_passed() {   # VM: the patterns of a VM's whole small suite
 	echo "\\[$1\\] splash: 0 programs failed"
 	echo "disco: vm $1: powered off \\(exit status 0\\)"
 }
+# The NUMA engine (numa/): what it moves, a collapse seen by every vCPU,
+# and placement never changing what a program computes.
+numa_field() {       # LOG VM KEY: a number from the VM's "numa:" report line
+	sed -n "s/^disco: vm $2: numa: .*[ ;]$3 \([0-9]*\).*/\1/p" "$1" | tail -n 1
+}
+numa_tests() {
+	local dir=$LOGS/numa log active nlocal
+	mkdir -p "$dir"
+	cp build/linux/splash.cpio "$dir/"
+	# memory on node 1, vCPUs on node 0: under migrate (with hinting
+	# samples) the pages the VM uses come home; the last period's census
+	# of its touched private pages says how many are on the node that
+	# touched them most
+	printf '[vm home]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = 64M\nvcpus = 2\ncpus = 0-1\nnode = 1\nnuma_policy = migrate\nnuma.first_touch = 0\nnuma.trigger = 8\nnuma.sample = 2048\ncmdline = console=ttyS0 panic=1 disco.run=splash splash.p=2 splash.size=small splash.progs=fft,radix,lu,ocean\n' > "$dir/home.conf"
+	tools/mkbundle.sh "$dir/home.conf" "$dir/home.cpio" build/linux/guest "$dir"
+	log=$LOGS/numa-migrate-home.log
+	if ICOUNT=0 BUNDLE=$dir/home.cpio qemu_test numa-migrate-home 4 256M "numa=2" 0 300 \
+		"\\[home\\] splash: 0 programs failed" "disco: vm home: powered off \\(exit status 0\\)" \
+		"disco: vm home: numa: policy migrate; .*page-migrations [1-9][0-9]{2,}" '!Kernel panic|Oops|BUG:|FAIL'; then
+		active=$(numa_field "$log" home active) nlocal=$(numa_field "$log" home local)
+		if [ -z "$active" ] || [ "$active" -lt 50 ] || [ $((nlocal * 10)) -lt $((active * 9)) ]; then
+			fail numa-migrate-home-census "of the last period's ${active:-?} touched private pages ${nlocal:-?} are local (want 90% of at least 50), see $log"
+		else
+			pass "numa-migrate-home-census ($nlocal of $active touched private pages local, $(numa_field "$log" home page-migrations) migrations)"
+		fi
+	fi
+	# a VM spanning both nodes (one CPU each) under migrate-replicate: the
+	# table both vCPUs read is replicated, thread 0's stores collapse it,
+	# every thread reads the new words
+	printf '[vm c]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = 64M\nvcpus = 2\nnuma_policy = migrate-replicate\nnuma.trigger = 4\nnuma.sharing = 1\ncmdline = console=ttyS0 panic=1 disco.run=splash splash.p=2 splash.size=small splash.progs=collapse\n' > "$dir/collapse.conf"
+	tools/mkbundle.sh "$dir/collapse.conf" "$dir/collapse.cpio" build/linux/guest "$dir"
+	ICOUNT=0 BUNDLE=$dir/collapse.cpio qemu_test numa-collapse 2 256M "numa=2" 0 300 \
+		"\\[c\\] smp: Brought up 1 node, 2 CPUs" \
+		"\\[c\\] collapse: PASS 2 threads, 512 pages, 2 generations: 0 stale words read" \
+		"disco: vm c: powered off \\(exit status 0\\)" \
+		"disco: vm c: numa: policy migrate-replicate; .*replications [1-9][0-9]* collapses [1-9][0-9]* .*text-blocks [1-9]" \
+		'!Kernel panic|Oops|BUG:|FAIL'
+	# placement never changes what a program computes: the system-call
+	# suite's lines under each policy on two nodes, with thresholds low
+	# enough that pages move, replicate and collapse all the time
+	linux_equivalence_test linux-equivalence-migrate-replicate \
+		"numa=2 numa_policy=migrate-replicate numa.trigger=2 numa.sharing=1 numa.sample=4096" 2
+	linux_equivalence_test linux-equivalence-round-robin "numa=2 numa_policy=round-robin" 2
+}
 linux_smp_tests() {
 	local dir=$LOGS/smp
 	mkdir -p "$dir"
@@ -894,6 +938,7 @@ if [ -f build/linux/guest/vmlinux ]; then
 	linux_equivalence_test linux-equivalence-shuffle "shuffle=16"
 	# a 4-vCPU VM on 4 CPUs against the same (uniprocessor) native lines
 	linux_equivalence_test linux-equivalence-4vcpus "" 4
+	numa_tests
 else
 	fail linux-guests "build/linux/guest/vmlinux is missing (make linux)"
 fi
