@@ -143,6 +143,14 @@ $(BUILD)/host/test_memmap: tests/host/test_memmap.c mmu/memmap.c $(HOST_MODULES)
 	$(say) "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -Itests/host/stub $(HOST_TEST_CFLAGS) -o $@ $< mmu/memmap.c $(HOST_MODULES) -lcmocka
 
+# The ccnuma plugin's cost model (tools/qemu-plugins), with the topology parser.
+CCNUMA_MODEL := tools/qemu-plugins/ccnuma_model.c
+$(BUILD)/host/test_ccnuma: tests/host/test_ccnuma.c $(CCNUMA_MODEL) tools/qemu-plugins/ccnuma_model.h \
+		$(HOST_MODULES) numa/topology.h
+	@mkdir -p $(dir $@)
+	$(say) "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(CCNUMA_MODEL) $(HOST_MODULES) -lcmocka
+
 host-tests: $(HOST_TEST_BINS)
 
 # The boot-bundle tool that writes each VM's device-tree source (for dtc).
