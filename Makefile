@@ -161,7 +161,7 @@ $(MKDTS): tools/mkdts.c $(HOST_MODULES) $(wildcard monitor/*.h devices/*.h)
 	$(Q)$(HOSTCC) -O1 -g -std=gnu11 -Wall -Wextra -Werror -I. -Iarch/mips64/include \
 		-o $@ $< monitor/vm_config.c monitor/parse.c monitor/format.c
 
-test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux $(SPLASH_CPIO) \
+test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(CCNUMA_PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux $(SPLASH_CPIO) \
 		$(BUILD)/linux/native/vmlinux $(EQUIV_CPIO)
 	tests/run.sh
 
@@ -177,6 +177,15 @@ $(PLUGIN): tools/qemu-plugins/insncount.c
 	tools/fetch-qemu-plugin-header.sh
 	$(MAKE) -C tools/qemu-plugins OUT=$(abspath $(BUILD)) \
 		QEMU_PLUGIN_INC=$$(tools/fetch-qemu-plugin-header.sh --dir)
+
+# The ccNUMA cost model (tools/qemu-plugins/README.md).
+CCNUMA_PLUGIN := $(BUILD)/ccnuma.so
+plugin: $(CCNUMA_PLUGIN)
+$(CCNUMA_PLUGIN): tools/qemu-plugins/ccnuma.c $(CCNUMA_MODEL) tools/qemu-plugins/ccnuma_model.h \
+		numa/topology.c numa/topology.h monitor/format.c monitor/parse.c
+	tools/fetch-qemu-plugin-header.sh
+	$(MAKE) -C tools/qemu-plugins OUT=$(abspath $(BUILD)) \
+		QEMU_PLUGIN_INC=$$(tools/fetch-qemu-plugin-header.sh --dir) $(abspath $(CCNUMA_PLUGIN))
 
 bench-boot: deps $(BUILD)/disco.elf $(PLUGIN)
 	tools/bench-boot.sh
