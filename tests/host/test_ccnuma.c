@@ -277,6 +277,46 @@ static void ifetch_shares_the_cache(void **state)
 	assert_int_equal(model.counts[0].dirty, 1);
 }
 
+/*
+ * Random accesses by 4 CPUs to a few lines: afterwards the directory names
+ * exactly the caches that hold each line, and a dirty line has no other
+ * holder. Every access is a hit or exactly one miss.
+ */
+static void directory_invariant(void **state)
+{
+	uint64_t seed = 12345, accesses = 0;
+
+	setup_small(4, "2", 2);
+	for (int i = 0; i < 20000; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned int cpu = (seed >> 33) & 3;
+		uint64_t off = ((seed >> 40) % 24) * 128 + (((seed >> 20) & 1) ? 40 * MiB : 0);
+		ccn_access(&model, cpu, off, (enum ccn_kind)((seed >> 50) % 3));
+		accesses++;
+	}
+	uint64_t sum = 0, miss_sum = 0;
+	for (unsigned int c = 0; c < 4; c++) {
+		const struct ccn_counts *k = &model.counts[c];
+		sum += k->loads + k->stores + k->ifetches;
+		miss_sum += misses(c);
+		assert_true(k->dirty <= misses(c));
+	}
+	assert_int_equal(sum, accesses);
+	assert_true(miss_sum > 1000 && miss_sum < accesses);
+	for (uint64_t line = 0; line < model.nlines; line++) {
+		unsigned int holders = 0, dirty_holders = 0;
+		for (unsigned int c = 0; c < 4; c++) {
+			bool dirty = false;
+			bool held = ccn_cached(&model, c, line << 7, &dirty);
+			assert_int_equal(held, (model.dir[line] >> c) & 1);
+			holders += held;
+			dirty_holders += held && dirty;
+		}
+		if (dirty_holders)
+			assert_int_equal(holders, 1);
+	}
+}
+
 /* ---- local, remote and pages ---- */
 
 static void local_and_remote_by_home(void **state)
@@ -384,6 +424,7 @@ int main(void)
 		cmocka_unit_test_teardown(exclusive_store_is_silent, teardown),
 		cmocka_unit_test_teardown(false_sharing_ping_pong, teardown),
 		cmocka_unit_test_teardown(ifetch_shares_the_cache, teardown),
+		cmocka_unit_test_teardown(directory_invariant, teardown),
 		cmocka_unit_test_teardown(local_and_remote_by_home, teardown),
 		cmocka_unit_test_teardown(explicit_topology, teardown),
 		cmocka_unit_test_teardown(top_pages, teardown),
