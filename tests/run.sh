@@ -940,7 +940,8 @@ plugin_test
 # most 256 lines, 2 ways of the 128 sets a page's first line can use, are
 # still cached), and node 0's as local. The topology is given in the
 # explicit form (",," is QEMU's escaped comma) and must match the
-# monitor's numa=2.
+# monitor's numa=2. Its instruction counts are insncount's (mode=inline,
+# loaded in the same run).
 ccnuma_test() {
 	local name=ccnuma-2nodes out=$LOGS/ccnuma
 	local mark=0x$(nm "$ELF" | awk '$3 == "bench_mark" { print $1 }')
@@ -949,6 +950,7 @@ ccnuma_test() {
 		-semihosting -icount shift=0,sleep=off -smp 2 -m 256M -kernel "$ELF" \
 		-append "test=alloc numa=2 semihosting" \
 		-plugin "$PWD/build/ccnuma.so,out=$out.json,ram=256M,numa=0:128M,,1:128M,top=100000,interval=10,mark=$mark" \
+		-plugin "$PWD/build/insncount.so,out=$out.count,mode=inline" \
 		< /dev/null > "$out.log" 2>&1; then
 		fail $name "QEMU failed, see $out.log"
 		return
@@ -959,9 +961,13 @@ ccnuma_test() {
 		return
 	fi
 	local verdict
-	if verdict=$(python3 - "$out.json" <<'PY'
+	if verdict=$(python3 - "$out.json" "$out.count" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
+counted = {}
+for w in (l.split() for l in open(sys.argv[2])):
+	if w and w[0] in ("cpu", "total"):
+		counted[w[1] if w[0] == "cpu" else "all"] = int(w[w.index("all") + 1])
 MiB = 1 << 20
 bad = []
 def want(cond, what):
@@ -990,6 +996,8 @@ for c in d["cpus"]:
 	    (c["miss_remote"] + c["upgrade_remote"]) * 900
 	want(abs(c["time_ns"] - t) <= 1, "cpu %d time_ns %s, want %d" % (c["cpu"], c["time_ns"], t))
 tot = d["total"]
+want(counted.get("all") == tot["insns"] and counted.get("0") == c0["insns"],
+     "instructions differ from insncount's in the same run: %s, %d" % (counted, tot["insns"]))
 want(tot["insns"] == c0["insns"] + c1["insns"] and tot["miss_remote"] == c0["miss_remote"] + c1["miss_remote"],
      "total is not the sum")
 s = d["series"]["samples"]
