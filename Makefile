@@ -34,6 +34,7 @@ OBJDUMP := $(CROSS)objdump
 HOSTCC  ?= gcc
 BUILD   := build
 PLUGIN  := $(BUILD)/insncount.so
+CCNUMA_PLUGIN := $(BUILD)/ccnuma.so
 
 # The machine: malta with a MIPS64 Release 2 CPU, console on stdio, no
 # network card or VGA; every QEMU run goes through this script.
@@ -179,7 +180,6 @@ $(PLUGIN): tools/qemu-plugins/insncount.c
 		QEMU_PLUGIN_INC=$$(tools/fetch-qemu-plugin-header.sh --dir)
 
 # The ccNUMA cost model (tools/qemu-plugins/README.md).
-CCNUMA_PLUGIN := $(BUILD)/ccnuma.so
 plugin: $(CCNUMA_PLUGIN)
 $(CCNUMA_PLUGIN): tools/qemu-plugins/ccnuma.c $(CCNUMA_MODEL) tools/qemu-plugins/ccnuma_model.h \
 		numa/topology.c numa/topology.h monitor/format.c monitor/parse.c
