@@ -977,5 +977,93 @@ plugin_test() {
 }
 plugin_test
 
+# The ccNUMA cost model (tools/qemu-plugins/ccnuma.c) on a 2-node machine:
+# test=alloc has CPU 0 write and read back the first line of every page of
+# node 0, then of node 1. QEMU reports RAM at 0x80000000 + offset; once
+# normalised, node 1's pages (offsets 128-256 MiB, home node 1) must take
+# CPU 0's misses as remote, two per page (write, then the read-back; at
+# most 256 lines, 2 ways of the 128 sets a page's first line can use, are
+# still cached), and node 0's as local. The topology is given in the
+# explicit form (",," is QEMU's escaped comma) and must match the
+# monitor's numa=2. Its instruction counts are insncount's (mode=inline,
+# loaded in the same run).
+ccnuma_test() {
+	local name=ccnuma-2nodes out=$LOGS/ccnuma
+	local mark=0x$(nm "$ELF" | awk '$3 == "bench_mark" { print $1 }')
+	selected "$name" || return 0
+	if ! timeout -s KILL 60 tools/qemu-malta.sh \
+		-semihosting -icount shift=0,sleep=off -smp 2 -m 256M -kernel "$ELF" \
+		-append "test=alloc numa=2 semihosting" \
+		-plugin "$PWD/build/ccnuma.so,out=$out.json,ram=256M,numa=0:128M,,1:128M,top=100000,interval=10,mark=$mark" \
+		-plugin "$PWD/build/insncount.so,out=$out.count,mode=inline" \
+		< /dev/null > "$out.log" 2>&1; then
+		fail $name "QEMU failed, see $out.log"
+		return
+	fi
+	if ! grep -aq '^disco:   node 1: cpus 1, ram 08000000-0fffffff (128 MiB)' "$out.log" ||
+		! grep -aq '^selftest alloc: PASS' "$out.log"; then
+		fail $name "the monitor's run is not the expected one, see $out.log"
+		return
+	fi
+	local verdict
+	if verdict=$(python3 - "$out.json" "$out.count" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+counted = {}
+for w in (l.split() for l in open(sys.argv[2])):
+	if w and w[0] in ("cpu", "total"):
+		counted[w[1] if w[0] == "cpu" else "all"] = int(w[w.index("all") + 1])
+MiB = 1 << 20
+bad = []
+def want(cond, what):
+	if not cond:
+		bad.append(what)
+n0, n1 = d["nodes"]
+want((n0["mem_start"], n0["mem_size"], n0["cpus"]) == (0, 128 * MiB, [0]), "node 0 layout")
+want((n1["mem_start"], n1["mem_size"], n1["cpus"]) == (128 * MiB, 128 * MiB, [1]), "node 1 layout")
+ph = d["phys"]
+want(ph["ram_high"] > 1000000 and ph["ram_low"] == 0 and ph["ram_postio"] == 0 and ph["not_ram"] == 0,
+     "QEMU 7.2 reports RAM at 0x80000000 + offset only: %s" % ph)
+want(ph["ifetch_base_checked"] > 100 and ph["ifetch_base_mismatch"] == 0, "instruction fetch offsets: %s" % ph)
+c0, c1 = d["cpus"]
+local, remote = n0["misses_by_home"]
+want(65536 - 256 <= remote <= 65536 + 1000, "CPU 0's remote misses on node 1: %d" % remote)
+want(2 * 32000 <= local, "CPU 0's local misses: %d" % local)
+want(c0["miss_remote"] == remote + 0 and c0["miss_local"] == local, "per-CPU and per-node counts differ")
+want(c0["dmiss_remote"] + c0["imiss_remote"] == c0["miss_remote"], "miss sums")
+pages = d["pages"]
+hi = [p for p in pages if p["offset"] >= 128 * MiB]
+want(all(p["home"] == 1 for p in hi) and all(p["home"] == 0 for p in pages if p["offset"] < 128 * MiB),
+     "a page's home is not the node of its offset")
+want(sum(1 for p in hi if p["by_node"][0] >= 1) >= 32768, "node 1's pages missed by node 0: %d" % len(hi))
+for c in d["cpus"]:
+	t = c["insns"] * 5 + (c["miss_local"] + c["upgrade_local"]) * 300 + \
+	    (c["miss_remote"] + c["upgrade_remote"]) * 900
+	want(abs(c["time_ns"] - t) <= 1, "cpu %d time_ns %s, want %d" % (c["cpu"], c["time_ns"], t))
+tot = d["total"]
+want(counted.get("all") == tot["insns"] and counted.get("0") == c0["insns"],
+     "instructions differ from insncount's in the same run: %s, %d" % (counted, tot["insns"]))
+want(tot["insns"] == c0["insns"] + c1["insns"] and tot["miss_remote"] == c0["miss_remote"] + c1["miss_remote"],
+     "total is not the sum")
+s = d["series"]["samples"]
+for k, i in (("insns", "insns"), ("local", "miss_local"), ("remote", "miss_remote")):
+	want([sum(x[k][c] for x in s) for c in (0, 1)] == [c0[i], c1[i]], "series %s do not add up" % k)
+want(s[-1]["end"] == tot["insns"] and len(s) >= 3, "series ends at %d" % s[-1]["end"])
+m = d["marks"]
+want(m["recorded"] == 2 and m["addrs"][0]["hits"] == 2, "want 2 check-in marks: %s" % m["addrs"])
+print("CPU 0: %d local, %d remote misses (%d of node 1's pages), %d instructions" %
+      (local, remote, len(hi), c0["insns"]))
+if bad:
+	print("; ".join(bad))
+	sys.exit(1)
+PY
+	); then
+		pass "$name ($verdict)"
+	else
+		fail $name "$verdict (see $out.json)"
+	fi
+}
+ccnuma_test
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
