@@ -767,7 +767,7 @@ linux_console_test() {
 	tools/mkbundle.sh "$LOGS/shell.conf" "$LOGS/shell.cpio" build/linux/guest
 	rm -f "$in"
 	mkfifo "$in"
-	timeout -s KILL 300 tools/qemu-malta.sh -smp 2 \
+	timeout -s KILL 300 tools/qemu-malta.sh -smp 2 -append numa=2 \
 		-m 256M -kernel "$ELF" -initrd "$LOGS/shell.cpio" < "$in" > "$out" 2>&1 &
 	pid=$!
 	exec 3> "$in"
@@ -784,6 +784,9 @@ linux_console_test() {
 		wait_for 'disco: \*1 shell1: running'
 		printf '\035:list\rstats 1\rstop shell2\rstop nosuch\r\r' >&3
 		wait_for "${after_prompt}disco: vm shell2: stopped from the monitor prompt"
+		# the placement policy, changed while the VM runs; bad ones refused
+		printf '\035:numa\rnuma shell1 migrate\rnuma shell1 trigger=7\rnuma shell1 nonesuch\rnuma shell1 trigger=0x\rnuma shell1 reset_ms=1\r\r' >&3
+		wait_for "${after_prompt}numa: numa.reset_ms=1: want 10 to 60000"
 		printf 'poweroff -f\n' >&3
 	fi
 	wait "$pid"
@@ -793,6 +796,11 @@ linux_console_test() {
 		'disco: \*1 shell1: running, 1 vCPU, traps [1-9][0-9]*: emulated [1-9]' \
 		'disco: vm shell1: emulated: .*mfc0=[1-9]' 'disco: stopping vm shell2' \
 		"disco: no VM 'nosuch'" "${after_prompt}disco: vm shell2: stopped from the monitor prompt \(exit status 0\)" \
+		"${after_prompt}disco: vm shell1: numa: policy first-touch; pages per node [0-9]+ [0-9]+;" \
+		"${after_prompt}numa: vm shell1: policy migrate" "${after_prompt}numa: vm shell1: numa.trigger=7" \
+		"${after_prompt}numa: no policy 'nonesuch'" "${after_prompt}numa: want KEY=NUMBER, got 'trigger=0x'" \
+		"${after_prompt}numa: numa.reset_ms=1: want 10 to 60000" \
+		'disco: vm shell1: numa: policy migrate; .*hot [0-9]+' \
 		'disco: vm shell1: powered off \(exit status 0\)' 'disco: all VMs have ended; power off \(status 0\)'; do
 		if [[ $pattern == !* ]]; then
 			! grep -aEq -- "${pattern#!}" "$out" || { fail "$name" "'${pattern#!}' in $out"; return; }
@@ -833,7 +841,7 @@ numa_tests() {
 	printf '[vm home]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = 64M\nvcpus = 2\ncpus = 0-1\nnode = 1\nnuma_policy = migrate\nnuma.first_touch = 0\nnuma.trigger = 8\nnuma.sample = 2048\ncmdline = console=ttyS0 panic=1 disco.run=splash splash.p=2 splash.size=small splash.progs=fft,radix,lu,ocean\n' > "$dir/home.conf"
 	tools/mkbundle.sh "$dir/home.conf" "$dir/home.cpio" build/linux/guest "$dir"
 	log=$LOGS/numa-migrate-home.log
-	if ICOUNT=0 BUNDLE=$dir/home.cpio qemu_test numa-migrate-home 4 256M "numa=2" 0 300 \
+	if selected numa-migrate-home && ICOUNT=0 BUNDLE=$dir/home.cpio qemu_test numa-migrate-home 4 256M "numa=2" 0 300 \
 		"\\[home\\] splash: 0 programs failed" "disco: vm home: powered off \\(exit status 0\\)" \
 		"disco: vm home: numa: policy migrate; .*page-migrations [1-9][0-9]{2,}" '!Kernel panic|Oops|BUG:|FAIL'; then
 		active=$(numa_field "$log" home active) nlocal=$(numa_field "$log" home local)
