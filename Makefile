@@ -10,6 +10,8 @@
 #   make bench-memory machine memory held by 1, 2, 4 and 8 Linux VMs
 #   make bench-splash the SPLASH-style suite natively and in 1-, 2-, 4-vCPU VMs
 #                    (SIZE=small for the test sizes), and lock-holder preemption
+#   make bench-numa  the NUMA policies (issue 12) on 8 CPUs as 2 and 4 nodes under
+#                    the ccnuma plugin (SIZE=small, RUNS=, POLICIES=)
 #   make splash      build/linux/splash.cpio: SPLASH-2-style programs (guest-images/splash)
 #
 # Options: CPUS=4 MEM=256M APPEND="numa=2 hz=1000" VMS=vms.conf; V=1 shows
@@ -58,7 +60,7 @@ MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
 MONITOR_OBJS := $(filter-out $(BUILD)/arch/mips64/asm-offsets.o,$(MONITOR_OBJS))
 
-.PHONY: all run test test-fresh deps bench-boot bench-traps bench-linux bench-asid bench-memory bench-splash plugin host-tests clean
+.PHONY: all run test test-fresh deps bench-boot bench-traps bench-linux bench-asid bench-memory bench-splash bench-numa plugin host-tests clean
 all: $(BUILD)/disco.elf
 
 deps:
@@ -207,6 +209,11 @@ bench-memory: deps $(BUILD)/disco.elf $(MKDTS) $(BUILD)/linux/guest/vmlinux
 bench-splash: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(SPLASH_CPIO) \
 		$(BUILD)/linux/guest/vmlinux $(BUILD)/linux/native/vmlinux
 	tools/bench-splash.sh
+
+# build/ccnuma.so: the ccNUMA cost model (tools/qemu-plugins/ccnuma.c)
+bench-numa: deps $(BUILD)/disco.elf $(PLUGIN) $(BUILD)/ccnuma.so $(MKDTS) $(SPLASH_CPIO) \
+		$(BUILD)/linux/guest/vmlinux
+	tools/bench-numa.sh
 
 clean:
 	rm -rf $(BUILD)
