@@ -36,6 +36,7 @@ OBJDUMP := $(CROSS)objdump
 HOSTCC  ?= gcc
 BUILD   := build
 PLUGIN  := $(BUILD)/insncount.so
+CCNUMA_PLUGIN := $(BUILD)/ccnuma.so
 
 # The machine: malta with a MIPS64 Release 2 CPU, console on stdio, no
 # network card or VGA; every QEMU run goes through this script.
@@ -146,6 +147,14 @@ $(BUILD)/host/test_memmap: tests/host/test_memmap.c mmu/memmap.c $(HOST_MODULES)
 	$(say) "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -Itests/host/stub $(HOST_TEST_CFLAGS) -o $@ $< mmu/memmap.c $(HOST_MODULES) -lcmocka
 
+# The ccnuma plugin's cost model (tools/qemu-plugins), with the topology parser.
+CCNUMA_MODEL := tools/qemu-plugins/ccnuma_model.c
+$(BUILD)/host/test_ccnuma: tests/host/test_ccnuma.c $(CCNUMA_MODEL) tools/qemu-plugins/ccnuma_model.h \
+		$(HOST_MODULES) numa/topology.h
+	@mkdir -p $(dir $@)
+	$(say) "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(CCNUMA_MODEL) $(HOST_MODULES) -lcmocka
+
 host-tests: $(HOST_TEST_BINS)
 
 # The boot-bundle tool that writes each VM's device-tree source (for dtc).
@@ -156,7 +165,7 @@ $(MKDTS): tools/mkdts.c $(HOST_MODULES) $(wildcard monitor/*.h devices/*.h)
 	$(Q)$(HOSTCC) -O1 -g -std=gnu11 -Wall -Wextra -Werror -I. -Iarch/mips64/include \
 		-o $@ $< monitor/vm_config.c monitor/parse.c monitor/format.c
 
-test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux $(SPLASH_CPIO) \
+test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(CCNUMA_PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux $(SPLASH_CPIO) \
 		$(BUILD)/linux/native/vmlinux $(EQUIV_CPIO)
 	tests/run.sh
 
@@ -172,6 +181,14 @@ $(PLUGIN): tools/qemu-plugins/insncount.c
 	tools/fetch-qemu-plugin-header.sh
 	$(MAKE) -C tools/qemu-plugins OUT=$(abspath $(BUILD)) \
 		QEMU_PLUGIN_INC=$$(tools/fetch-qemu-plugin-header.sh --dir)
+
+# The ccNUMA cost model (tools/qemu-plugins/README.md).
+plugin: $(CCNUMA_PLUGIN)
+$(CCNUMA_PLUGIN): tools/qemu-plugins/ccnuma.c $(CCNUMA_MODEL) tools/qemu-plugins/ccnuma_model.h \
+		numa/topology.c numa/topology.h monitor/format.c monitor/parse.c
+	tools/fetch-qemu-plugin-header.sh
+	$(MAKE) -C tools/qemu-plugins OUT=$(abspath $(BUILD)) \
+		QEMU_PLUGIN_INC=$$(tools/fetch-qemu-plugin-header.sh --dir) $(abspath $(CCNUMA_PLUGIN))
 
 bench-boot: deps $(BUILD)/disco.elf $(PLUGIN)
 	tools/bench-boot.sh

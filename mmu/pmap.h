@@ -270,9 +270,9 @@ void pmap_move_end(struct pmap *pm, uint64_t gpa, unsigned int order,
  * every translation of them to read-only (a shoot-down through the moved
  * hook), copies them into a block on each node (free memory, not the
  * VM's promise) and publishes the copies. Returns the copies made (0:
- * nothing changed: not such pages, one replication already under way, no
- * memory on those nodes, or a store collapsed them meanwhile). Call it
- * where page_move may be called.
+ * nothing changed: not such pages, no memory on those nodes, or a store collapsed them meanwhile); one
+ * replication of a VM at a time (a second waits). Call it where page_move
+ * may be called.
  */
 unsigned int pmap_replicate(struct pmap *pm, uint64_t gpa, unsigned int order, uint32_t nodes);
 

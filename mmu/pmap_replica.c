@@ -10,6 +10,7 @@
 #include "mmu/pmap_internal.h"
 #include "mmu/replica.h"
 #include "monitor/string.h"
+#include "monitor/xcall.h"
 
 #define TABLE_ORDER 5   /* pages of a struct replica_table, rounded up */
 _Static_assert(sizeof(struct replica_table) <= (PAGE_SIZE << TABLE_ORDER), "replica table");
@@ -94,8 +95,10 @@ unsigned int pmap_replicate(struct pmap *pm, uint64_t gpa, unsigned int order, u
 	unsigned long flags;
 
 	if (order > PMAP_REPLICA_MAX_ORDER || (first & ((1u << order) - 1)) ||
-	    first + (1u << order) > pm->npages || atomic_xchg(&pm->replicating, 1))
+	    first + (1u << order) > pm->npages)
 		return 0;
+	while (atomic_xchg(&pm->replicating, 1))
+		xcall_sleep();  /* one at a time; its shoot-down may need this CPU */
 	if (!pm->replicas && (pm->replicas = mem_alloc_pages(TABLE_ORDER, pm->node)))
 		memset(pm->replicas, 0, sizeof(*pm->replicas));
 	flags = spin_lock_irqsave(&pm->lock);

@@ -247,7 +247,10 @@ void numa_replica_written(struct numa_vm *e, uint32_t gpage, const struct numa_f
 	struct numa_vm_view view = numa_vm_view(e);
 	struct numa_page p;
 
-	e->c.collapses++;
+	if (f->shared)
+		e->c.shared_collapses++;
+	else
+		e->c.collapses++;
 	if (!e->touches || gpage >= e->npages)
 		return;
 	p = page_of(e, gpage, 0, f, touches);

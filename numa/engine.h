@@ -42,13 +42,17 @@ extern const struct numa_param numa_settings[NUMA_SETTINGS];
 
 struct numa_counters {
 	uint64_t hot;           /* pages that crossed the trigger */
-	uint64_t migrations, replications, collapses, freezes;
+	uint64_t migrations, replications, freezes;
+	uint64_t collapses;     /* of the VM's own pages' replicas */
+	uint64_t shared_collapses;      /* of shared (kernel image) pages' */
 	uint64_t rate_limited;  /* decisions put off by the rate limit */
 	uint64_t frozen_skips;  /* hot frozen pages not asked about */
 	uint64_t failed;        /* decisions the machine could not carry out */
 	uint64_t periods;
 	uint64_t text_replications;     /* kernel-text blocks replicated */
 	uint64_t hints, hint_faults;    /* pages sampled; sampled pages touched again */
+	uint64_t hot_by[3];     /* hot pages found by each source (numa/placement.h:
+				 * refills in the fast path, fills in C, hints) */
 };
 
 struct numa_vm {
@@ -138,6 +142,12 @@ void numa_period_end(struct numa_vm *e);
 /* gpage's translations were taken away: its next touch is a hinting
  * fault. */
 void numa_hint(struct numa_vm *e, uint32_t gpage);
+
+/* Whether gpage's next touch is a hinting fault. */
+static inline bool numa_hinted(const struct numa_vm *e, uint32_t gpage)
+{
+	return e->hinted && gpage < e->npages && (e->hinted[gpage / 8] & (1u << (gpage & 7)));
+}
 
 /* Whether gpage is frozen now. */
 bool numa_frozen(const struct numa_vm *e, uint32_t gpage);

@@ -34,15 +34,18 @@ void numa_report(const struct vm *vm)
 
 	pages_per_node(vm, nodes, sizeof(nodes), false);
 	pages_per_node(vm, own, sizeof(own), true);
-	con_printf("disco: vm %s: numa: policy %s; pages per node %s; private %s; page-migrations %lu replications %lu collapses %lu freezes %lu hot %lu rate-limited %lu failed %lu text-blocks %lu replica-pages %u hints %lu hint-faults %lu c-touches %lu periods %lu; engine %lu Count ticks in %lu runs\n",
+	con_printf("disco: vm %s: numa: policy %s; pages per node %s; private %s; page-migrations %lu replications %lu collapses %lu shared-collapses %lu freezes %lu hot %lu (refills %lu fills %lu hints %lu) rate-limited %lu failed %lu text-blocks %lu replica-pages %u hints %lu hint-faults %lu c-touches %lu periods %lu; active %u local %u; engine %lu Count ticks in %lu runs\n",
 		   vm->cfg.name, vm->numa.e.policy->name, nodes, own,
 		   (unsigned long)c->migrations, (unsigned long)c->replications,
-		   (unsigned long)c->collapses, (unsigned long)c->freezes, (unsigned long)c->hot,
+		   (unsigned long)c->collapses, (unsigned long)c->shared_collapses,
+		   (unsigned long)c->freezes, (unsigned long)c->hot, (unsigned long)c->hot_by[0],
+		   (unsigned long)c->hot_by[1], (unsigned long)c->hot_by[2],
 		   (unsigned long)c->rate_limited, (unsigned long)c->failed,
 		   (unsigned long)c->text_replications, vm->pmap.replica_pages,
 		   (unsigned long)c->hints, (unsigned long)c->hint_faults,
 		   (unsigned long)vm->numa.c_touches,
-		   (unsigned long)c->periods, (unsigned long)vm->numa.engine_ticks,
+		   (unsigned long)c->periods, vm->numa.active, vm->numa.active_local,
+		   (unsigned long)vm->numa.engine_ticks,
 		   (unsigned long)vm->numa.engine_runs);
 }
 

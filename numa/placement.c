@@ -28,6 +28,7 @@ void numa_setup(void)
 	const char *name = cmdline_get(&monitor_cmdline, "numa_policy");
 
 	default_policy = numa_policy_find(DEFAULT_POLICY);
+	numa_hot_log_on = cmdline_get(&monitor_cmdline, "numa_log") != 0;
 	if (!name)
 		return;
 	if (numa_policy_find(name))
@@ -178,11 +179,14 @@ void numa_fill_touch(struct vcpu *v, uint64_t gpa, bool write)
 	struct vm *vm = v->vm;
 	uint32_t gpage = (uint32_t)(gpa >> PAGE_SHIFT);
 
+	enum numa_source src;
+
 	if (!vm->numa.fast.npages)
 		return;
 	vm->numa.c_touches++;
+	src = numa_hinted(&vm->numa.e, gpage) ? NUMA_SRC_HINT : NUMA_SRC_FILL;
 	if (numa_touch(&vm->numa.e, gpage, this_cpu()->node, write))
-		push_hot(v, gpage);
+		push_hot(v, gpage | (uint32_t)src << NUMA_SRC_SHIFT);
 }
 
 void numa_arm(struct vcpu *v)
@@ -262,14 +266,20 @@ static void flush_batch(struct vm *vm, struct batch *b)
 	b->n = 0;
 }
 
-static void act(struct vcpu *v, uint32_t gpage, struct batch *b)
+static void act(struct vcpu *v, uint32_t entry, struct batch *b)
 {
 	struct vm *vm = v->vm;
+	uint32_t gpage = entry & NUMA_GPAGE_MASK;
+	enum numa_source src = (enum numa_source)(entry >> NUMA_SRC_SHIFT);
 	struct numa_facts f = facts_of(vm, gpage);
 	struct numa_action a = numa_decide(&vm->numa.e, gpage, this_cpu()->node, &f);
 	unsigned int order;
 	uint64_t gpa;
 
+	if (src <= NUMA_SRC_HINT && f.backed) {
+		vm->numa.e.c.hot_by[src]++;
+		numa_log_hot(vm, gpage, src);
+	}
 	if (a.what != NUMA_MIGRATE && a.what != NUMA_REPLICATE)
 		return;
 	order = unit_order(v, (uint64_t)gpage << PAGE_SHIFT);
@@ -382,6 +392,32 @@ static void scripted_move(struct vm *vm)
 	sched_set_cpus(vm, vm->cfg.move_cpus);
 }
 
+/* The census of the period that ends (before its counts are reset). */
+static void census(struct vm *vm)
+{
+	const struct numa_vm *e = &vm->numa.e;
+	uint32_t active = 0, local = 0;
+
+	for (uint32_t page = 0; page < e->npages; page++) {
+		uint64_t gpa = (uint64_t)page << PAGE_SHIFT;
+		unsigned int best = 0, most = 0;
+		uint32_t frame;
+
+		for (unsigned int n = 0; n < e->nnodes; n++)
+			if (e->touches[(size_t)n * e->npages + page] > most) {
+				most = e->touches[(size_t)n * e->npages + page];
+				best = n;
+			}
+		if (!most || pmap_state(&vm->pmap, gpa) != PMAP_PRIVATE ||
+		    (frame = pmap_lookup(&vm->pmap, gpa)) == PA_NONE)
+			continue;
+		active++;
+		local += mem_node_of(mem_frame_ptr(frame)) == best;
+	}
+	vm->numa.active = active;
+	vm->numa.active_local = local;
+}
+
 /* Ends the VM's period (one CPU does: period_busy). */
 static void end_period(struct vm *vm)
 {
@@ -391,6 +427,8 @@ static void end_period(struct vm *vm)
 		vm->numa.next_tick = this_cpu()->ticks +
 				     ms_to_ticks(vm->numa.e.setting[NUMA_RESET_MS]);
 		vm->numa.e.vcpu_nodes = vcpu_nodes(vm);
+		if (vm->numa.fast.npages)
+			census(vm);
 		numa_period_end(&vm->numa.e);
 		scripted_move(vm);
 		if (vm->numa.fast.npages)

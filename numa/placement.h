@@ -27,6 +27,12 @@
 				 * shoot-down (PAGE_MOVE_BATCH): numa_work
 				 * waits for that many, or the period's end */
 
+/* Where a hot page was found: its ring entry's top bits (the fast path
+ * pushes plain page numbers: source 0). */
+enum numa_source { NUMA_SRC_REFILL, NUMA_SRC_FILL, NUMA_SRC_HINT };
+#define NUMA_SRC_SHIFT 28
+#define NUMA_GPAGE_MASK ((1u << NUMA_SRC_SHIFT) - 1)
+
 /* A vCPU's hot pages, written by the refill fast path (l2tlb_refill.S:
  * slot at offset 0, head at NUMA_RING_SIZE * 4) and the C fill paths. */
 struct numa_ring {
@@ -56,6 +62,11 @@ struct vm_numa {
 	uint32_t sample_next;   /* the hinting sample's cursor */
 	bool moved;             /* move_at was carried out */
 	uint64_t c_touches;     /* touches counted by the C fill paths */
+	/* The last period's census of the VM's private pages that were
+	 * touched: how many, and how many are on the node that touched them
+	 * most (what placement is for; the kernel's shared pages are left out:
+	 * only replication helps them) */
+	uint32_t active, active_local;
 	uint64_t engine_ticks;  /* Count ticks spent in numa_work */
 	uint64_t engine_runs;
 };
@@ -115,5 +126,12 @@ int numa_command(const char *vm_name, const char *what);
 
 /* The exit report's numa line. */
 void numa_report(const struct vm *vm);
+
+/* The hot-page log (hot_log.c), on with `numa_log`: numa_log_hot keeps a
+ * page found hot (up to 8192 in all), numa_print_hot_log prints a VM's
+ * at its end ("disco: vm NAME: numa-hot SOURCE frame FRAME node N"). */
+extern bool numa_hot_log_on;
+void numa_log_hot(const struct vm *vm, uint32_t gpage, enum numa_source src);
+void numa_print_hot_log(const struct vm *vm);
 
 #endif

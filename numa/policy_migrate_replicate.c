@@ -5,7 +5,8 @@
  *    it migrates there, if it is not there already;
  *  - read-shared (several nodes touched it, fewer than `write` stores this
  *    period): it is replicated to the nodes that use it;
- *  - write-shared: it stays, and is frozen for a while.
+ *  - write-shared: it stays (this period: a table one thread wrote before
+ *    all read it is replicated once the writing stops).
  * A store to a replicated page collapses it; the page is then frozen (it
  * is written: replicating it again would only collapse again). Kernel text
  * is replicated to every node the VM's vCPUs run on (Disco's largest win).
@@ -36,8 +37,6 @@ static struct numa_action page_hot(const struct numa_vm_view *vm, const struct n
 		}
 	} else if (p->writes < vm->param[WRITE]) {
 		a.what = NUMA_REPLICATE;
-	} else {
-		a.what = NUMA_FREEZE;
 	}
 	return a;
 }

@@ -767,7 +767,7 @@ linux_console_test() {
 	tools/mkbundle.sh "$LOGS/shell.conf" "$LOGS/shell.cpio" build/linux/guest
 	rm -f "$in"
 	mkfifo "$in"
-	timeout -s KILL 300 tools/qemu-malta.sh -smp 2 \
+	timeout -s KILL 300 tools/qemu-malta.sh -smp 2 -append numa=2 \
 		-m 256M -kernel "$ELF" -initrd "$LOGS/shell.cpio" < "$in" > "$out" 2>&1 &
 	pid=$!
 	exec 3> "$in"
@@ -784,6 +784,9 @@ linux_console_test() {
 		wait_for 'disco: \*1 shell1: running'
 		printf '\035:list\rstats 1\rstop shell2\rstop nosuch\r\r' >&3
 		wait_for "${after_prompt}disco: vm shell2: stopped from the monitor prompt"
+		# the placement policy, changed while the VM runs; bad ones refused
+		printf '\035:numa\rnuma shell1 migrate\rnuma shell1 trigger=7\rnuma shell1 nonesuch\rnuma shell1 trigger=0x\rnuma shell1 reset_ms=1\r\r' >&3
+		wait_for "${after_prompt}numa: numa.reset_ms=1: want 10 to 60000"
 		printf 'poweroff -f\n' >&3
 	fi
 	wait "$pid"
@@ -793,6 +796,11 @@ linux_console_test() {
 		'disco: \*1 shell1: running, 1 vCPU, traps [1-9][0-9]*: emulated [1-9]' \
 		'disco: vm shell1: emulated: .*mfc0=[1-9]' 'disco: stopping vm shell2' \
 		"disco: no VM 'nosuch'" "${after_prompt}disco: vm shell2: stopped from the monitor prompt \(exit status 0\)" \
+		"${after_prompt}disco: vm shell1: numa: policy first-touch; pages per node [0-9]+ [0-9]+;" \
+		"${after_prompt}numa: vm shell1: policy migrate" "${after_prompt}numa: vm shell1: numa.trigger=7" \
+		"${after_prompt}numa: no policy 'nonesuch'" "${after_prompt}numa: want KEY=NUMBER, got 'trigger=0x'" \
+		"${after_prompt}numa: numa.reset_ms=1: want 10 to 60000" \
+		'disco: vm shell1: numa: policy migrate; .*hot [0-9]+' \
 		'disco: vm shell1: powered off \(exit status 0\)' 'disco: all VMs have ended; power off \(status 0\)'; do
 		if [[ $pattern == !* ]]; then
 			! grep -aEq -- "${pattern#!}" "$out" || { fail "$name" "'${pattern#!}' in $out"; return; }
@@ -816,6 +824,50 @@ splash_passed() {   # VM: the patterns of a VM's whole small suite
 	for p in fft lu radix ocean barnes water; do echo "\\[$1\\] $p: PASS "; done
 	echo "\\[$1\\] splash: 0 programs failed"
 	echo "disco: vm $1: powered off \\(exit status 0\\)"
+}
+# The NUMA engine (numa/): what it moves, a collapse seen by every vCPU,
+# and placement never changing what a program computes.
+numa_field() {       # LOG VM KEY: a number from the VM's "numa:" report line
+	sed -n "s/^disco: vm $2: numa: .*[ ;]$3 \([0-9]*\).*/\1/p" "$1" | tail -n 1
+}
+numa_tests() {
+	local dir=$LOGS/numa log active nlocal
+	mkdir -p "$dir"
+	cp build/linux/splash.cpio "$dir/"
+	# memory on node 1, vCPUs on node 0: under migrate (with hinting
+	# samples) the pages the VM uses come home; the last period's census
+	# of its touched private pages says how many are on the node that
+	# touched them most (without migration: none of them)
+	printf '[vm home]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = 64M\nvcpus = 2\ncpus = 0-1\nnode = 1\nnuma_policy = migrate\nnuma.first_touch = 0\nnuma.trigger = 8\nnuma.sample = 2048\ncmdline = console=ttyS0 panic=1 disco.run=splash splash.p=2 splash.size=small splash.progs=fft,radix,lu,ocean\n' > "$dir/home.conf"
+	tools/mkbundle.sh "$dir/home.conf" "$dir/home.cpio" build/linux/guest "$dir"
+	log=$LOGS/numa-migrate-home.log
+	if selected numa-migrate-home && ICOUNT=0 BUNDLE=$dir/home.cpio qemu_test numa-migrate-home 4 256M "numa=2" 0 300 \
+		"\\[home\\] splash: 0 programs failed" "disco: vm home: powered off \\(exit status 0\\)" \
+		"disco: vm home: numa: policy migrate; .*page-migrations [1-9][0-9]{2,}" '!Kernel panic|Oops|BUG:|FAIL'; then
+		active=$(numa_field "$log" home active) nlocal=$(numa_field "$log" home local)
+		if [ -z "$active" ] || [ "$active" -lt 50 ] || [ $((nlocal * 4)) -lt $((active * 3)) ]; then
+			fail numa-migrate-home-census "of the last period's ${active:-?} touched private pages ${nlocal:-?} are local (want 75% of at least 50), see $log"
+		else
+			pass "numa-migrate-home-census ($nlocal of $active touched private pages local, $(numa_field "$log" home page-migrations) migrations)"
+		fi
+	fi
+	# a VM spanning both nodes (one CPU each) under migrate-replicate: the
+	# table both vCPUs read is replicated, thread 0's stores collapse it,
+	# every thread reads the new words
+	printf '[vm c]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = 64M\nvcpus = 2\nnuma_policy = migrate-replicate\nnuma.trigger = 4\nnuma.sharing = 1\ncmdline = console=ttyS0 panic=1 disco.run=splash splash.p=2 splash.size=small splash.progs=collapse\n' > "$dir/collapse.conf"
+	tools/mkbundle.sh "$dir/collapse.conf" "$dir/collapse.cpio" build/linux/guest "$dir"
+	ICOUNT=0 BUNDLE=$dir/collapse.cpio qemu_test numa-collapse 2 256M "numa=2" 0 300 \
+		"\\[c\\] smp: Brought up 1 node, 2 CPUs" \
+		"\\[c\\] collapse: PASS 2 threads, 512 pages, 2 generations: 0 stale words read" \
+		"disco: vm c: powered off \\(exit status 0\\)" \
+		"disco: vm c: numa: policy migrate-replicate; .*replications [1-9][0-9]* collapses [1-9][0-9]* .*text-blocks [1-9]" \
+		'!Kernel panic|Oops|BUG:|FAIL'
+	# placement never changes what a program computes: the system-call
+	# suite's lines under each policy on two nodes, with thresholds low
+	# enough that pages move, replicate and collapse all the time
+	linux_equivalence_test linux-equivalence-migrate-replicate \
+		"numa=2 numa_policy=migrate-replicate numa.trigger=2 numa.sharing=1 numa.sample=4096" 2
+	linux_equivalence_test linux-equivalence-round-robin "numa=2 numa_policy=round-robin" 2
 }
 linux_smp_tests() {
 	local dir=$LOGS/smp
@@ -894,6 +946,7 @@ if [ -f build/linux/guest/vmlinux ]; then
 	linux_equivalence_test linux-equivalence-shuffle "shuffle=16"
 	# a 4-vCPU VM on 4 CPUs against the same (uniprocessor) native lines
 	linux_equivalence_test linux-equivalence-4vcpus "" 4
+	numa_tests
 else
 	fail linux-guests "build/linux/guest/vmlinux is missing (make linux)"
 fi
@@ -931,6 +984,94 @@ plugin_test() {
 	fi
 }
 plugin_test
+
+# The ccNUMA cost model (tools/qemu-plugins/ccnuma.c) on a 2-node machine:
+# test=alloc has CPU 0 write and read back the first line of every page of
+# node 0, then of node 1. QEMU reports RAM at 0x80000000 + offset; once
+# normalised, node 1's pages (offsets 128-256 MiB, home node 1) must take
+# CPU 0's misses as remote, two per page (write, then the read-back; at
+# most 256 lines, 2 ways of the 128 sets a page's first line can use, are
+# still cached), and node 0's as local. The topology is given in the
+# explicit form (",," is QEMU's escaped comma) and must match the
+# monitor's numa=2. Its instruction counts are insncount's (mode=inline,
+# loaded in the same run).
+ccnuma_test() {
+	local name=ccnuma-2nodes out=$LOGS/ccnuma
+	local mark=0x$(nm "$ELF" | awk '$3 == "bench_mark" { print $1 }')
+	selected "$name" || return 0
+	if ! timeout -s KILL 60 tools/qemu-malta.sh \
+		-semihosting -icount shift=0,sleep=off -smp 2 -m 256M -kernel "$ELF" \
+		-append "test=alloc numa=2 semihosting" \
+		-plugin "$PWD/build/ccnuma.so,out=$out.json,ram=256M,numa=0:128M,,1:128M,top=100000,interval=10,mark=$mark" \
+		-plugin "$PWD/build/insncount.so,out=$out.count,mode=inline" \
+		< /dev/null > "$out.log" 2>&1; then
+		fail $name "QEMU failed, see $out.log"
+		return
+	fi
+	if ! grep -aq '^disco:   node 1: cpus 1, ram 08000000-0fffffff (128 MiB)' "$out.log" ||
+		! grep -aq '^selftest alloc: PASS' "$out.log"; then
+		fail $name "the monitor's run is not the expected one, see $out.log"
+		return
+	fi
+	local verdict
+	if verdict=$(python3 - "$out.json" "$out.count" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+counted = {}
+for w in (l.split() for l in open(sys.argv[2])):
+	if w and w[0] in ("cpu", "total"):
+		counted[w[1] if w[0] == "cpu" else "all"] = int(w[w.index("all") + 1])
+MiB = 1 << 20
+bad = []
+def want(cond, what):
+	if not cond:
+		bad.append(what)
+n0, n1 = d["nodes"]
+want((n0["mem_start"], n0["mem_size"], n0["cpus"]) == (0, 128 * MiB, [0]), "node 0 layout")
+want((n1["mem_start"], n1["mem_size"], n1["cpus"]) == (128 * MiB, 128 * MiB, [1]), "node 1 layout")
+ph = d["phys"]
+want(ph["ram_high"] > 1000000 and ph["ram_low"] == 0 and ph["ram_postio"] == 0 and ph["not_ram"] == 0,
+     "QEMU 7.2 reports RAM at 0x80000000 + offset only: %s" % ph)
+want(ph["ifetch_base_checked"] > 100 and ph["ifetch_base_mismatch"] == 0, "instruction fetch offsets: %s" % ph)
+c0, c1 = d["cpus"]
+local, remote = n0["misses_by_home"]
+want(65536 - 256 <= remote <= 65536 + 1000, "CPU 0's remote misses on node 1: %d" % remote)
+want(2 * 32000 <= local, "CPU 0's local misses: %d" % local)
+want(c0["miss_remote"] == remote + 0 and c0["miss_local"] == local, "per-CPU and per-node counts differ")
+want(c0["dmiss_remote"] + c0["imiss_remote"] == c0["miss_remote"], "miss sums")
+pages = d["pages"]
+hi = [p for p in pages if p["offset"] >= 128 * MiB]
+want(all(p["home"] == 1 for p in hi) and all(p["home"] == 0 for p in pages if p["offset"] < 128 * MiB),
+     "a page's home is not the node of its offset")
+want(sum(1 for p in hi if p["by_node"][0] >= 1) >= 32768, "node 1's pages missed by node 0: %d" % len(hi))
+for c in d["cpus"]:
+	t = c["insns"] * 5 + (c["miss_local"] + c["upgrade_local"]) * 300 + \
+	    (c["miss_remote"] + c["upgrade_remote"]) * 900
+	want(abs(c["time_ns"] - t) <= 1, "cpu %d time_ns %s, want %d" % (c["cpu"], c["time_ns"], t))
+tot = d["total"]
+want(counted.get("all") == tot["insns"] and counted.get("0") == c0["insns"],
+     "instructions differ from insncount's in the same run: %s, %d" % (counted, tot["insns"]))
+want(tot["insns"] == c0["insns"] + c1["insns"] and tot["miss_remote"] == c0["miss_remote"] + c1["miss_remote"],
+     "total is not the sum")
+s = d["series"]["samples"]
+for k, i in (("insns", "insns"), ("local", "miss_local"), ("remote", "miss_remote")):
+	want([sum(x[k][c] for x in s) for c in (0, 1)] == [c0[i], c1[i]], "series %s do not add up" % k)
+want(s[-1]["end"] == tot["insns"] and len(s) >= 3, "series ends at %d" % s[-1]["end"])
+m = d["marks"]
+want(m["recorded"] == 2 and m["addrs"][0]["hits"] == 2, "want 2 check-in marks: %s" % m["addrs"])
+print("CPU 0: %d local, %d remote misses (%d of node 1's pages), %d instructions" %
+      (local, remote, len(hi), c0["insns"]))
+if bad:
+	print("; ".join(bad))
+	sys.exit(1)
+PY
+	); then
+		pass "$name ($verdict)"
+	else
+		fail $name "$verdict (see $out.json)"
+	fi
+}
+ccnuma_test
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -278,8 +278,10 @@ static void report(struct vm *vm)
 		   vm->cfg.name, vm->pmap.private_pages, vm->pmap.shared_pages,
 		   (unsigned long)vm->pmap.demand_faults, (unsigned long)vm->pmap.cow_breaks,
 		   vm->remote_flushes);
-	if (monitor_topology.nnodes > 1)
+	if (monitor_topology.nnodes > 1) {
 		numa_report(vm);
+		numa_print_hot_log(vm);
+	}
 	if (vm->pmap.shootdowns)
 		con_printf("disco: vm %s: moves: %lu (%lu pages) in %lu batches, %u rounds, %u refused; %lu Count ticks a batch, %lu of them in its shoot-down\n",
 			   vm->cfg.name, (unsigned long)vm->pmap.moves,

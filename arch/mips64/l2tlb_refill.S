@@ -8,8 +8,8 @@
  * Entered from REFILL_VECTOR (vectors.S) with: k1 = arch_fast, k0 = its
  * l2tlb_mask (non-zero), the guest's k0 in FAST_K0, its k1 in ErrorEPC,
  * its t0 in FAST_SAVE. Registers: k0, k1, t0 and t1 (borrowed into
- * FAST_SAVE + 8); all four are the guest's again before the eret or the
- * jump back.
+ * FAST_SAVE + 8), and t2, t3 while the NUMA engine counts (FAST_SAVE + 16,
+ * + 24); all are the guest's again before the eret or the jump back.
  *
  * The key and slot are mmu/l2tlb.h's: key = (EntryHi >> shift) ^ mix,
  * slot = table + ((key << 5) & mask), a hit if the slot's key equals it.
@@ -30,6 +30,33 @@
 
 	.set	noreorder
 	.set	noat
+
+/* One touch of the guest page of half `half` of the entry at k0, if it is
+ * in the VM (t1: its pages): its count (t3: this node's row) against the
+ * trigger (t2); t0 and t3 are scratch. */
+.macro	NUMA_COUNT half
+	lwu	$t0, 24 + 4 * \half($k0)	/* gpage[half] (an invalid half: not below t1) */
+	sltu	$t3, $t0, $t1
+	beqz	$t3, 6f
+	 ld	$t3, FAST_NUMA_ROW($k1)
+	dsll	$t0, $t0, 1
+	daddu	$t3, $t3, $t0
+	lhu	$t0, 0($t3)
+	addiu	$t0, $t0, 1
+	sh	$t0, 0($t3)
+	andi	$t0, $t0, 0xffff
+	bne	$t0, $t2, 6f
+	 ld	$t3, FAST_NUMA_RING($k1)
+	lwu	$t0, NUMA_RING_HEAD($t3)	/* hot: slot[(head + 1) & mask] */
+	addiu	$t0, $t0, 1
+	sw	$t0, NUMA_RING_HEAD($t3)
+	andi	$t0, $t0, NUMA_RING_MASK
+	dsll	$t0, $t0, 2
+	daddu	$t3, $t3, $t0
+	lwu	$t0, 24 + 4 * \half($k0)
+	sw	$t0, 0($t3)
+6:
+.endm
 
 .macro	L2TLB_REFILL offset
 	.globl	l2tlb_refill_\offset
@@ -59,9 +86,9 @@ l2tlb_refill_\offset :
 	ld	$t0, 0($t1)
 	daddiu	$t0, $t0, 1
 	sd	$t0, 0($t1)
-	ld	$t1, FAST_NUMA_ROW($k1)		/* the NUMA engine's touch count */
+	ld	$t1, FAST_NUMA_ROW($k1)		/* the NUMA engine's touch counts */
 	bnez	$t1, 3f
-	 ld	$t1, FAST_L2TLB_SHIFT($k1)
+	 nop
 4:	ld	$t0, FAST_SAVE($k1)
 	ld	$t1, FAST_SAVE + 8($k1)
 	ld	$k0, FAST_K0($k1)
@@ -72,38 +99,21 @@ l2tlb_refill_\offset :
 	j	refill_full_\offset
 	 ld	$t1, FAST_SAVE + 8($k1)
 
-	/* numa/placement.h: the guest page of the half BadVAddr is in, one
-	 * more touch from this node; at the trigger, into the hot ring */
-3:	daddiu	$t1, $t1, -1			/* log2 of a half */
-	dmfc0	$t0, $8				/* BadVAddr */
-	dsrlv	$t0, $t0, $t1
-	andi	$t0, $t0, 1
-	dsll	$t0, $t0, 2
-	daddu	$k0, $k0, $t0
-	lwu	$k0, 24($k0)			/* gpage[half] */
-	ld	$t1, FAST_NUMA_VM($k1)
-	ld	$t0, NUMA_FAST_NPAGES($t1)	/* 0: not counting */
-	sltu	$t0, $k0, $t0			/* (an invalid half: not below) */
-	beqz	$t0, 4b
-	 ld	$t1, FAST_NUMA_ROW($k1)
-	dsll	$t0, $k0, 1
-	daddu	$t1, $t1, $t0
-	lhu	$t0, 0($t1)
-	addiu	$t0, $t0, 1
-	sh	$t0, 0($t1)
-	ld	$t1, FAST_NUMA_VM($k1)
-	ld	$t1, NUMA_FAST_TRIGGER($t1)
-	andi	$t0, $t0, 0xffff
-	bne	$t0, $t1, 4b
-	 ld	$t1, FAST_NUMA_RING($k1)
-	lwu	$t0, NUMA_RING_HEAD($t1)	/* hot: slot[(head + 1) & mask] */
-	addiu	$t0, $t0, 1
-	sw	$t0, NUMA_RING_HEAD($t1)
-	andi	$t0, $t0, NUMA_RING_MASK
-	dsll	$t0, $t0, 2
-	daddu	$t1, $t1, $t0
+	/* numa/placement.h: one more touch of each half's guest page from
+	 * this node (a pair is refilled when either half is touched first:
+	 * a sequential reader would only ever count the first half); at the
+	 * trigger, the page into the vCPU's hot ring. Borrows t2, t3. */
+3:	sd	$t2, FAST_SAVE + 16($k1)
+	sd	$t3, FAST_SAVE + 24($k1)
+	ld	$t2, FAST_NUMA_VM($k1)
+	ld	$t1, NUMA_FAST_NPAGES($t2)	/* 0: not counting */
+	beqz	$t1, 5f
+	 ld	$t2, NUMA_FAST_TRIGGER($t2)
+	NUMA_COUNT 0
+	NUMA_COUNT 1
+5:	ld	$t2, FAST_SAVE + 16($k1)
 	b	4b
-	 sw	$k0, 0($t1)
+	 ld	$t3, FAST_SAVE + 24($k1)
 .endm
 
 	.section .text.vectors, "ax"
