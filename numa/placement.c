@@ -9,6 +9,7 @@
 #include "mmu/pmap.h"
 #include "monitor/cmdline.h"
 #include "monitor/console.h"
+#include "monitor/format.h"
 #include "monitor/monitor.h"
 #include "monitor/parse.h"
 #include "monitor/percpu.h"
@@ -386,9 +387,16 @@ static void scripted_move(struct vm *vm)
 	if (!vm->cfg.move_at_ms || vm->numa.moved ||
 	    this_cpu()->ticks - vm->numa.started < ms_to_ticks(vm->cfg.move_at_ms))
 		return;
+	char cpus[64];
+	int len = 0;
+
 	vm->numa.moved = true;
-	con_printf("disco: vm %s: moved to cpus %x after %u ms (move_at)\n", vm->cfg.name,
-		   vm->cfg.move_cpus, vm->cfg.move_at_ms);
+	for (unsigned int c = 0; c < MAX_CPUS && len < (int)sizeof(cpus); c++)
+		if (vm->cfg.move_cpus & (1u << c))
+			len += fmt_snprintf(cpus + len, sizeof(cpus) - (size_t)len, "%s%u",
+					    len ? "," : "", c);
+	con_printf("disco: vm %s: moved to cpus %s after %u ms (move_at)\n", vm->cfg.name,
+		   cpus, vm->cfg.move_at_ms);
 	sched_set_cpus(vm, vm->cfg.move_cpus);
 }
 
