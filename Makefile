@@ -214,6 +214,7 @@ bench-splash: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(SPLASH_CPIO) \
 bench-numa: deps $(BUILD)/disco.elf $(PLUGIN) $(BUILD)/ccnuma.so $(MKDTS) $(SPLASH_CPIO) \
 		$(BUILD)/linux/guest/vmlinux
 	tools/bench-numa.sh
+	tools/bench-numa-sources.sh
 
 clean:
 	rm -rf $(BUILD)
