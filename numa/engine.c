@@ -15,6 +15,8 @@ const struct numa_param numa_settings[NUMA_SETTINGS] = {
 	[NUMA_FREEZE_MS] = { "freeze_ms", 1000, 0, 600000, "how long a frozen page is left alone" },
 	[NUMA_SAMPLE] = { "sample", 0, 0, 65536,
 			  "pages whose translations are taken away each period (hinting faults)" },
+	[NUMA_CENSUS] = { "census", 0, 0, 1,
+			  "1: count each period's touched private pages and the local ones (a scan)" },
 };
 
 size_t numa_vm_table_bytes(uint32_t npages, unsigned int nnodes)

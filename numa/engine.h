@@ -35,6 +35,8 @@ enum numa_setting {
 	NUMA_FREEZE_MS,         /* how long a frozen page is left alone */
 	NUMA_SAMPLE,            /* guest pages whose translations are taken away
 				 * each period, to count hinting faults (0: none) */
+	NUMA_CENSUS,            /* 1: a census of the touched pages each period
+				 * (placement.h; a scan of the counts: a measurement) */
 	NUMA_SETTINGS
 };
 

@@ -21,6 +21,7 @@
 
 #define DEFAULT_POLICY "first-touch"
 #define TEXT_BLOCKS_A_RUN 32    /* kernel-text blocks replicated at a period's end */
+#define SAMPLE_LOOK 1024        /* pages a sample looks at besides 4 a page it takes */
 
 static const struct numa_policy *default_policy;
 
@@ -357,8 +358,9 @@ static void sample(struct vm *vm)
 	struct pmap *pm = &vm->pmap;
 	struct pmap_moved_range r[PMAP_MOVED_MAX];
 	uint32_t want = vm->numa.e.setting[NUMA_SAMPLE], n = 0, looked = 0;
+	uint32_t limit = 4 * want + SAMPLE_LOOK;        /* bounded: unbacked pages are many */
 
-	while (want && n < PMAP_MOVED_MAX && looked < pm->npages) {
+	while (want && n < PMAP_MOVED_MAX && looked < pm->npages && looked < limit) {
 		uint32_t page = vm->numa.sample_next;
 		uint64_t gpa = (uint64_t)page << PAGE_SHIFT;
 		uint32_t frame = pmap_lookup(pm, gpa), pages = 1u << pmap_block_order(pm, gpa);
@@ -435,7 +437,7 @@ static void end_period(struct vm *vm)
 		vm->numa.next_tick = this_cpu()->ticks +
 				     ms_to_ticks(vm->numa.e.setting[NUMA_RESET_MS]);
 		vm->numa.e.vcpu_nodes = vcpu_nodes(vm);
-		if (vm->numa.fast.npages)
+		if (vm->numa.fast.npages && vm->numa.e.setting[NUMA_CENSUS])
 			census(vm);
 		numa_period_end(&vm->numa.e);
 		scripted_move(vm);

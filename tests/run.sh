@@ -838,7 +838,7 @@ numa_tests() {
 	# samples) the pages the VM uses come home; the last period's census
 	# of its touched private pages says how many are on the node that
 	# touched them most (without migration: none of them)
-	printf '[vm home]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = 64M\nvcpus = 2\ncpus = 0-1\nnode = 1\nnuma_policy = migrate\nnuma.first_touch = 0\nnuma.trigger = 8\nnuma.sample = 2048\ncmdline = console=ttyS0 panic=1 disco.run=splash splash.p=2 splash.size=small splash.progs=fft,radix,lu,ocean\n' > "$dir/home.conf"
+	printf '[vm home]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = 64M\nvcpus = 2\ncpus = 0-1\nnode = 1\nnuma_policy = migrate\nnuma.first_touch = 0\nnuma.trigger = 8\nnuma.sample = 2048\nnuma.census = 1\ncmdline = console=ttyS0 panic=1 disco.run=splash splash.p=2 splash.size=small splash.progs=fft,radix,lu,ocean\n' > "$dir/home.conf"
 	tools/mkbundle.sh "$dir/home.conf" "$dir/home.cpio" build/linux/guest "$dir"
 	log=$LOGS/numa-migrate-home.log
 	if selected numa-migrate-home && ICOUNT=0 BUNDLE=$dir/home.cpio qemu_test numa-migrate-home 4 256M "numa=2" 0 300 \
