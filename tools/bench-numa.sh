@@ -114,6 +114,7 @@ vm_section() {
 # fewer VMs than named, panicked, or the time is up.
 boot() {
 	local run=$1 nodes=$2 d=$dir/$1 log=$dir/$1.log vm start qpid n=0
+	local prun=${1//,/,,}    # QEMU splits plugin arguments at commas: ",," is one
 	shift 2
 	cp build/linux/guest/vmlinux build/linux/splash.cpio "$d/"
 	tools/mkbundle.sh "$d/vms.conf" "$d/bundle.cpio" "$d" > /dev/null
@@ -125,9 +126,9 @@ boot() {
 	start=$(date +%s)
 	tools/qemu-malta.sh "${icount[@]}" -smp $smp -m $mem \
 		-kernel "$DISCO_ELF" -initrd "$d/bundle.cpio" -append "numa=$nodes" \
-		-plugin "$PWD/build/ccnuma.so,out=$dir/$run.json,ram=$mem,numa=$nodes,mark=$mark,interval=$interval" \
-		-plugin "$PWD/build/insncount.so,out=$dir/$run.count,mode=inline,mark=$mark" \
-		-plugin "$PWD/build/pcprof.so,out=$dir/$run.prof" \
+		-plugin "$PWD/build/ccnuma.so,out=$dir/$prun.json,ram=$mem,numa=$nodes,mark=$mark,interval=$interval" \
+		-plugin "$PWD/build/insncount.so,out=$dir/$prun.count,mode=inline,mark=$mark" \
+		-plugin "$PWD/build/pcprof.so,out=$dir/$prun.prof" \
 		< /dev/null > "$log.raw" 2>&1 &
 	qpid=$!
 	while kill -0 "$qpid" 2> /dev/null; do
