@@ -352,52 +352,35 @@ def main():
               f"moved: four 1-vCPU VMs on CPUs 0-3 running readshare alone, moved to CPUs 4-7 at {a.moved_at} ms "
               "of their run (move_at), from the first VM's mark 1 to the last one's mark 2.")
     md.append("")
-    md.append("Simulated time of the phase (ms; the slowest CPU; moved: the mean VM) and against round-robin:")
-    md.append("")
-    md.append("| nodes | workload | " + " | ".join(policies) + " |")
-    md.append("|---|---|" + "---|" * len(policies))
-    for nodes, wl in workloads:
-        cells = []
-        for pol in policies:
-            x = find(nodes, wl, pol)
-            if not x:
-                cells.append("-")
-                continue
-            rel = f" ({x['time_vs_rr']:.2f})" if x["time_vs_rr"] is not None and pol != "round-robin" else ""
-            cells.append(f"{x['sim_time_ms']:.2f}{rel}{'' if x['check'] == 'PASS' else ' ' + x['check']}")
-        md.append(f"| {nodes} | {wl} | " + " | ".join(cells) + " |")
-    md.append("")
-    md.append("Misses served locally, and remote misses against round-robin:")
-    md.append("")
-    md.append("| nodes | workload | " + " | ".join(policies) + " |")
-    md.append("|---|---|" + "---|" * len(policies))
-    for nodes, wl in workloads:
-        cells = []
-        for pol in policies:
-            x = find(nodes, wl, pol)
-            if not x:
-                cells.append("-")
-                continue
-            rel = f", remote {x['remote_vs_rr']:.2f}" if x["remote_vs_rr"] is not None and pol != "round-robin" else ""
-            cells.append(f"{fmt_pct(x['local_share'])}{rel}")
-        md.append(f"| {nodes} | {wl} | " + " | ".join(cells) + " |")
-    md.append("")
-    md.append("Monitor instructions in the phase (share of all; insncount), and over first-touch's:")
-    md.append("")
-    md.append("| nodes | workload | " + " | ".join(policies) + " |")
-    md.append("|---|---|" + "---|" * len(policies))
-    for nodes, wl in workloads:
-        cells = []
-        for pol in policies:
-            x = find(nodes, wl, pol)
-            if not x:
-                cells.append("-")
-                continue
-            over = x["monitor_share_over_ft"]
-            cells.append(f"{100 * x['monitor_share']:.2f}%" +
-                         (f" ({100 * over:+.2f})" if over is not None and pol != "first-touch" else ""))
-        md.append(f"| {nodes} | {wl} | " + " | ".join(cells) + " |")
-    md.append("")
+    def policy_table(title, cell):
+        """A table of workloads by policy: cell(policy, result) for each run made, '-' for the others."""
+        md.append(title)
+        md.append("")
+        md.append("| nodes | workload | " + " | ".join(policies) + " |")
+        md.append("|---|---|" + "---|" * len(policies))
+        for nodes, wl in workloads:
+            cells = [cell(pol, x) if x else "-" for pol, x in ((pol, find(nodes, wl, pol)) for pol in policies)]
+            md.append(f"| {nodes} | {wl} | " + " | ".join(cells) + " |")
+        md.append("")
+
+    def time_cell(pol, x):
+        rel = f" ({x['time_vs_rr']:.2f})" if x["time_vs_rr"] is not None and pol != "round-robin" else ""
+        return f"{x['sim_time_ms']:.2f}{rel}{'' if x['check'] == 'PASS' else ' ' + x['check']}"
+
+    def local_cell(pol, x):
+        rel = f", remote {x['remote_vs_rr']:.2f}" if x["remote_vs_rr"] is not None and pol != "round-robin" else ""
+        return f"{fmt_pct(x['local_share'])}{rel}"
+
+    def monitor_cell(pol, x):
+        over = x["monitor_share_over_ft"]
+        return (f"{100 * x['monitor_share']:.2f}%" +
+                (f" ({100 * over:+.2f})" if over is not None and pol != "first-touch" else ""))
+
+    policy_table("Simulated time of the phase (ms; the slowest CPU; moved: the mean VM) and against round-robin:",
+                 time_cell)
+    policy_table("Misses served locally, and remote misses against round-robin:", local_cell)
+    policy_table("Monitor instructions in the phase (share of all; insncount), and over first-touch's:",
+                 monitor_cell)
     md.append("The engine over each whole run (boot included; the VMs' `numa:` lines summed): page moves and "
               "their rate per second of the VMs' simulated time (the ccnuma model's clock), the engine's "
               "instructions (its functions in a profile of the monitor) as a share of all instructions of the "
