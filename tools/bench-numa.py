@@ -23,6 +23,8 @@ import os
 import re
 import sys
 
+from pcprof_functions import read_functions
+
 MARK = "0x0000000110000000"
 COUNT_NS = 6            # arch/mips64/malta/board.h: MALTA_COUNT_NS
 POLICIES = ["first-touch", "round-robin", "migrate", "migrate-replicate"]
@@ -239,16 +241,9 @@ def moved_run(d, run, policy, nodes):
 def profile(path, engine_functions):
     """A run's monitor instructions by function (pcprof-report.sh on the
     monitor's ELF; guest instructions are its "?"): the engine's and all."""
-    eng, total, funcs = 0, 0, {}
     if not os.path.exists(path):
         return None
-    with open(path) as f:
-        for line in f:
-            w = line.split()
-            if len(w) == 2 and w[1] == "total":
-                total = int(float(w[0]))
-            elif len(w) == 3:
-                funcs[w[2]] = int(float(w[0]))
+    funcs, total = read_functions(path)
     eng = {k: v for k, v in funcs.items() if k in engine_functions}
     return {"engine_insns": sum(eng.values()), "total_insns": total,
             "engine_functions": dict(sorted(eng.items(), key=lambda kv: -kv[1])[:8])}

@@ -13,6 +13,8 @@ import re
 import sys
 from collections import OrderedDict
 
+from pcprof_functions import read_functions
+
 MARK = "0x0000000110000000"
 VMS = [("vm1", 1), ("vm2", 2), ("vm4", 4)]
 # guest-kernel functions where a vCPU waits for another: spin locks, the
@@ -98,14 +100,7 @@ def delta(a, b):
 
 
 def spin_profile(path):
-    funcs, total = {}, 0
-    with open(path) as f:
-        for line in f:
-            w = line.split()
-            if len(w) == 2 and w[1] == "total":
-                total = int(float(w[0]))
-            elif len(w) == 3:
-                funcs[w[2]] = int(float(w[0]))
+    funcs, total = read_functions(path)
     spin = {k: v for k, v in funcs.items() if SPIN_FUNCTIONS.search(k)}
     return spin, total
 
