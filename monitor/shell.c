@@ -66,15 +66,8 @@ static void cmd_mem(void)
  * got none. */
 static void cmd_start(const char *arg)
 {
-	const char *p = arg;
-	uint64_t n;
-	struct vm *vm = 0;
+	struct vm *vm = vm_find(arg);
 
-	if (parse_uint(&p, &n) && !*p && n >= 1 && n <= vm_count)
-		vm = &vms[n - 1];
-	for (unsigned int i = 0; !vm && i < vm_count; i++)
-		if (strcmp(vms[i].cfg.name, arg) == 0)
-			vm = &vms[i];
 	if (!vm) {
 		con_printf("no VM '%s'\n", arg);
 		return;

@@ -14,6 +14,8 @@
 #include "monitor/elf.h"
 #include "monitor/format.h"
 #include "monitor/smp.h"
+#include "monitor/parse.h"
+#include "monitor/string.h"
 #include "monitor/vm.h"
 #include "numa/topology.h"
 #include "vcpu/sched.h"
@@ -99,6 +101,19 @@ static void release(struct vm *vm)
 	vm->image = 0;
 	vm->held = false;
 	spin_unlock_irqrestore(&vm->lock, flags);
+}
+
+struct vm *vm_find(const char *arg)
+{
+	const char *p = arg;
+	uint64_t n;
+
+	if (parse_uint(&p, &n) && !*p && n >= 1 && n <= vm_count)
+		return &vms[n - 1];
+	for (unsigned int i = 0; i < vm_count; i++)
+		if (strcmp(vms[i].cfg.name, arg) == 0)
+			return &vms[i];
+	return NULL;
 }
 
 void vm_release(struct vm *vm)

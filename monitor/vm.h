@@ -76,6 +76,10 @@ void vm_release(struct vm *vm);
  */
 int vm_start(struct vm *vm, bool cpu0_joins);
 
+/* The VM named by arg: its number in the configuration (1..) or its
+ * name; NULL if there is none (the prompts say so in their own words). */
+struct vm *vm_find(const char *arg);
+
 /* Prints the machine memory each VM holds (private, shared, total pages)
  * and the free pages per node: the prompts' `mem`. */
 void vm_print_memory(void);

@@ -79,16 +79,11 @@ static void list_vms(void)
 /* A VM by number (1-based) or name; NULL, with a message, if none. */
 static struct vm *find_vm(const char *arg)
 {
-	const char *p = arg;
-	uint64_t n;
+	struct vm *vm = vm_find(arg);
 
-	if (parse_uint(&p, &n) && !*p && n >= 1 && n <= vm_count)
-		return &vms[n - 1];
-	for (unsigned int i = 0; i < vm_count; i++)
-		if (strcmp(vms[i].cfg.name, arg) == 0)
-			return &vms[i];
-	con_printf("disco: no VM '%s' (list shows them)\n", arg);
-	return NULL;
+	if (!vm)
+		con_printf("disco: no VM '%s' (list shows them)\n", arg);
+	return vm;
 }
 
 static void set_focus(unsigned int i)

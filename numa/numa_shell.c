@@ -82,17 +82,9 @@ void numa_print(void)
 	}
 }
 
-static struct vm *vm_named(const char *name)
-{
-	for (unsigned int i = 0; i < vm_count; i++)
-		if (!strcmp(vms[i].cfg.name, name))
-			return &vms[i];
-	return 0;
-}
-
 int numa_command(const char *vm_name, const char *what)
 {
-	struct vm *vm = vm_named(vm_name);
+	struct vm *vm = vm_find(vm_name);
 	const struct numa_policy *p;
 	const char *eq = what;
 	char key[VM_NUMA_KEY_MAX], err[VM_ERROR_MAX];

@@ -47,16 +47,11 @@ static uint64_t ms_to_ticks(uint32_t ms)
 	return t ? t : 1;
 }
 
-static struct numa_vm_view view_of(const struct vm *vm)
-{
-	return numa_vm_view(&vm->numa.e);
-}
-
 /* The pmap's place hook: the policy's node for a page first touched here. */
 static unsigned int place(void *arg, uint32_t gpage)
 {
 	struct vm *vm = arg;
-	struct numa_vm_view view = view_of(vm);
+	struct numa_vm_view view = numa_vm_view(&vm->numa.e);
 	unsigned int node = vm->numa.e.policy->place(&view, gpage, this_cpu()->node);
 
 	return node < monitor_topology.nnodes ? node : vm->node;
@@ -252,18 +247,18 @@ struct batch {
 static void flush_batch(struct vm *vm, struct batch *b)
 {
 	struct numa_action a = { NUMA_MIGRATE, b->node };
-	unsigned int moved;
 
 	if (!b->n)
 		return;
-	moved = page_move(&vm->pmap, b->piece, b->n, b->node);
+	page_move(&vm->pmap, b->piece, b->n, b->node);
 	/* page_move skips pieces it cannot move; which ones is not said:
-	 * a piece moved if its page is now on the node */
+	 * a piece moved if its page is now on the node (it was not: the
+	 * engine never migrates a page home) */
 	for (unsigned int i = 0; i < b->n; i++) {
 		uint32_t frame = pmap_lookup(&vm->pmap, b->piece[i].gpa);
 		bool there = frame != PA_NONE && mem_node_of(mem_frame_ptr(frame)) == b->node;
 
-		numa_done(&vm->numa.e, b->gpage[i], a, there && moved);
+		numa_done(&vm->numa.e, b->gpage[i], a, there);
 	}
 	b->n = 0;
 }

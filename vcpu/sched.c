@@ -603,6 +603,18 @@ void sched_enter(void)
 	arch_guest_enter(f);
 }
 
+/* The current vCPU v (its registers in f) leaves this CPU: its registers
+ * and FPU go to its structure, and the CPU has no current vCPU. */
+static void leave_cpu(struct runq *q, struct vcpu *v, struct trap_frame *f)
+{
+	v->regs = *f;
+	if (v->fpu_live) {
+		arch_fpu_save(&v->fpu);
+		q->fpu_foreign = true;
+	}
+	q->current = NULL;
+}
+
 /* The current vCPU parked itself (HCALL_VCPU_PARK): its registers and FPU
  * go to its structure, it leaves the CPU, and only then is it PARKED, the
  * state in which another vCPU may start it (smp_calls.c), writing its
@@ -610,12 +622,7 @@ void sched_enter(void)
 static void let_go(struct runq *q, struct vcpu *v, struct trap_frame *f)
 {
 	v->parking = false;
-	v->regs = *f;
-	if (v->fpu_live) {
-		arch_fpu_save(&v->fpu);
-		q->fpu_foreign = true;
-	}
-	q->current = NULL;
+	leave_cpu(q, v, f);
 	smp_mb();
 	v->state = VCPU_PARKED;
 }
@@ -644,8 +651,8 @@ static void migrate(struct runq *q, unsigned int i, unsigned int cpu)
 
 /* Sends every vCPU of this CPU's queue whose VM may no longer run here
  * (sched_set_cpus) to the least loaded CPU it may use; the current one
- * (cur, its registers in f) too, after its registers and FPU are saved,
- * as let_go does. True if cur went. */
+ * (cur, its registers in f) too, after it leaves the CPU (leave_cpu).
+ * True if cur went. */
 static bool evict(struct runq *q, struct vcpu *cur, struct trap_frame *f)
 {
 	bool gone = false;
@@ -661,12 +668,7 @@ static bool evict(struct runq *q, struct vcpu *cur, struct trap_frame *f)
 			continue;
 		}
 		if (u == cur) {
-			u->regs = *f;
-			if (u->fpu_live) {
-				arch_fpu_save(&u->fpu);
-				q->fpu_foreign = true;
-			}
-			q->current = NULL;
+			leave_cpu(q, u, f);
 			gone = true;
 		}
 		migrate(q, i, least_loaded(allowed));
