@@ -31,6 +31,12 @@ void numa_report(const struct vm *vm)
 {
 	const struct numa_counters *c = &vm->numa.e.c;
 	char nodes[128], own[128];
+	uint32_t active = 0, local = 0;
+
+	for (unsigned int i = 0; i < NUMA_CENSUS_PERIODS; i++) {
+		active += vm->numa.active[i];
+		local += vm->numa.active_local[i];
+	}
 
 	pages_per_node(vm, nodes, sizeof(nodes), false);
 	pages_per_node(vm, own, sizeof(own), true);
@@ -44,7 +50,7 @@ void numa_report(const struct vm *vm)
 		   (unsigned long)c->text_replications, vm->pmap.replica_pages,
 		   (unsigned long)c->hints, (unsigned long)c->hint_faults,
 		   (unsigned long)vm->numa.c_touches,
-		   (unsigned long)c->periods, vm->numa.active, vm->numa.active_local,
+		   (unsigned long)c->periods, active, local,
 		   (unsigned long)vm->numa.engine_ticks,
 		   (unsigned long)vm->numa.engine_runs);
 }

@@ -397,7 +397,8 @@ static void scripted_move(struct vm *vm)
 	sched_set_cpus(vm, vm->cfg.move_cpus);
 }
 
-/* The census of the period that ends (before its counts are reset). */
+/* The census of the period that ends (before its counts are reset), into
+ * the ring of the last NUMA_CENSUS_PERIODS. */
 static void census(struct vm *vm)
 {
 	const struct numa_vm *e = &vm->numa.e;
@@ -419,8 +420,9 @@ static void census(struct vm *vm)
 		active++;
 		local += mem_node_of(mem_frame_ptr(frame)) == best;
 	}
-	vm->numa.active = active;
-	vm->numa.active_local = local;
+	vm->numa.active[vm->numa.census_next] = active;
+	vm->numa.active_local[vm->numa.census_next] = local;
+	vm->numa.census_next = (vm->numa.census_next + 1) % NUMA_CENSUS_PERIODS;
 }
 
 /* Ends the VM's period (one CPU does: period_busy). */

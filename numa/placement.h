@@ -30,6 +30,7 @@
 /* Where a hot page was found: its ring entry's top bits (the fast path
  * pushes plain page numbers: source 0). */
 enum numa_source { NUMA_SRC_REFILL, NUMA_SRC_FILL, NUMA_SRC_HINT };
+#define NUMA_CENSUS_PERIODS 8   /* periods the census report sums */
 #define NUMA_SRC_SHIFT 28
 #define NUMA_GPAGE_MASK ((1u << NUMA_SRC_SHIFT) - 1)
 
@@ -62,11 +63,14 @@ struct vm_numa {
 	uint32_t sample_next;   /* the hinting sample's cursor */
 	bool moved;             /* move_at was carried out */
 	uint64_t c_touches;     /* touches counted by the C fill paths */
-	/* The last period's census of the VM's private pages that were
-	 * touched: how many, and how many are on the node that touched them
-	 * most (what placement is for; the kernel's shared pages are left out:
-	 * only replication helps them) */
-	uint32_t active, active_local;
+	/* The census of the last NUMA_CENSUS_PERIODS periods (a ring) of the
+	 * VM's private pages that were touched: how many, and how many are on
+	 * the node that touched them most (what placement is for; the
+	 * kernel's shared pages are left out: only replication helps them).
+	 * Several periods, so that a quiet last one (a VM powering off, a
+	 * slow host) does not stand for the whole run. */
+	uint32_t active[NUMA_CENSUS_PERIODS], active_local[NUMA_CENSUS_PERIODS];
+	uint32_t census_next;   /* the ring's next slot */
 	uint64_t engine_ticks;  /* Count ticks spent in numa_work */
 	uint64_t engine_runs;
 };

@@ -835,7 +835,7 @@ numa_tests() {
 	mkdir -p "$dir"
 	cp build/linux/splash.cpio "$dir/"
 	# memory on node 1, vCPUs on node 0: under migrate (with hinting
-	# samples) the pages the VM uses come home; the last period's census
+	# samples) the pages the VM uses come home; the census of the last 8 periods
 	# of its touched private pages says how many are on the node that
 	# touched them most (without migration: none of them)
 	printf '[vm home]\nkernel = vmlinux\ninitrd = splash.cpio\nmemory = 64M\nvcpus = 2\ncpus = 0-1\nnode = 1\nnuma_policy = migrate\nnuma.first_touch = 0\nnuma.trigger = 8\nnuma.sample = 2048\nnuma.census = 1\ncmdline = console=ttyS0 panic=1 disco.run=splash splash.p=2 splash.size=small splash.progs=fft,radix,lu,ocean\n' > "$dir/home.conf"
@@ -846,9 +846,9 @@ numa_tests() {
 		"disco: vm home: numa: policy migrate; .*page-migrations [1-9][0-9]{2,}" '!Kernel panic|Oops|BUG:|FAIL'; then
 		active=$(numa_field "$log" home active) nlocal=$(numa_field "$log" home local)
 		if [ -z "$active" ] || [ "$active" -lt 50 ] || [ $((nlocal * 4)) -lt $((active * 3)) ]; then
-			fail numa-migrate-home-census "of the last period's ${active:-?} touched private pages ${nlocal:-?} are local (want 75% of at least 50), see $log"
+			fail numa-migrate-home-census "of the last 8 periods: ${active:-?} touched private page-periods ${nlocal:-?} are local (want 75% of at least 50), see $log"
 		else
-			pass "numa-migrate-home-census ($nlocal of $active touched private pages local, $(numa_field "$log" home page-migrations) migrations)"
+			pass "numa-migrate-home-census ($nlocal of $active touched private page-periods local in the last 8 periods, $(numa_field "$log" home page-migrations) migrations)"
 		fi
 	fi
 	# a VM spanning both nodes (one CPU each) under migrate-replicate: the
