@@ -141,9 +141,6 @@ struct vcpu {
 	struct cp0 cp0;
 	struct vtlb tlb;
 	struct vcpu_stats stats;
-	struct vcpu_stats marks[VCPU_MAX_MARKS];        /* the VM's, at each mark */
-	unsigned int nmarks;
-	struct vcpu_trap_sites sites;   /* with `trapsites` */
 	/* The guest's ll runs natively: the real LLAddr names its machine
 	 * address until the monitor's next eret sets it to 1; a trap that
 	 * finds it not 1 means a new ll (see vcpu_guest_lladdr). */
@@ -160,6 +157,11 @@ struct vcpu {
 	unsigned int l2tlb_mix_asid;    /* l2tlb_mix is for this ASID (or none: > 255) */
 	uint64_t l2tlb_mix;
 	struct numa_ring numa_ring;     /* its hot pages (numa/placement.h) */
+	/* Cold and large: last, so that the fields fastpath.S reaches stay
+	 * within its 16-bit offsets (fast.c) */
+	struct vcpu_stats marks[VCPU_MAX_MARKS];        /* the VM's, at each mark */
+	unsigned int nmarks;
+	struct vcpu_trap_sites sites;   /* with `trapsites` */
 };
 
 /* What a trap handler leaves for the return path. */

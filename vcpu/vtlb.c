@@ -54,6 +54,80 @@ static struct vtlb_entry entry_of(const struct cp0 *c)
 	return e;
 }
 
+/*
+ * The index. An entry whose pair is at most 32 KiB (4 KiB or 16 KiB pages)
+ * matches only va in the one 32 KiB-aligned region its VPN2 names, so it
+ * lives in that region's bucket; larger ones in VTLB_LARGE. A lookup tries
+ * the candidates of va's bucket and of VTLB_LARGE in index order, which is
+ * the order the walk of every entry would find them in: the same first
+ * match, a few entries tried instead of all of them.
+ */
+#define SMALL_PAIR 0x7fffull    /* offset within a 32 KiB pair */
+
+static unsigned int bucket_of_va(uint64_t va)
+{
+	return (unsigned int)((va >> 15) ^ (va >> 21)) % VTLB_BUCKETS;
+}
+
+static unsigned int bucket_of(const struct vtlb_entry *e)
+{
+	return pair_mask(e) & ~SMALL_PAIR ? VTLB_LARGE : bucket_of_va(e->vpn2);
+}
+
+static uint64_t bit(unsigned int i)
+{
+	return 1ull << i;
+}
+
+/* Files e[i] under its bucket (after e[i] changed). */
+static void index_entry(struct vtlb *t, unsigned int i)
+{
+	unsigned int b = bucket_of(&t->e[i]);
+
+	t->e_bits[t->e_bucket[i]] &= ~bit(i);
+	t->e_bits[b] |= bit(i);
+	t->e_bucket[i] = (uint8_t)b;
+}
+
+static void index_shadow(struct vtlb *t, unsigned int k)
+{
+	unsigned int b = bucket_of(&t->shadow[k]);
+
+	t->shadow_bits[t->shadow_bucket[k]] &= ~bit(k);
+	t->shadow_bits[b] |= bit(k);
+	t->shadow_bucket[k] = (uint8_t)b;
+}
+
+/* The lowest index in candidates (bits) whose entry matches va under asid,
+ * or -1. */
+static int first_match(const struct vtlb_entry *entries, uint64_t candidates,
+		       uint64_t va, uint8_t asid)
+{
+	for (; candidates; candidates &= candidates - 1) {
+		int i = __builtin_ctzll(candidates);
+
+		if (vtlb_matches(&entries[i], va, asid))
+			return i;
+	}
+	return -1;
+}
+
+static int first_entry(const struct vtlb *t, uint64_t va, uint8_t asid)
+{
+	return first_match(t->e, t->e_bits[bucket_of_va(va)] | t->e_bits[VTLB_LARGE], va, asid);
+}
+
+/* The first live shadow that matches, or -1. */
+static int first_shadow(const struct vtlb *t, uint64_t va, uint8_t asid)
+{
+	uint64_t live = t->nr_shadow >= 64 ? ~0ull : bit(t->nr_shadow) - 1;
+
+	if (!t->nr_shadow)
+		return -1;
+	return first_match(t->shadow, (t->shadow_bits[bucket_of_va(va)] |
+				       t->shadow_bits[VTLB_LARGE]) & live, va, asid);
+}
+
 static unsigned int shadow_room(const struct vtlb *t)
 {
 	unsigned int room = VTLB_QEMU_TLB_MAX - t->size;
@@ -70,25 +144,22 @@ void vtlb_reset(struct vtlb *t, unsigned int size)
 {
 	memset(t, 0, sizeof(*t));
 	t->size = size < VTLB_MAX_ENTRIES ? size : VTLB_MAX_ENTRIES;
+	for (unsigned int i = 0; i < t->size; i++)
+		index_entry(t, i);
 }
 
 void vtlb_probe(struct vtlb *t, struct cp0 *c)
 {
 	uint8_t asid = current_asid(c);
-	unsigned int i;
+	int i = first_entry(t, c->entryhi, asid);
 
-	for (i = 0; i < t->size; i++) {
-		if (vtlb_matches(&t->e[i], c->entryhi, asid)) {
-			c->index = i;
-			return;
-		}
+	if (i >= 0) {
+		c->index = (unsigned int)i;
+		return;
 	}
-	for (i = 0; i < t->nr_shadow; i++) {
-		if (vtlb_matches(&t->shadow[i], c->entryhi, asid)) {
-			t->nr_shadow = i;
-			break;
-		}
-	}
+	i = first_shadow(t, c->entryhi, asid);
+	if (i >= 0)
+		t->nr_shadow = (unsigned int)i;
 	c->index |= CP0_INDEX_P;
 }
 
@@ -125,6 +196,7 @@ void vtlb_write(struct vtlb *t, const struct cp0 *c, unsigned int index)
 	if (more_than_upgrade(e, &new))
 		t->nr_shadow = 0;
 	*e = new;
+	index_entry(t, index_of(t, index));
 }
 
 unsigned int vtlb_write_random(struct vtlb *t, struct cp0 *c, struct vtlb_entry *old)
@@ -134,9 +206,12 @@ unsigned int vtlb_write_random(struct vtlb *t, struct cp0 *c, struct vtlb_entry 
 
 	if (old)
 		*old = *e;
-	if ((e->g || e->asid == current_asid(c)) && t->nr_shadow < shadow_room(t))
-		t->shadow[t->nr_shadow++] = *e;
+	if ((e->g || e->asid == current_asid(c)) && t->nr_shadow < shadow_room(t)) {
+		t->shadow[t->nr_shadow] = *e;
+		index_shadow(t, t->nr_shadow++);
+	}
 	*e = entry_of(c);
+	index_entry(t, r);
 	return r;
 }
 
@@ -162,19 +237,16 @@ static enum vtlb_result map_through(const struct vtlb_entry *e, uint64_t va,
 enum vtlb_result vtlb_translate(const struct vtlb *t, uint64_t va, uint8_t asid,
 				bool store, struct vtlb_map *out)
 {
-	unsigned int i;
+	int i = first_entry(t, va, asid);
 
-	for (i = 0; i < t->size; i++) {
-		if (vtlb_matches(&t->e[i], va, asid)) {
-			out->index = i;
-			return map_through(&t->e[i], va, store, out);
-		}
+	if (i >= 0) {
+		out->index = i;
+		return map_through(&t->e[i], va, store, out);
 	}
-	for (i = 0; i < t->nr_shadow; i++) {
-		if (vtlb_matches(&t->shadow[i], va, asid)) {
-			out->index = t->size + i;
-			return map_through(&t->shadow[i], va, store, out);
-		}
+	i = first_shadow(t, va, asid);
+	if (i >= 0) {
+		out->index = (int)t->size + i;
+		return map_through(&t->shadow[i], va, store, out);
 	}
 	out->index = -1;
 	return VTLB_REFILL;

@@ -27,6 +27,8 @@
 #define VTLB_MAX_ENTRIES 64
 #define VTLB_QEMU_TLB_MAX 128   /* QEMU's MIPS_TLB_MAX: entries + shadows */
 #define VTLB_MAX_SHADOWS (VTLB_QEMU_TLB_MAX - VTLB_MAX_ENTRIES)
+#define VTLB_BUCKETS 64         /* the index's buckets of 32 KiB pairs */
+#define VTLB_LARGE VTLB_BUCKETS /* the bucket of entries of larger pairs */
 
 struct vtlb_entry {
 	uint64_t vpn2;          /* EntryHi R and VPN2 bits (va of the pair) */
@@ -42,9 +44,19 @@ struct vtlb {
 	struct vtlb_entry e[VTLB_MAX_ENTRIES];
 	unsigned int nr_shadow; /* shadow[0..nr_shadow) translate after e[] */
 	struct vtlb_entry shadow[VTLB_MAX_SHADOWS];
+	/* The index that spares a lookup the walk of every entry (vtlb.c):
+	 * bit i of e_bits[b] says e[i] is in bucket b, the bucket of the
+	 * 32 KiB-aligned pair its va lies in; entries whose pair is larger
+	 * (pages over 16 KiB) are in VTLB_LARGE, candidates for every va.
+	 * The same for the shadows. Kept by vtlb.c alone. */
+	uint64_t e_bits[VTLB_BUCKETS + 1];
+	uint64_t shadow_bits[VTLB_BUCKETS + 1];
+	uint8_t e_bucket[VTLB_MAX_ENTRIES];
+	uint8_t shadow_bucket[VTLB_MAX_SHADOWS];
 };
 
-/* As after the CPU's reset: every entry zero (VPN2 0, ASID 0, not global,
+/* As after the CPU's reset (t's entries are written only by these
+ * functions, which keep its index): every entry zero (VPN2 0, ASID 0, not global,
  * invalid -- so va 0..0x1fff under ASID 0 matches entry 0 and is "invalid",
  * not a refill), no shadows. */
 void vtlb_reset(struct vtlb *t, unsigned int size);

@@ -486,6 +486,113 @@ static void test_shadow_capacity(void **state)
 	assert_int_equal(t.nr_shadow, 128 - 64);        /* QEMU's MIPS_TLB_MAX */
 }
 
+/* --- the index (vtlb.h): the same answers as a walk of every entry --- */
+
+/* The walk the index replaces: the first matching entry in index order,
+ * then the first live shadow (index size + k), else -1. */
+static int walk(uint64_t va, uint8_t asid)
+{
+	for (unsigned int i = 0; i < t.size; i++)
+		if (vtlb_matches(&t.e[i], va, asid))
+			return (int)i;
+	for (unsigned int k = 0; k < t.nr_shadow; k++)
+		if (vtlb_matches(&t.shadow[k], va, asid))
+			return (int)(t.size + k);
+	return -1;
+}
+
+static uint64_t rand_state = 88172645463325252ull;
+
+static uint64_t rnd(uint64_t n)
+{
+	rand_state ^= rand_state << 13;
+	rand_state ^= rand_state >> 7;
+	rand_state ^= rand_state << 17;
+	return rand_state % n;
+}
+
+/* A va in a few crowded regions (so that entries overlap and buckets are
+ * shared), of user or supervisor segments. */
+static uint64_t random_va(void)
+{
+	static const uint64_t base[] = { 0, 0x400000, 0x7fff0000, 0x4000000000000000ull,
+					 0xc000000000000000ull, 0x10000000000ull };
+
+	return base[rnd(6)] + (rnd(64) << 13) + rnd(0x2000);
+}
+
+static void random_op(void)
+{
+	static const uint64_t masks[] = { 0, 0x6000, 0x1e000, 0x7e000, 0x1fe000, 0x1ffe000 };
+	uint64_t hi = (random_va() & ~0x1fffull) | rnd(4);
+
+	set_regs(hi, masks[rnd(6)], lo(rnd(0x1000), 3, rnd(2), rnd(2), rnd(2)),
+		 lo(rnd(0x1000), 3, rnd(2), rnd(2), rnd(2)));
+	switch (rnd(5)) {
+	case 0:
+		wr(0, rnd(64));
+		vtlb_write(&t, &c, (unsigned int)c.index);
+		break;
+	case 1:
+	case 2:
+		wr(6, rnd(64));                 /* Wired: where tlbwr may go */
+		vtlb_write_random(&t, &c, NULL);
+		break;
+	case 3:
+		vtlb_probe(&t, &c);
+		break;
+	default:
+		if (!rnd(8)) {
+			wr(0, rnd(64));
+			vtlb_read(&t, &c);
+		}
+	}
+}
+
+static void test_index_agrees_with_walk(void **state)
+{
+	struct vtlb_map m;
+	unsigned int hits = 0, shadows = 0, probes_cut = 0;
+
+	for (unsigned int op = 0; op < 20000; op++) {
+		random_op();
+		for (unsigned int q = 0; q < 8; q++) {
+			uint64_t va = random_va();
+			uint8_t asid = (uint8_t)rnd(4);
+			int want = walk(va, asid);
+
+			xlate(va, asid, false, &m);
+			assert_int_equal(m.index, want);
+			hits += want >= 0;
+			shadows += want >= (int)t.size;
+		}
+		/* tlbp: Index and the shadows it keeps, as the walk says */
+		if (!rnd(4)) {
+			uint64_t va = random_va() & ~0x1fffull;
+			uint8_t asid = (uint8_t)rnd(4);
+			int want;
+
+			wr(10, va | asid);
+			want = walk(c.entryhi, asid);
+			vtlb_probe(&t, &c);
+			if (want >= 0 && want < (int)t.size) {
+				assert_int_equal(c.index, want);
+			} else {
+				assert_true(c.index & CP0_INDEX_P);
+				if (want >= 0) {
+					assert_int_equal(t.nr_shadow, want - (int)t.size);
+					probes_cut++;
+				}
+			}
+		}
+	}
+	/* the run met every case: hits, shadow hits, and probes that cut
+	 * the shadows */
+	assert_true(hits > 1000);
+	assert_true(shadows > 100);
+	assert_true(probes_cut > 10);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -521,6 +628,7 @@ int main(void)
 		T(test_shadow_dropped_by_tlbr),
 		T(test_shadow_and_tlbwi),
 		T(test_shadow_capacity),
+		T(test_index_agrees_with_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
