@@ -89,6 +89,7 @@ int64_t vcpu_tlb_flush(struct vcpu *v, uint64_t what, uint64_t asid)
 		break;
 	case HCALL_TLB_FLUSH_ALL:
 		l2tlb_drop_all(&v->l2tlb, false);
+		v->l2tlb_global_lo = v->l2tlb_global_hi = 0;    /* and the real TLB below */
 		break;
 	case HCALL_TLB_FLUSH_ASID:
 		l2tlb_drop_asid(&v->l2tlb, (uint8_t)asid);
@@ -118,6 +119,20 @@ bool vcpu_l2tlb_refill(struct vcpu *v, uint64_t va)
 	return true;
 }
 
+/* Widens the span of global pairs learnt (see struct vcpu) by [va, end). */
+static void note_global(struct vcpu *v, uint64_t va, uint64_t end)
+{
+	if (v->l2tlb_global_lo >= v->l2tlb_global_hi) {
+		v->l2tlb_global_lo = va;
+		v->l2tlb_global_hi = end;
+		return;
+	}
+	if (va < v->l2tlb_global_lo)
+		v->l2tlb_global_lo = va;
+	if (end > v->l2tlb_global_hi)
+		v->l2tlb_global_hi = end;
+}
+
 void vcpu_l2tlb_learn(struct vcpu *v, uint64_t va, const struct tlb_half half[2],
 		      const uint64_t gpa[2], bool global, unsigned int order)
 {
@@ -129,6 +144,11 @@ void vcpu_l2tlb_learn(struct vcpu *v, uint64_t va, const struct tlb_half half[2]
 	for (unsigned int i = 0; i < 2; i++) {
 		lo[i] = arch_tlb_entrylo(&half[i]);
 		gpage[i] = lo[i] ? (uint32_t)(gpa[i] >> PAGE_SHIFT) : L2TLB_NO_FRAME;
+	}
+	if (global) {
+		uint64_t size = 1ull << v->l2tlb.pair_shift, pair = va & CP0_SEGMASK & ~(size - 1);
+
+		note_global(v, pair, pair + size);
 	}
 	l2tlb_insert(&v->l2tlb, va & CP0_SEGMASK, guest_asid(v), global, lo, gpage);
 }
@@ -175,9 +195,17 @@ static void forget(struct vcpu *v, uint64_t start, uint64_t end, uint8_t asid, b
 	}
 	for (uint64_t p = start & ~(size - 1); p < end; p += size)
 		arch_l2tlb_flush_pair(p, asid);
-	if (real || v->l2tlb.stats.drops != drops)
+	if (!real && v->l2tlb.stats.drops == drops)
+		return;
+	/* the C paths entered what they took from the l2tlb under the real
+	 * ASID of the moment: asid's, unless a global pair served other
+	 * ASIDs too */
+	if (start < v->l2tlb_global_hi && end > v->l2tlb_global_lo)
 		arch_tlb_flush_range(start, end);
+	else
+		arch_tlb_flush_asid_range(start, end, arch_tlb_asid_of(&v->asids, asid));
 }
+
 
 void vcpu_l2tlb_written(struct vcpu *v, const struct vtlb_entry *e)
 {

@@ -155,6 +155,11 @@ struct vcpu {
 	bool tlb_contract;      /* the guest announced the TLB contract */
 	struct l2tlb l2tlb;     /* its entries: a block of their own */
 	unsigned int l2tlb_mix_asid;    /* l2tlb_mix is for this ASID (or none: > 255) */
+	/* The span of the global pairs its l2tlb has learnt since its last
+	 * flush of everything (contract.c): outside it, what the l2tlb served
+	 * is in the real TLB under one real ASID only, and dropping a pair
+	 * takes probes instead of a scan of the real TLB */
+	uint64_t l2tlb_global_lo, l2tlb_global_hi;
 	uint64_t l2tlb_mix;
 	struct numa_ring numa_ring;     /* its hot pages (numa/placement.h) */
 	/* Cold and large: last, so that the fields fastpath.S reaches stay
