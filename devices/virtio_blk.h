@@ -1,0 +1,74 @@
+/*
+ * The virtio-blk device model (virtio 1.2, 5.2) on the virtio-mmio
+ * transport: one request queue, requests of a 16-byte header (le32 type,
+ * le32 reserved, le64 sector), data, and a final status byte, served
+ * synchronously from a blk_backend when the driver notifies.
+ *
+ * Offered: VIRTIO_F_VERSION_1 (by the transport), VIRTIO_BLK_F_SEG_MAX
+ * (so Linux never builds a chain longer than VIRTIO_BLK_MAX_SEGS),
+ * VIRTIO_BLK_F_FLUSH, and VIRTIO_BLK_F_RO for a read-only disk. Config
+ * space: capacity in 512-byte sectors and seg_max; the rest of the
+ * 60-byte struct virtio_blk_config reads 0 and nothing is writable.
+ *
+ * What the guest is told:
+ *   OK       the request was done (IN, OUT, FLUSH, GET_ID)
+ *   IOERR    a sector range past the capacity (or wrapping), data not a
+ *            multiple of 512 bytes, OUT to a read-only disk, the backend
+ *            refused
+ *   UNSUPP   any other request type
+ * and the device fails (DEVICE_NEEDS_RESET, counted in malformed or in
+ * the transport's vq_errors) for a request that cannot carry a status:
+ * fewer than 16 readable header bytes, no writable byte for the status,
+ * a buffer outside the VM's RAM, or a malformed chain (virtqueue.h).
+ * Pure C: compiled into the monitor and unit-tested on the host.
+ */
+#ifndef DEVICES_VIRTIO_BLK_H
+#define DEVICES_VIRTIO_BLK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "devices/blk_backend.h"
+#include "devices/virtio_mmio.h"
+
+#define VIRTIO_ID_BLOCK         2
+#define VIRTIO_BLK_QUEUE_MAX    128     /* QueueNumMax */
+#define VIRTIO_BLK_MAX_SEGS     128     /* descriptors a request may have */
+#define VIRTIO_BLK_BOUNCE       4096    /* bytes moved per backend call */
+#define VIRTIO_BLK_CONFIG_SIZE  60
+
+/* Feature bits, request types and status values (Linux's names). */
+#define VIRTIO_BLK_F_SEG_MAX    2
+#define VIRTIO_BLK_F_RO         5
+#define VIRTIO_BLK_F_FLUSH      9
+#define VIRTIO_BLK_T_IN         0
+#define VIRTIO_BLK_T_OUT        1
+#define VIRTIO_BLK_T_FLUSH      4
+#define VIRTIO_BLK_T_GET_ID     8
+#define VIRTIO_BLK_S_OK         0
+#define VIRTIO_BLK_S_IOERR      1
+#define VIRTIO_BLK_S_UNSUPP     2
+#define VIRTIO_BLK_HEADER_SIZE  16
+
+struct virtio_blk_counters {
+	uint64_t requests, reads, writes, flushes, get_ids;
+	uint64_t ioerr, unsupp;         /* requests answered with that status */
+	uint64_t malformed;             /* requests that failed the device */
+	uint64_t bytes_read, bytes_written;
+};
+
+struct virtio_blk {
+	struct virtio_mmio mmio;        /* the guest's accesses go here */
+	const struct blk_backend *disk;
+	const struct vq_mem *mem;
+	struct virtio_blk_counters count;
+	struct vq_seg segs[VIRTIO_BLK_MAX_SEGS];
+	uint8_t bounce[VIRTIO_BLK_BOUNCE];
+};
+
+/* A virtio-blk device in its reset state in front of disk, reaching guest
+ * memory through mem; its registers are virtio_mmio_read/write on
+ * &blk->mmio. disk and mem must outlive it. */
+void virtio_blk_init(struct virtio_blk *blk, const struct blk_backend *disk,
+		     const struct vq_mem *mem);
+
+#endif
