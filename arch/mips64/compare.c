@@ -10,11 +10,28 @@ enum compare_write {
 	COMPARE_MISSED,         /* Count had passed target first: none comes */
 };
 
-static enum compare_write set_compare(const struct compare_hw *hw, uint32_t target)
+/*
+ * Writes target to Compare and tells what the write found. QEMU 7.2 runs
+ * the timer callback of a match (the Compare before, just past) on its
+ * main-loop thread, under its big lock: one that read the old Compare
+ * before this write re-arms QEMU's timer from it after this write armed
+ * it, so nothing comes until Count wraps (25.8 s), then sets TI and raises
+ * the line, which this write (waiting for the lock to lower it) lowers.
+ * So TI set with the line down, right after a write that cleared TI, says
+ * the write was undone (a callback for the new value sets TI and raises
+ * the line after the write), and it is made again, up to COMPARE_REDO_MAX
+ * times (the undoing callback is over by then).
+ */
+static enum compare_write set_compare(struct compare_timer *t, const struct compare_hw *hw,
+				       uint32_t target)
 {
 	int32_t ahead;
+	unsigned int redo = 0;
 
-	hw->write(hw->ctx, target);
+	t->programmed = target;
+	do
+		hw->write(hw->ctx, target);
+	while (hw->matched(hw->ctx) && !hw->raised(hw->ctx) && redo++ < COMPARE_REDO_MAX);
 	ahead = (int32_t)(target - hw->count(hw->ctx));
 	if (ahead > 0)
 		return COMPARE_AHEAD;
@@ -38,16 +55,16 @@ static bool program(struct compare_timer *t, const struct compare_hw *hw, uint32
 	uint32_t step = period / COMPARE_RETRY_DIV;
 
 	if (t->has_deadline && (int32_t)(t->deadline - t->next_compare) < 0) {
-		if (set_compare(hw, t->deadline) == COMPARE_AHEAD)
+		if (set_compare(t, hw, t->deadline) == COMPARE_AHEAD)
 			return true;
 		t->has_deadline = false;
 		deadline_met = false;
 	}
-	if (set_compare(hw, t->next_compare) != COMPARE_MISSED)
+	if (set_compare(t, hw, t->next_compare) != COMPARE_MISSED)
 		return deadline_met;
 	if (!step)
 		step = 1;
-	while (set_compare(hw, hw->count(hw->ctx) + step) == COMPARE_MISSED)
+	while (set_compare(t, hw, hw->count(hw->ctx) + step) == COMPARE_MISSED)
 		if (step < (1u << 30))
 			step *= 2;
 	return deadline_met;
@@ -117,4 +134,9 @@ void compare_check(struct compare_timer *t, const struct compare_hw *hw, uint32_
 
 	if ((int32_t)(now - t->next_compare) >= 0 && !tick_pending(t, now, period))
 		program(t, hw, period);
+}
+
+bool compare_wakes(const struct compare_timer *t, const struct compare_hw *hw)
+{
+	return (int32_t)(t->programmed - hw->count(hw->ctx)) > 0 || hw->raised(hw->ctx);
 }

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include "arch/cpu.h"
 #include "arch/fast.h"
+#include "arch/timer.h"
 #include "arch/vcpu.h"
 
 /*
@@ -24,11 +25,11 @@ void arch_cpu_init(void)
 
 /* ei, ehb, wait: an interrupt taken at the ehb or the wait (before it runs)
  * has EPC there; one taken while waiting has EPC past the wait already. */
+void enable_and_wait(void);
 __asm__(".pushsection .text\n"
 	".set push\n.set noreorder\n"
-	".globl arch_irq_enable_and_wait\n"
-	".type arch_irq_enable_and_wait, @function\n"
-	"arch_irq_enable_and_wait:\n"
+	".type enable_and_wait, @function\n"
+	"enable_and_wait:\n"
 	"	ei\n"
 	"idle_ehb:\n"
 	"	ehb\n"
@@ -36,8 +37,16 @@ __asm__(".pushsection .text\n"
 	"	wait\n"
 	"	jr	$ra\n"
 	"	 nop\n"
-	".size arch_irq_enable_and_wait, . - arch_irq_enable_and_wait\n"
+	".size enable_and_wait, . - enable_and_wait\n"
 	".set pop\n.popsection");
+
+void arch_irq_enable_and_wait(void)
+{
+	if (arch_timer_wakes())
+		enable_and_wait();
+	else
+		arch_irq_enable();      /* takes what is pending; no sleep */
+}
 
 void arch_idle_resume(uint64_t *epc)
 {

@@ -25,10 +25,16 @@ static bool hw_matched(void *ctx)
 	return read_c0_cause() & CAUSE_TI;
 }
 
+static bool hw_raised(void *ctx)
+{
+	return read_c0_cause() & CAUSE_IP7;
+}
+
 static const struct compare_hw hw = {
 	.write = hw_write,
 	.count = hw_count,
 	.matched = hw_matched,
+	.raised = hw_raised,
 };
 
 /* Before arch_timer_start (a secondary's boot wait) the tick is the boot
@@ -71,4 +77,14 @@ void arch_timer_check(void)
 	if ((int32_t)(read_c0_count() - c->timer.next_compare) < 0)
 		return;
 	compare_check(&c->timer, &hw, period_of(c));
+}
+
+bool arch_timer_wakes(void)
+{
+	struct percpu *c = this_cpu();
+
+	if (!c->tick_period)
+		return true;            /* no tick yet: start.S's boot poll */
+	arch_timer_check();
+	return compare_wakes(&c->timer, &hw);
 }

@@ -21,18 +21,20 @@
 struct machine {
 	uint32_t count, compare;
 	bool ti;                /* Cause.TI */
+	bool ip;                /* the line (Cause.IP7) */
 	bool armed;             /* Count has yet to reach Compare */
 	unsigned int writes, reads;
 	uint32_t written[MAX_EVENTS];
 	uint32_t hold_after_write[MAX_EVENTS];  /* by write, from 0 */
 	uint32_t hold_after_read[MAX_EVENTS];   /* by read of Count, from 0 */
+	bool undo_write[MAX_EVENTS];    /* by write: a stale callback undoes it */
 };
 
 /* Count moves on by n: the match fires if Compare is in (count, count + n]. */
 static void advance(struct machine *m, uint32_t n)
 {
 	if (m->armed && (uint32_t)(m->compare - m->count - 1) < n) {
-		m->ti = true;
+		m->ti = m->ip = true;
 		m->armed = false;
 	}
 	m->count += n;
@@ -46,8 +48,17 @@ static void hw_write(void *ctx, uint32_t compare)
 	if (i < MAX_EVENTS)
 		m->written[i] = compare;
 	m->compare = compare;
-	m->ti = compare == m->count;    /* a write clears TI; equal matches */
+	m->ti = m->ip = compare == m->count;    /* a write clears TI; equal matches */
 	m->armed = (int32_t)(compare - m->count) > 0;
+	if (i < MAX_EVENTS && m->undo_write[i]) {
+		/* QEMU 7.2's callback for the match just past read the old
+		 * Compare before the write and re-armed from it after: its
+		 * timer waits for Count to wrap; it set TI and raised the
+		 * line, which the write then lowered */
+		m->armed = false;
+		m->ti = true;
+		m->ip = false;
+	}
 	if (i < MAX_EVENTS)
 		advance(m, m->hold_after_write[i]);
 }
@@ -68,8 +79,13 @@ static bool hw_matched(void *ctx)
 	return ((struct machine *)ctx)->ti;
 }
 
+static bool hw_raised(void *ctx)
+{
+	return ((struct machine *)ctx)->ip;
+}
+
 static struct machine m;
-static struct compare_hw hw = { &m, hw_write, hw_count, hw_matched };
+static struct compare_hw hw = { &m, hw_write, hw_count, hw_matched, hw_raised };
 static struct compare_timer t;
 
 static int reset(void **state)
@@ -338,6 +354,82 @@ static void test_pending_tick_check_keeps_it(void **state)
 	assert_int_equal(t.next_compare, m.count + PERIOD);
 }
 
+/* A write after which TI is set with the line down was undone by a stale
+ * callback: made again, the tick comes on time instead of when Count
+ * wraps. */
+static void test_undone_write_made_again(void **state)
+{
+	started(0);
+	advance(&m, PERIOD);
+	m.undo_write[0] = true;
+	assert_true(compare_ack(&t, &hw, PERIOD));
+	assert_int_equal(m.writes, 2);
+	assert_int_equal(m.written[1], 2 * PERIOD);
+	assert_true(m.armed);
+	assert_false(m.ti);
+	advance(&m, PERIOD);
+	assert_true(m.ti);
+	assert_true(compare_ack(&t, &hw, PERIOD));
+}
+
+/* Undone, and Count passed the value while the write waited for QEMU's
+ * lock (the callback held it): TI alone would pass for a match, the line
+ * down tells. Made again, it misses, and the tick is asked for a step
+ * ahead. */
+static void test_undone_write_held_past(void **state)
+{
+	started(0);
+	advance(&m, PERIOD);
+	m.undo_write[0] = true;
+	m.hold_after_write[0] = PERIOD + 10;
+	assert_true(compare_ack(&t, &hw, PERIOD));
+	assert_int_equal(m.writes, 3);
+	assert_int_equal(m.written[1], 2 * PERIOD);
+	assert_true(m.armed);
+	assert_true((int32_t)(m.compare - m.count) > 0);
+	advance(&m, m.compare - m.count);
+	assert_true(m.ip);
+}
+
+/* The same for a deadline. */
+static void test_undone_deadline_made_again(void **state)
+{
+	started(0);
+	advance(&m, 100);
+	m.undo_write[0] = true;
+	assert_true(compare_deadline(&t, &hw, PERIOD, 300));
+	assert_int_equal(m.writes, 2);
+	assert_int_equal(m.compare, 300);
+	assert_true(m.armed);
+	advance(&m, 200);
+	assert_true(m.ti);
+}
+
+/* A CPU may sleep in `wait` while the event programmed is ahead, or due
+ * with its interrupt raised; not while it is due and not raised (QEMU may
+ * have lost it, and nothing else wakes the CPU before Count wraps). A
+ * period overdue, the tick is asked for again and sleeping is safe. */
+static void test_wakes_only_when_sure(void **state)
+{
+	started(0);
+	assert_true(compare_wakes(&t, &hw));            /* the tick, ahead */
+	assert_true(compare_deadline(&t, &hw, PERIOD, 300));
+	assert_true(compare_wakes(&t, &hw));            /* the deadline, ahead */
+	advance(&m, 300);
+	assert_true(m.ti);
+	assert_true(compare_wakes(&t, &hw));            /* due and raised */
+	assert_false(compare_ack(&t, &hw, PERIOD));
+	lose_interrupt();
+	advance(&m, PERIOD - 300 + 10);
+	assert_false(compare_wakes(&t, &hw));           /* due, not raised: poll */
+	compare_check(&t, &hw, PERIOD);
+	assert_int_equal(m.compare, PERIOD);            /* not yet overdue */
+	advance(&m, PERIOD);
+	compare_check(&t, &hw, PERIOD);
+	assert_true(m.armed);
+	assert_true(compare_wakes(&t, &hw));            /* asked for again */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +448,10 @@ int main(void)
 		cmocka_unit_test_setup(test_lost_tick_deadline_rearms, reset),
 		cmocka_unit_test_setup(test_lost_tick_check_rearms, reset),
 		cmocka_unit_test_setup(test_pending_tick_check_keeps_it, reset),
+		cmocka_unit_test_setup(test_undone_write_made_again, reset),
+		cmocka_unit_test_setup(test_undone_write_held_past, reset),
+		cmocka_unit_test_setup(test_undone_deadline_made_again, reset),
+		cmocka_unit_test_setup(test_wakes_only_when_sure, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,9 @@
  *           away and asked for the tick periods later;
  *   missed  Count had passed it before the write landed (the CPU was kept
  *           away between reading Count and writing Compare): no interrupt.
+ * A write after which Cause.TI is set but the line is down was undone by
+ * QEMU's timer callback for the Compare before it (see set_compare in
+ * compare.c), and is made again.
  *
  * A deadline that is not ahead is dropped and reported (false): the guest's
  * timer is due, its caller delivers it now, without waiting for an
@@ -48,18 +51,25 @@
  * (31 us at 1000 Hz), doubled while writes keep missing. */
 #define COMPARE_RETRY_DIV 32
 
+/* How many times in a row a write undone by QEMU's timer callback is made
+ * again (a callback runs once per match; the bound keeps a TI that never
+ * clears from holding the CPU). */
+#define COMPARE_REDO_MAX 4
+
 /* The registers, for one CPU. */
 struct compare_hw {
 	void *ctx;
 	void (*write)(void *ctx, uint32_t compare);     /* also clears Cause.TI */
 	uint32_t (*count)(void *ctx);
 	bool (*matched)(void *ctx);     /* Cause.TI: Count met Compare since it was written */
+	bool (*raised)(void *ctx);      /* the timer's interrupt line (Cause.IP7) is up */
 };
 
 /* One CPU's timer state. */
 struct compare_timer {
 	uint32_t next_compare;          /* Compare value of the next tick */
 	uint32_t deadline;              /* a one-shot event, if has_deadline */
+	uint32_t programmed;            /* what Compare holds (the last write) */
 	bool has_deadline;
 };
 
@@ -81,5 +91,17 @@ bool compare_deadline(struct compare_timer *t, const struct compare_hw *hw,
  * interrupt was lost (see tick_pending in compare.c) and would otherwise
  * come only when Count wraps. Cheap when nothing is wrong (one Count read). */
 void compare_check(struct compare_timer *t, const struct compare_hw *hw, uint32_t period);
+
+/*
+ * Whether an interrupt is sure to end a `wait` begun now: the event
+ * programmed (the tick, or a deadline before it) is still ahead of Count,
+ * or its interrupt is raised. False while it is due
+ * but not raised: QEMU's callback may just be late, or may have re-armed
+ * QEMU's timer from a stale Compare (the interrupt is then lost), and a
+ * CPU asleep in `wait` has nothing else to wake it (no inter-processor
+ * interrupt on this board) until Count wraps, 25.8 s later. The caller
+ * polls instead; compare_check re-arms a tick a period overdue.
+ */
+bool compare_wakes(const struct compare_timer *t, const struct compare_hw *hw);
 
 #endif

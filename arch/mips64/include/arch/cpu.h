@@ -75,7 +75,11 @@ static inline void arch_wait_for_interrupt(void)
  * Enables interrupts and sleeps until one arrives, as one step: an
  * interrupt taken after the ei but before the wait returns past the wait
  * (arch_idle_resume, from the interrupt handler) instead of leaving the CPU
- * asleep until the next one. Returns with interrupts on.
+ * asleep until the next one. Returns with interrupts on. Call it with
+ * interrupts off, in a loop that looks for its work after each return:
+ * when no timer interrupt is sure to come (arch_timer_wakes: QEMU can lose
+ * one, and nothing else wakes a CPU in `wait`) it does not sleep, only
+ * takes what is pending.
  */
 void arch_irq_enable_and_wait(void);
 

@@ -30,6 +30,13 @@ bool arch_timer_deadline(uint32_t count);
  * Call it before waiting for the tick. */
 void arch_timer_check(void);
 
+/* Whether a timer interrupt is sure to end a `wait` begun now (with
+ * interrupts off until then): false while the tick or deadline is due but
+ * its interrupt not raised, as when QEMU lost it (arch/compare.h,
+ * compare_wakes); the caller must then poll rather than sleep. Re-arms a
+ * tick a period overdue first (arch_timer_check). */
+bool arch_timer_wakes(void);
+
 /* The CPU's Count now. */
 static inline uint32_t arch_timer_count(void)
 {
