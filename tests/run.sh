@@ -902,7 +902,7 @@ linux_smp_tests() {
 	tools/mkbundle.sh "$dir/panic.conf" "$dir/panic.cpio" build/linux/guest "$dir"
 	ICOUNT=0 BUNDLE=$dir/panic.cpio qemu_test linux-smp-panic-alone 4 512M "" 0 300 \
 		"\\[crash\\] smp: Brought up 1 node, 4 CPUs" \
-		"\\[crash\\] Kernel panic - not syncing: sysrq triggered crash" \
+		"\\[crash\\] .*Kernel panic - not syncing: sysrq triggered crash" \
 		"disco: vm crash: rebooted \\(a VM reboot ends it\\) \\(exit status 0\\)" \
 		"\\[calm\\] tmpfs-test: 4 files, 4000 lines verified" \
 		"disco: vm calm: powered off \\(exit status 0\\)" "disco: all VMs have ended"
