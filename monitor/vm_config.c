@@ -106,6 +106,54 @@ static void parse_numa_param(struct vm_config *vm, int line, const char *key, co
 	vm->numa[vm->numa_params++].line = line;
 }
 
+const char *vm_disk_mode_name(enum vm_disk_mode mode)
+{
+	return mode == VM_DISK_COW ? "cow" : mode == VM_DISK_PERSISTENT ? "persistent" : "ro";
+}
+
+/* "disk = IMAGE MODE": one more virtio disk. */
+static void parse_disk(struct vm_config *vm, int line, char *value)
+{
+	char *mode = value;
+	struct vm_disk_config *d;
+
+	while (*mode && !is_space(*mode))
+		mode++;
+	if (*mode)
+		*mode++ = '\0';
+	mode = trim(mode);
+	if (vm->disks == VM_MAX_DISKS) {
+		vm_config_reject(vm, line, "disk: more than %d disks", VM_MAX_DISKS);
+		return;
+	}
+	d = &vm->disk[vm->disks];
+	if (!*value || !copy_string(d->image, sizeof(d->image), value)) {
+		vm_config_reject(vm, line, "disk: an image name of 1 to %d characters, then cow, persistent or ro",
+				 VM_PATH_MAX - 1);
+		return;
+	}
+	if (strcmp(mode, "cow") == 0)
+		d->mode = VM_DISK_COW;
+	else if (strcmp(mode, "persistent") == 0)
+		d->mode = VM_DISK_PERSISTENT;
+	else if (strcmp(mode, "ro") == 0)
+		d->mode = VM_DISK_RO;
+	else {
+		vm_config_reject(vm, line, "disk: want IMAGE cow|persistent|ro, got '%s%s%s'",
+				 value, *mode ? " " : "", mode);
+		return;
+	}
+	for (unsigned int i = 0; i < vm->disks; i++)
+		if (strcmp(vm->disk[i].image, d->image) == 0 &&
+		    (d->mode == VM_DISK_PERSISTENT || vm->disk[i].mode == VM_DISK_PERSISTENT)) {
+			vm_config_reject(vm, line, "disk: '%s' is already disk %u of this VM, and persistent",
+					 d->image, i + 1);
+			return;
+		}
+	d->line = line;
+	vm->disks++;
+}
+
 /* One "key = value" line inside a VM section. */
 static void parse_setting(struct vm_config *vm, int line, char *text)
 {
@@ -170,6 +218,8 @@ static void parse_setting(struct vm_config *vm, int line, char *text)
 					 VM_NUMA_NAME_MAX - 1);
 	} else if (strncmp(key, "numa.", 5) == 0) {
 		parse_numa_param(vm, line, key + 5, value);
+	} else if (strcmp(key, "disk") == 0) {
+		parse_disk(vm, line, value);
 	} else if (strcmp(key, "move_at") == 0) {
 		vm->at.move_at = line;
 		if (!parse_uint(&p, &n) || *p != ':' || n == 0 || n > UINT32_MAX ||

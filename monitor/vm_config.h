@@ -15,6 +15,12 @@
  *   numa.trigger = 16         # a parameter of the policy or the engine
  *   move_at = 2000:4-7        # after 2000 ms of its run, its vCPUs move to
  *                             # CPUs 4-7 (an experiment's scripted move)
+ *   disk = debian cow         # a virtio disk (vda, vdb, ... in this order):
+ *                             # an image of the real disk's store (or a file
+ *                             # of the boot bundle) and its mode: cow (the
+ *                             # VM's writes stay in its own overlay, lost at
+ *                             # its end), persistent (writes reach the image)
+ *                             # or ro (read-only)
  *
  * Pure C, unit-tested on the host. Machine-dependent checks (is there that
  * much memory, that CPU, that file) come later, where the VM is built.
@@ -35,6 +41,15 @@
 #define VM_NUMA_NAME_MAX 32
 #define VM_NUMA_KEY_MAX  24
 #define VM_NUMA_PARAMS   8
+#define VM_MAX_DISKS     4
+
+enum vm_disk_mode { VM_DISK_COW, VM_DISK_PERSISTENT, VM_DISK_RO };
+
+struct vm_disk_config {
+	char image[VM_PATH_MAX];        /* a store image or a bundle file */
+	enum vm_disk_mode mode;
+	int line;
+};
 
 struct vm_numa_param {
 	char key[VM_NUMA_KEY_MAX];
@@ -56,6 +71,8 @@ struct vm_config {
 	unsigned int numa_params;
 	uint32_t move_at_ms;    /* 0 = no scripted move */
 	uint32_t move_cpus;     /* the CPUs it moves to */
+	struct vm_disk_config disk[VM_MAX_DISKS];
+	unsigned int disks;
 	int line;               /* line of the [vm ...] header */
 	struct {                /* line of each key, for later checks */
 		int kernel, initrd, vcpus, memory, cpus, node, numa_policy, move_at;
@@ -92,6 +109,27 @@ static inline uint64_t vm_initrd_gpa(uint64_t memory, uint64_t size)
 		return 0;
 	return (vm_dtb_gpa(memory) - size) & ~(uint64_t)(VM_INITRD_ALIGN - 1);
 }
+
+/*
+ * The guest-physical map above RAM (docs/guest-abi.md): a VM's memory ends
+ * below VM_DEVICE_BASE; its virtio-mmio devices (disks first, in the
+ * configuration's order, then network interfaces) have 0x200-byte windows
+ * from VM_VIRTIO_GPA on, all on the CPU interrupt line VM_VIRTIO_IP.
+ */
+#define VM_DEVICE_BASE    0x18000000ull
+#define VM_MEMORY_MAX     VM_DEVICE_BASE
+#define VM_VIRTIO_GPA     0x18010000ull
+#define VM_VIRTIO_STRIDE  0x200u
+#define VM_VIRTIO_SLOTS   8
+#define VM_VIRTIO_IP      4
+
+static inline uint64_t vm_virtio_gpa(unsigned int slot)
+{
+	return VM_VIRTIO_GPA + (uint64_t)slot * VM_VIRTIO_STRIDE;
+}
+
+/* The disk mode's name in the configuration ("cow", ...). */
+const char *vm_disk_mode_name(enum vm_disk_mode mode);
 
 /*
  * Parses the configuration text (len bytes, need not be NUL-terminated).

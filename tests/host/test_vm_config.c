@@ -381,6 +381,59 @@ static void test_initrd(void **state)
 			  "vm bad, line 5: initrd: a file name of 1 to 63 characters");
 }
 
+static void test_disks(void **state)
+{
+	struct vm_config_set *set = new_set();
+
+	assert_int_equal(parse("[vm a]\nkernel = k.elf\ndisk = debian cow\n"
+			       "disk =  data\tpersistent  # mine\ndisk = debian ro\n", set), 1);
+	assert_int_equal(set->vm[0].disks, 3);
+	assert_string_equal(set->vm[0].disk[0].image, "debian");
+	assert_int_equal(set->vm[0].disk[0].mode, VM_DISK_COW);
+	assert_int_equal(set->vm[0].disk[0].line, 3);
+	assert_string_equal(set->vm[0].disk[1].image, "data");
+	assert_int_equal(set->vm[0].disk[1].mode, VM_DISK_PERSISTENT);
+	assert_int_equal(set->vm[0].disk[2].mode, VM_DISK_RO);
+	assert_string_equal(vm_disk_mode_name(VM_DISK_PERSISTENT), "persistent");
+	free(set);
+	set = new_set();
+	assert_int_equal(parse("[vm a]\nkernel = k.elf\n", set), 1);
+	assert_int_equal(set->vm[0].disks, 0);
+	free(set);
+	check_bad_setting("disk = debian", "vm bad, line 5: disk: want IMAGE cow|persistent|ro, got 'debian'");
+	check_bad_setting("disk = debian rw", "vm bad, line 5: disk: want IMAGE cow|persistent|ro, got 'debian rw'");
+	check_bad_setting("disk = debian cow extra",
+			  "vm bad, line 5: disk: want IMAGE cow|persistent|ro, got 'debian cow extra'");
+	check_bad_setting("disk =", "vm bad, line 5: disk: an image name of 1 to 63 characters, then cow, persistent or ro");
+	static const struct {
+		const char *text, *error;
+	} multi[] = {
+		{ "disk = a cow\ndisk = b cow\ndisk = c cow\ndisk = d cow\ndisk = e cow",
+		  "vm bad, line 6: disk: more than 4 disks" },
+		{ "disk = a persistent\ndisk = a cow",
+		  "vm bad, line 3: disk: 'a' is already disk 1 of this VM, and persistent" },
+		{ "disk = a cow\ndisk = a persistent",
+		  "vm bad, line 3: disk: 'a' is already disk 1 of this VM, and persistent" },
+	};
+	for (unsigned int i = 0; i < sizeof(multi) / sizeof(multi[0]); i++) {
+		char text[256];
+
+		set = new_set();
+		snprintf(text, sizeof(text), "[vm bad]\n%s\nkernel = k.elf\n", multi[i].text);
+		assert_int_equal(parse(text, set), 0);
+		assert_invalid(&set->vm[0], multi[i].error);
+		free(set);
+	}
+}
+
+/* The guest-physical device windows above RAM. */
+static void test_device_map(void **state)
+{
+	assert_true(VM_VIRTIO_GPA >= VM_DEVICE_BASE + 0x1000);
+	assert_true(vm_virtio_gpa(VM_VIRTIO_SLOTS - 1) + VM_VIRTIO_STRIDE <= VM_DEVICE_BASE + 0x100000);
+	assert_int_equal(vm_virtio_gpa(1) - vm_virtio_gpa(0), 0x200);
+}
+
 /* The boot-file layout the monitor and mkdts share. */
 static void test_layout(void **state)
 {
@@ -778,6 +831,8 @@ int main(void)
 		cmocka_unit_test(test_bad_cpus),
 		cmocka_unit_test(test_bad_node),
 		cmocka_unit_test(test_initrd),
+		cmocka_unit_test(test_disks),
+		cmocka_unit_test(test_device_map),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_bad_kernel_and_cmdline),
 		cmocka_unit_test(test_long_error_message),
