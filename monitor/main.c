@@ -5,6 +5,7 @@
 #include "arch/addrspace.h"
 #include "arch/board.h"
 #include "arch/cpu.h"
+#include "devices/realdisk.h"
 #include "mmu/machmem.h"
 #include "mmu/pmap.h"
 #include "monitor/boot.h"
@@ -176,6 +177,7 @@ void monitor_start(const struct boot_info *bi)
 	demand_order();
 	page_shuffle_setup();
 	numa_setup();
+	realdisk_init();
 	if (bi->initrd_size &&
 	    vm_load_bundle(phys_to_virt(arch_ram_base() + bi->initrd_start),
 			   bi->initrd_size) &&
