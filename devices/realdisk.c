@@ -349,7 +349,8 @@ static void set_desc(unsigned int i, uint64_t addr, uint32_t len, uint16_t flags
  */
 static bool do_request(uint32_t type, uint64_t sector, void *buf, uint32_t count)
 {
-	uint32_t bytes = count * BLK_SECTOR_SIZE, want_len, start, now;
+	uint32_t t0 = arch_counter(), bytes = count * BLK_SECTOR_SIZE, want_len, start, now;
+	bool ok;
 	unsigned int ndesc = 0;
 	uint64_t polls = 0;
 	uint16_t idx;
@@ -371,6 +372,7 @@ static bool do_request(uint32_t type, uint64_t sector, void *buf, uint32_t count
 	disk.avail->idx = ++disk.next_avail;
 	smp_mb();                       /* the index before the notify */
 	start = arch_counter();
+	disk.stats.submit_ticks += start - t0;
 	wr16(disk.notify, 0, 0);
 	for (;;) {
 		idx = disk.used->idx;
@@ -385,7 +387,8 @@ static bool do_request(uint32_t type, uint64_t sector, void *buf, uint32_t count
 		arch_cpu_relax();
 	}
 	smp_mb();                       /* the index before the element */
-	disk.stats.wait_ticks += arch_counter() - start;
+	t0 = arch_counter();
+	disk.stats.wait_ticks += t0 - start;
 	disk.stats.polls += polls;
 	if ((uint16_t)(idx - disk.last_used) != 1) {
 		disk_broken("used index moved by more than one request", sector);
@@ -403,13 +406,14 @@ static bool do_request(uint32_t type, uint64_t sector, void *buf, uint32_t count
 		disk_broken("wrong used length", sector);
 		return false;
 	}
-	if (*disk.status != BLK_S_OK) {
+	ok = *disk.status == BLK_S_OK;
+	if (!ok) {
 		con_printf("disco: disk: request type %u at sector %lu: status %u\n", type,
 			   (unsigned long)sector, *disk.status);
 		disk.stats.errors++;
-		return false;
 	}
-	return true;
+	disk.stats.finish_ticks += arch_counter() - t0;
+	return ok;
 }
 
 /* Reads or writes in requests of at most RDISK_MAX_REQ_SECTORS. */

@@ -23,7 +23,9 @@
 struct realdisk_stats {
 	uint64_t reads, writes, flushes;        /* requests */
 	uint64_t sectors_read, sectors_written;
-	uint64_t wait_ticks;            /* Count ticks from notify to used entry, summed */
+	uint64_t submit_ticks;          /* Count ticks: request start to notify, summed */
+	uint64_t wait_ticks;            /* notify to the used entry seen, summed */
+	uint64_t finish_ticks;          /* used entry seen to the answer checked, summed */
 	uint64_t polls;                 /* used->idx reads while waiting, summed */
 	uint64_t errors;
 };
