@@ -3,13 +3,16 @@
  * each image printed with the FNV-1a checksum of its first
  * DISK_SUM_SECTORS sectors (tests/run.sh compares it with the host's).
  */
+#include "arch/atomic.h"
 #include "arch/cpu.h"
 #include "devices/realdisk.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
 #include "monitor/disk.h"
 #include "monitor/monitor.h"
+#include "monitor/smp.h"
 #include "monitor/string.h"
+#include "monitor/xcall.h"
 
 #define BUF_ORDER 3                     /* 32 KiB of scratch */
 
@@ -117,6 +120,24 @@ static void report(const char *what, unsigned int n, const struct realdisk_stats
 		   (unsigned long)((b->polls - a->polls) / req));
 }
 
+/* Every CPU at once reads the same CONC_READS blocks of 4 KiB into its
+ * own part of buf and compares each with what CPU 0 read alone. */
+#define CONC_READS 16
+
+static uint32_t conc_sum[CONC_READS];
+static volatile uint32_t conc_bad;
+
+static void concurrent_reads(void *arg)
+{
+	uint8_t *mine = buf + (uint64_t)arch_cpu_id() % 8 * 4096;
+
+	(void)arg;
+	for (unsigned int i = 0; i < CONC_READS; i++)
+		if (!realdisk_read(i * 8, mine, 8) ||
+		    disk_store_fnv1a(DISK_STORE_FNV_INIT, mine, 4096) != conc_sum[i])
+			atomic_fetch_add(&conc_bad, 1);
+}
+
 int disk_selftest(void)
 {
 	struct realdisk_stats s0, s1;
@@ -142,6 +163,16 @@ int disk_selftest(void)
 		bad += !realdisk_read(0, buf, 64);
 	realdisk_get_stats(&s1);
 	report("reads of 32 KiB", 20, &s0, &s1);
+	if (cap >= CONC_READS * 8 && smp_cpus_online() <= 8) {
+		for (unsigned int i = 0; i < CONC_READS; i++) {
+			bad += !realdisk_read(i * 8, buf, 8);
+			conc_sum[i] = disk_store_fnv1a(DISK_STORE_FNV_INIT, buf, 4096);
+		}
+		xcall_run_all(concurrent_reads, 0);
+		con_printf("disk: %u cpus x %u reads of 4 KiB at once: %u differ from cpu 0's alone\n",
+			   smp_cpus_online(), CONC_READS, conc_bad);
+		bad += conc_bad;
+	}
 	con_printf("disk: %u failed\n", bad);
 	return bad != 0;
 }
