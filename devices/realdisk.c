@@ -420,11 +420,11 @@ static bool do_request(uint32_t type, uint64_t sector, void *buf, uint32_t count
 static bool transfer(uint32_t type, uint64_t sector, void *buf, uint32_t count)
 {
 	bool ok = true;
+	unsigned long flags = spin_lock_irqsave(&disk_lock);
 
-	spin_lock(&disk_lock);
 	if (!disk.present || count == 0 || sector > disk.sectors ||
 	    count > disk.sectors - sector || (type == BLK_T_OUT && disk.read_only)) {
-		spin_unlock(&disk_lock);
+		spin_unlock_irqrestore(&disk_lock, flags);
 		return false;
 	}
 	while (ok && count) {
@@ -442,7 +442,7 @@ static bool transfer(uint32_t type, uint64_t sector, void *buf, uint32_t count)
 		buf = (uint8_t *)buf + (uint64_t)n * BLK_SECTOR_SIZE;
 		count -= n;
 	}
-	spin_unlock(&disk_lock);
+	spin_unlock_irqrestore(&disk_lock, flags);
 	return ok;
 }
 
@@ -458,15 +458,14 @@ bool realdisk_write(uint64_t sector, const void *buf, uint32_t count)
 
 bool realdisk_flush(void)
 {
-	bool ok;
+	unsigned long flags = spin_lock_irqsave(&disk_lock);
+	bool ok = disk.present;
 
-	spin_lock(&disk_lock);
-	ok = disk.present;
 	if (ok && disk.flush) {
 		ok = do_request(BLK_T_FLUSH, 0, 0, 0);
 		disk.stats.flushes++;
 	}
-	spin_unlock(&disk_lock);
+	spin_unlock_irqrestore(&disk_lock, flags);
 	return ok;
 }
 
@@ -487,9 +486,10 @@ bool realdisk_read_only(void)
 
 void realdisk_get_stats(struct realdisk_stats *out)
 {
-	spin_lock(&disk_lock);
+	unsigned long flags = spin_lock_irqsave(&disk_lock);
+
 	*out = disk.stats;
-	spin_unlock(&disk_lock);
+	spin_unlock_irqrestore(&disk_lock, flags);
 }
 
 static bool be_read(void *ctx, uint64_t sector, void *buf, uint32_t count)

@@ -3,8 +3,11 @@
  * attaches to malta's bus (`DISK=file` for tools/qemu-malta.sh). The
  * monitor finds it on bus 0, assigns its BAR, walks its virtio
  * capabilities and drives one virtqueue of its own, polled: requests are
- * synchronous, serialised by a lock, and may be made from any CPU (but
- * not from interrupt context). Every answer the device gives (used id,
+ * synchronous, serialised by a lock taken with interrupts off (so a tick's
+ * cross-call on the CPU that holds it cannot come back in), and may be made
+ * from any CPU, also from a cross-call. A 4 KiB read keeps interrupts off
+ * for the time QEMU takes to answer (docs/devices.md: up to ~40,000
+ * instructions measured under -icount). Every answer the device gives (used id,
  * used length, status byte) is checked; a device that answers wrongly or
  * not at all within RDISK_TIMEOUT_MS is reset and the disk is off for the
  * rest of the run. docs/devices.md "The real disk".
