@@ -61,7 +61,7 @@ MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
 MONITOR_OBJS := $(filter-out $(BUILD)/arch/mips64/asm-offsets.o,$(MONITOR_OBJS))
 
 .PHONY: all run test test-fresh deps bench-boot bench-traps bench-linux bench-asid bench-memory bench-splash bench-numa plugin host-tests clean
-all: $(BUILD)/disco.elf
+all: $(BUILD)/disco.elf $(BUILD)/host/mkdisk
 
 deps:
 	@tools/install-deps.sh
@@ -106,10 +106,20 @@ include $(sort $(wildcard guest-images/*/Makefile.inc))
 VMS ?= guest-images/default-vms.conf
 RUN_INITRD = $(if $(VMS),-initrd $(BUILD)/run-bundle.cpio)
 RUN_NEEDS_LINUX = $(if $(filter vmlinux,$(shell sed -n 's/^[[:space:]]*kernel[[:space:]]*=[[:space:]]*//p' $(VMS) 2>/dev/null)),$(BUILD)/linux/guest/vmlinux)
-run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES) $(MKDTS) $(RUN_NEEDS_LINUX))
+# DISK=path.img attaches that disk store (tools/mkdisk.sh) as the real
+# disk; by default build/run-disk.img, made once with a 16 MiB persistent
+# image `scratch` (kept across runs; delete it for a new one). DISK= runs
+# without a disk.
+RUN_DISK_DEFAULT := $(BUILD)/run-disk.img
+DISK ?= $(RUN_DISK_DEFAULT)
+run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES) $(MKDTS) $(RUN_NEEDS_LINUX)) \
+		$(if $(filter $(RUN_DISK_DEFAULT),$(DISK)),$(RUN_DISK_DEFAULT))
 	$(if $(VMS),tools/mkbundle.sh $(VMS) $(BUILD)/run-bundle.cpio $(dir $(VMS)) $(BUILD)/guest-images $(BUILD)/linux/guest)
-	$(QEMU_MALTA) -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
+	DISK=$(DISK) $(QEMU_MALTA) -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
 		$(RUN_INITRD) -append "$(APPEND)"
+
+$(RUN_DISK_DEFAULT): | $(BUILD)/host/mkdisk
+	tools/mkdisk.sh $@ scratch=:persistent:16M
 
 # ---- tests ----
 
@@ -124,6 +134,7 @@ HOST_MODULES := $(wildcard monitor/format.c monitor/parse.c monitor/cmdline.c \
 	monitor/guest_line.c \
 	mmu/l2tlb.c vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c vcpu/guest_addr.c devices/uart16550.c \
 	devices/virtqueue.c devices/virtio_mmio.c devices/virtio_blk.c devices/blk_ram.c devices/blk_cow.c \
+	devices/disk_store.c \
 	arch/mips64/compare.c numa/engine.c numa/policy.c $(wildcard numa/policy_*.c))
 
 $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h tests/host/fake_guest.h $(HOST_MODULES) \
@@ -166,7 +177,15 @@ $(MKDTS): tools/mkdts.c $(HOST_MODULES) $(wildcard monitor/*.h devices/*.h)
 	$(Q)$(HOSTCC) -O1 -g -std=gnu11 -Wall -Wextra -Werror -I. -Iarch/mips64/include \
 		-o $@ $< monitor/vm_config.c monitor/parse.c monitor/format.c
 
-test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(PLUGIN) $(CCNUMA_PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux $(SPLASH_CPIO) \
+# The disk store tool (tools/mkdisk.sh) with the monitor's own parser.
+$(BUILD)/host/mkdisk: tools/mkdisk.c devices/disk_store.c devices/disk_store.h devices/le.h \
+		monitor/format.c monitor/parse.c monitor/parse.h
+	@mkdir -p $(dir $@)
+	$(say) "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -O1 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -I. \
+		-Iarch/mips64/include -o $@ $< devices/disk_store.c monitor/format.c monitor/parse.c
+
+test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(BUILD)/host/mkdisk $(PLUGIN) $(CCNUMA_PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux $(SPLASH_CPIO) \
 		$(BUILD)/linux/native/vmlinux $(EQUIV_CPIO)
 	tests/run.sh
 

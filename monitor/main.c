@@ -5,10 +5,12 @@
 #include "arch/addrspace.h"
 #include "arch/board.h"
 #include "arch/cpu.h"
+#include "devices/realdisk.h"
 #include "mmu/machmem.h"
 #include "mmu/pmap.h"
 #include "monitor/boot.h"
 #include "monitor/console.h"
+#include "monitor/disk.h"
 #include "monitor/monitor.h"
 #include "monitor/page_shuffle.h"
 #include "monitor/percpu.h"
@@ -176,6 +178,8 @@ void monitor_start(const struct boot_info *bi)
 	demand_order();
 	page_shuffle_setup();
 	numa_setup();
+	if (realdisk_init())
+		monitor_disk_setup();
 	if (bi->initrd_size &&
 	    vm_load_bundle(phys_to_virt(arch_ram_base() + bi->initrd_start),
 			   bi->initrd_size) &&

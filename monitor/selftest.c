@@ -10,6 +10,7 @@
  *                  CPU 1 is busy: every tick must still come; a tick
  *                  pending when CPU 0 idles ends the idle
  *   test=tlb       the real TLB functions and ASID generations (arch)
+ *   test=disk      timed reads of the real disk (monitor/disk.c)
  * Parameters: iters=N (spinlock, xcall), fault_cpu=N (fault), periods=N
  * (timer).
  */
@@ -21,6 +22,7 @@
 #include "arch/vcpu.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
+#include "monitor/disk.h"
 #include "monitor/monitor.h"
 #include "monitor/percpu.h"
 #include "monitor/selftest.h"
@@ -381,6 +383,7 @@ static const struct selftest tests[] = {
 	{ "fault", test_fault },
 	{ "timer", test_timer },
 	{ "tlb", arch_tlb_selftest },
+	{ "disk", disk_selftest },
 };
 
 void selftest_run(const char *name)
@@ -388,6 +391,6 @@ void selftest_run(const char *name)
 	for (unsigned int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		if (strcmp(tests[i].name, name) == 0)
 			finish(name, tests[i].run());
-	con_printf("disco: test=%s: no such test (boot spinlock xcall xcall-latency alloc fault timer tlb)\n",
+	con_printf("disco: test=%s: no such test (boot spinlock xcall xcall-latency alloc fault timer tlb disk)\n",
 		   name);
 }

@@ -1073,5 +1073,114 @@ PY
 }
 ccnuma_test
 
+# ---- the real disk (devices/realdisk.c) and the disk store on it ----
+# disk_sum FILE FIRST N: the FNV-1a checksum the monitor prints for an
+# image at sector FIRST with N sectors summed (monitor/disk.c).
+disk_sum() {
+	python3 - "$@" <<'PY'
+import sys
+f, first, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+d = open(f, "rb").read()[first * 512:(first + n) * 512]
+h = 0x811c9dc5
+for c in d:
+	h = ((h ^ c) * 16777619) & 0xffffffff
+print("%08x" % h)
+PY
+}
+
+# disk_stamp_ok FILE FIRST: the 8 sectors at FIRST hold disk_stamp='s pattern.
+disk_stamp_ok() {
+	python3 - "$@" <<'PY'
+import sys
+f, first = sys.argv[1], int(sys.argv[2])
+d = open(f, "rb").read()[first * 512:(first + 8) * 512]
+sys.exit(0 if all(d[s * 512 + i] == (s * 31 + i * 7 + 0x5a) & 0xff
+		  for s in range(8) for i in range(512)) else 1)
+PY
+}
+
+disk_tests() {
+	local dir=$LOGS/disk img base note sum_base sum_note sum_zero sum_stamp before
+	rm -rf "$dir" && mkdir -p "$dir"
+	img=$dir/store.img
+	base=$dir/base.bin
+	note=$dir/note.txt
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 13 + i // 512) & 0xff for i in range(40000)))' > "$base"
+	printf 'disco persistent note\n' > "$note"
+	if ! tools/mkdisk.sh "$img" base="$base" note="$note":persistent data=:persistent:1M \
+			> "$dir/mkdisk.log" 2>&1; then
+		fail disk-mkdisk "tools/mkdisk.sh failed, see $dir/mkdisk.log"
+		return 0
+	fi
+	# base at 8 (79 sectors: 40000 bytes padded), note at 88 (1), data at 96 (2048)
+	sum_base=$(disk_sum "$img" 8 64)
+	sum_note=$(disk_sum "$img" 88 1)
+	sum_zero=$(disk_sum "$img" 96 64)
+	cp "$img" "$dir/fresh.img"
+
+	qemu_test disk-none 2 128M "poweroff" 0 60 \
+		"disco: disk: none \\(no virtio-blk PCI device on bus 0\\)" "disco: power off" '!PANIC'
+
+	# First boot: the store and each image with the host's checksum; the
+	# stamp goes to data (persistent) and is flushed.
+	DISK=$img qemu_test disk-store-stamp 2 128M "disk_stamp=data poweroff" 0 60 \
+		"disco: disk: virtio-blk at 00:12\\.0, 2144 sectors \\(1 MiB\\)" \
+		"disco: disk store: 3 images in 2144 sectors" \
+		"disco:   image base: base, 79 sectors at 8 \\(39 KiB\\), fnv1a of the first 64 sectors $sum_base" \
+		"disco:   image note: persistent, 1 sectors at 88 \\(0 KiB\\), fnv1a of the first 1 sectors $sum_note" \
+		"disco:   image data: persistent, 2048 sectors at 96 \\(1024 KiB\\), fnv1a of the first 64 sectors $sum_zero" \
+		"disco: disk: stamp of data: written and flushed" "disco: power off" '!PANIC' '!error'
+	if selected disk-store-stamp; then
+		sum_stamp=$(disk_sum "$img" 96 64)
+		if ! disk_stamp_ok "$img" 96; then
+			fail disk-stamp-in-file "the file's data image does not hold the stamp"
+		elif ! grep -aq "^disco:   image data: .*sectors $sum_stamp" "$LOGS/disk-store-stamp.log"; then
+			fail disk-stamp-in-file "the monitor's checksum after the stamp is not the file's ($sum_stamp)"
+		elif ! cmp -s <(head -c $((96 * 512)) "$img") <(head -c $((96 * 512)) "$dir/fresh.img") ||
+		     ! cmp -s <(tail -c +$((104 * 512 + 1)) "$img") <(tail -c +$((104 * 512 + 1)) "$dir/fresh.img"); then
+			fail disk-stamp-in-file "bytes outside data's first 4 KiB changed"
+		else
+			pass disk-stamp-in-file
+		fi
+		# Second boot of the same file: the stamp is there.
+		DISK=$img qemu_test disk-store-persists 1 128M "poweroff" 0 60 \
+			"disco:   image data: persistent, 2048 sectors at 96 \\(1024 KiB\\), fnv1a of the first 64 sectors $sum_stamp" \
+			"disco:   image base: base, .*$sum_base" "disco: power off" '!PANIC'
+	fi
+
+	# A base image is not writable: the stamp is refused, the file unchanged.
+	cp "$dir/fresh.img" "$dir/base-stamp.img"
+	DISK=$dir/base-stamp.img qemu_test disk-stamp-base-refused 1 128M "disk_stamp=base poweroff" 0 60 \
+		"disco: error: disk_stamp=base: not a writable image of 4 KiB at least; refused" \
+		"disco: power off" '!written and flushed'
+	if selected disk-stamp-base-refused; then
+		if cmp -s "$dir/fresh.img" "$dir/base-stamp.img"; then
+			pass disk-base-unchanged
+		else
+			fail disk-base-unchanged "the disk file changed"
+		fi
+	fi
+
+	# A malformed table (data moved over note) is refused with its reason;
+	# the monitor carries on. A disk without a store is said to be one.
+	cp "$dir/fresh.img" "$dir/overlap.img"
+	printf '\x58' | dd of="$dir/overlap.img" bs=1 seek=$((512 + 2 * 64 + 32)) conv=notrunc status=none
+	DISK=$dir/overlap.img qemu_test disk-store-malformed 1 128M "poweroff" 0 60 \
+		"disco: error: disk store: images note and data overlap; its images are not used" \
+		"disco: power off" '!image data:'
+	head -c 1M /dev/zero > "$dir/blank.img"
+	DISK=$dir/blank.img qemu_test disk-no-store 1 128M "poweroff" 0 60 \
+		"disco: disk: virtio-blk at 00:12\\.0, 2048 sectors \\(1 MiB\\)" \
+		"disco: disk: no disk store on it \\(no DISCODSK header\\)" "disco: power off"
+
+	# Timed reads (the numbers are in the log), then 4 CPUs reading at once.
+	DISK=$img qemu_test disk-read-timing 4 128M "test=disk" 0 120 \
+		"disk: 200 reads of 4 KiB: 200 requests, Count ticks per request: submit [0-9]+, wait [0-9]+" \
+		"disk: 4 cpus x 16 reads of 4 KiB at once: 0 differ from cpu 0.s alone" \
+		"disk: 0 failed" "selftest disk: PASS"
+}
+disk_tests
+
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
