@@ -1,15 +1,54 @@
 /*
  * Dispatch of device accesses (see mmio.h). The UART's registers are
  * bytes; wider accesses read or write the addressed byte, as QEMU's
- * serial-mm with regshift 0 behaves for malta's COM1.
+ * serial-mm with regshift 0 behaves for malta's COM1. A virtio window
+ * goes to its transport (devices/virtio_mmio.h) under the slot's own lock:
+ * a disk request is served inside the access that notifies.
  */
 #include "devices/mmio.h"
+#include "devices/virtio_mmio.h"
 #include "monitor/vm.h"
+
+/* The virtio slot whose window holds gpa, or -1. */
+static int virtio_slot(const struct vm *vm, uint64_t gpa)
+{
+	uint64_t off = gpa - VM_VIRTIO_GPA;
+	unsigned int slot = (unsigned int)(off / VM_VIRTIO_STRIDE);
+
+	if (off >= (uint64_t)VM_VIRTIO_SLOTS * VM_VIRTIO_STRIDE || !vm->virtio[slot])
+		return -1;
+	return (int)slot;
+}
 
 bool mmio_covers(const struct vm *vm, uint64_t gpa)
 {
-	(void)vm;
-	return gpa - GUEST_UART_GPA < GUEST_UART_SIZE;
+	return gpa - GUEST_UART_GPA < GUEST_UART_SIZE || virtio_slot(vm, gpa) >= 0;
+}
+
+/* A virtio access, and the slot's interrupt line after it. */
+static bool virtio_access(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value,
+			  bool write)
+{
+	int slot = virtio_slot(vm, gpa);
+	unsigned long flags;
+	struct virtio_mmio *t;
+	uint32_t off;
+
+	if (slot < 0)
+		return false;
+	off = (uint32_t)(gpa - vm_virtio_gpa((unsigned int)slot));
+	flags = spin_lock_irqsave(&vm->virtio_lock[slot]);
+	t = vm->virtio[slot];
+	if (write)
+		virtio_mmio_write(t, off, size, *value);
+	else
+		*value = virtio_mmio_read(t, off, size);
+	if (virtio_mmio_irq(t))
+		__atomic_fetch_or(&vm->virtio_irq, 1u << slot, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&vm->virtio_irq, ~(1u << slot), __ATOMIC_SEQ_CST);
+	spin_unlock_irqrestore(&vm->virtio_lock[slot], flags);
+	return true;
 }
 
 /* The UART's interrupt output onto its line (Cause.IP2 of vCPU 0). */
@@ -25,8 +64,8 @@ static void update_lines(struct vm *vm)
 
 bool mmio_read(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value)
 {
-	if (!mmio_covers(vm, gpa))
-		return false;
+	if (gpa - GUEST_UART_GPA >= GUEST_UART_SIZE)
+		return virtio_access(vm, gpa, size, value, false);
 	unsigned long flags;
 
 	(void)size;
@@ -39,8 +78,8 @@ bool mmio_read(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value)
 
 bool mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t value)
 {
-	if (!mmio_covers(vm, gpa))
-		return false;
+	if (gpa - GUEST_UART_GPA >= GUEST_UART_SIZE)
+		return virtio_access(vm, gpa, size, &value, true);
 	unsigned long flags;
 
 	(void)size;

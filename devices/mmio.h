@@ -1,7 +1,7 @@
 /*
  * A VM's emulated device registers in its guest-physical space (the guest
- * ABI's device map, docs/guest-abi.md): for now the 16550 UART at malta's
- * COM1 address. Accesses reach here when a guest load or store to such an
+ * ABI's device map, docs/guest-abi.md): the 16550 UART at malta's COM1
+ * address, and its virtio-mmio windows (monitor/vm_config.h). Accesses reach here when a guest load or store to such an
  * address traps; devices/mmio.c dispatches them.
  */
 #ifndef DEVICES_MMIO_H

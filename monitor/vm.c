@@ -5,6 +5,7 @@
  * into its memory. Starting a loaded VM takes no more memory.
  */
 #include "arch/guest.h"
+#include "devices/vdisk.h"
 #include "mmu/image_cache.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
@@ -75,6 +76,10 @@ static void check_machine(struct vm *vm)
 				 "memory: %lu MiB asked, %lu pages (%lu MiB) free",
 				 (unsigned long)(c->memory >> 20), (unsigned long)free_pages,
 				 (unsigned long)(free_bytes >> 20));
+	else if (c->memory > VM_MEMORY_MAX)
+		vm_config_reject(c, memory_line(c),
+				 "memory: %lu MiB asked, at most %lu MiB (the devices are above it, docs/guest-abi.md)",
+				 (unsigned long)(c->memory >> 20), (unsigned long)(VM_MEMORY_MAX >> 20));
 	else if (pages_needed(c) > free_pages)
 		vm_config_reject(c, memory_line(c),
 				 "memory: %lu MiB asked, %lu pages with its pmap tables and %u vCPU%s, %lu pages (%lu MiB) free",
@@ -94,6 +99,7 @@ static void release(struct vm *vm)
 			vcpu_free(vm->vcpu[id]);
 		vm->vcpu[id] = 0;
 	}
+	vdisk_release_all(vm);
 	numa_vm_destroy(vm);
 	pmap_destroy(&vm->pmap);
 	if (vm->image)
@@ -356,7 +362,8 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 		return;
 	load_image(vm, &file, &img);
 	end = image_end(&img);
-	if (load_dtb(vm, bundle, size, end) || load_initrd(vm, bundle, size, end)) {
+	if (load_dtb(vm, bundle, size, end) || load_initrd(vm, bundle, size, end) ||
+	    vdisk_attach_all(vm)) {
 		release(vm);
 		return;
 	}
@@ -384,6 +391,11 @@ static void report(const struct vm *vm)
 	if (vm->initrd_size)
 		con_printf("disco: vm %s: initrd %s at %lx (%lu bytes)\n", c->name, c->initrd,
 			   (unsigned long)vm->initrd_gpa, (unsigned long)vm->initrd_size);
+	for (unsigned int n = 0; n < c->disks; n++)
+		con_printf("disco: vm %s: disk vd%c: image %s, %s, %lu MiB, virtio at %lx\n",
+			   c->name, 'a' + n, c->disk[n].image, vm_disk_mode_name(c->disk[n].mode),
+			   (unsigned long)(vm->disk[n]->blk.disk->sectors >> 11),
+			   (unsigned long)vm_virtio_gpa(n));
 }
 
 unsigned int vm_load_bundle(const void *bundle, size_t size)

@@ -21,6 +21,8 @@ enum vm_state { VM_REJECTED, VM_LOADED, VM_RUNNING, VM_STOPPING, VM_ENDED };
 
 struct vcpu;
 struct image_cache_entry;
+struct vdisk;
+struct virtio_mmio;
 
 struct vm {
 	struct vm_config cfg;
@@ -45,6 +47,13 @@ struct vm {
 	spinlock_t dev_lock;    /* the emulated devices (any vCPU may touch them) */
 	spinlock_t lock;        /* the fields below, and the stop */
 	struct uart16550 uart;
+	/* virtio devices: slot i's registers at vm_virtio_gpa(i), its own lock
+	 * (a disk request runs under it), bit i of virtio_irq while its
+	 * interrupt is up (line VM_VIRTIO_IP); disks in slots 0.. */
+	struct virtio_mmio *virtio[VM_VIRTIO_SLOTS];
+	spinlock_t virtio_lock[VM_VIRTIO_SLOTS];
+	volatile uint32_t virtio_irq;
+	struct vdisk *disk[VM_MAX_DISKS];
 	struct guest_line line; /* console output not yet printed */
 	uint64_t line_since;    /* CPU 0's tick count at the line's first byte */
 	struct vm_numa numa;    /* its NUMA engine (numa/placement.h) */

@@ -1181,6 +1181,68 @@ disk_tests() {
 }
 disk_tests
 
+# Linux's own virtio_blk on the VMs' virtual disks (devices/vdisk.h): an
+# ext4 image in the real disk's store, read by two VMs through their cow
+# overlays and written by each (the disk file must not change at all), and
+# a persistent image whose new file survives a second boot of the machine.
+linux_disk_tests() {
+	local dir=$LOGS/linux-disk img root sum_data sum_disk written
+	[ -f build/linux/guest/vmlinux ] || return 0
+	rm -rf "$dir" && mkdir -p "$dir/root"
+	printf 'hello from the base image\n' > "$dir/root/hello.txt"
+	head -c 3000000 /dev/urandom > "$dir/root/data.bin"
+	sum_data=$(sha256sum "$dir/root/data.bin" | cut -d' ' -f1)
+	if ! mke2fs -q -F -t ext4 -d "$dir/root" "$dir/base.ext4" 16M > "$dir/mke2fs.log" 2>&1 ||
+	   ! cp "$dir/base.ext4" "$dir/data.ext4" ||
+	   ! tools/mkdisk.sh "$dir/disk.img" base="$dir/base.ext4" data="$dir/data.ext4":persistent \
+			> "$dir/mkdisk.log" 2>&1; then
+		fail linux-disk-images "mke2fs or tools/mkdisk.sh failed, see $dir"
+		return 0
+	fi
+	img=$dir/disk.img
+	sum_disk=$(sha256sum "$img" | cut -d' ' -f1)
+	cp build/linux/guest/vmlinux build/linux/disk-test.cpio "$dir/"
+	{ for vm in cowa cowb; do
+		printf '[vm %s]\nkernel = vmlinux\ninitrd = disk-test.cpio\nmemory = 64M\ndisk = base cow\n' "$vm"
+		printf 'cmdline = console=ttyS0 panic=1 disco.run=disk-test disco.disk=write\n\n'
+	  done
+	  printf '[vm nosuch]\nkernel = vmlinux\ndisk = nosuch cow\n\n'
+	  printf '[vm basewrite]\nkernel = vmlinux\ndisk = base persistent\n'
+	} > "$dir/cow.conf"
+	tools/mkbundle.sh "$dir/cow.conf" "$dir/cow.cpio" "$dir" > /dev/null
+	DISK=$img ICOUNT=0 BUNDLE=$dir/cow.cpio qemu_test linux-disk-cow-2vms 2 256M "" 0 300 \
+		"disco: error: vm nosuch, line [0-9]+: disk: no image 'nosuch' on the real disk" \
+		"disco: error: vm basewrite, line [0-9]+: disk: image 'base' is a base image, not persistent" \
+		"disco: vm cowa: disk vda: image base, cow, 16 MiB, virtio at 18010000" \
+		"\\[cowa\\] disk-test: hello from the base image" \
+		"\\[cowb\\] disk-test: hello from the base image" \
+		"\\[cowa\\] disk-test: data.bin $sum_data" "\\[cowb\\] disk-test: data.bin $sum_data" \
+		"\\[cowa\\] disk-test: write ok" "\\[cowb\\] disk-test: write ok" \
+		"disco: vm cowa: disk vda \\(base, cow\\): [1-9][0-9]* reads .* 0 I/O errors, 0 malformed, 0 device errors, 0 bad accesses, overlay [1-9][0-9]* blocks" \
+		"disco: all VMs have ended" '!Kernel panic|Oops|BUG:|FAILED'
+	if selected linux-disk-cow-2vms; then
+		if [ "$(sha256sum "$img" | cut -d' ' -f1)" = "$sum_disk" ]; then
+			pass linux-disk-cow-base-unchanged
+		else
+			fail linux-disk-cow-base-unchanged "the disk file changed under cow disks"
+		fi
+	fi
+	printf '[vm keeper]\nkernel = vmlinux\ninitrd = disk-test.cpio\nmemory = 64M\ndisk = data persistent\ncmdline = console=ttyS0 panic=1 disco.run=disk-test disco.disk=%s\n' \
+		write > "$dir/write.conf"
+	sed 's/disco.disk=write/disco.disk=check/' "$dir/write.conf" > "$dir/check.conf"
+	tools/mkbundle.sh "$dir/write.conf" "$dir/write.cpio" "$dir" > /dev/null
+	tools/mkbundle.sh "$dir/check.conf" "$dir/check.cpio" "$dir" > /dev/null
+	DISK=$img ICOUNT=0 BUNDLE=$dir/write.cpio qemu_test linux-disk-persistent-write 1 256M "" 0 300 \
+		"\\[keeper\\] disk-test: data.bin $sum_data" "\\[keeper\\] disk-test: write ok" \
+		"disco: vm keeper: disk vda \\(data, persistent\\): [1-9][0-9]* reads .* [1-9][0-9]* writes .* 0 I/O errors" \
+		'!Kernel panic|Oops|BUG:|FAILED'
+	written=$(sed -n 's/^\[keeper\] disk-test: written.bin \([0-9a-f]*\).*/\1/p' "$LOGS/linux-disk-persistent-write.log" | head -n 1)
+	DISK=$img ICOUNT=0 BUNDLE=$dir/check.cpio qemu_test linux-disk-persistent-check 1 256M "" 0 300 \
+		"\\[keeper\\] disk-test: written.bin ${written:-none}" "\\[keeper\\] disk-test: check ok" \
+		'!Kernel panic|Oops|BUG:|FAILED'
+}
+linux_disk_tests
+
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -96,6 +96,12 @@ static void write_dts(FILE *f, const struct vm_config *c, long long initrd_size)
 		"\t\tinterrupt-parent = <&cpu_intc>;\n\t\tinterrupts = <%u>;\n\t};\n\n",
 		GUEST_UART_GPA, GUEST_UART_GPA, GUEST_UART_SIZE, UART_CLOCK_HZ,
 		GUEST_UART_IP);
+	for (unsigned int i = 0; i < c->disks; i++)
+		fprintf(f, "\tvirtio@%llx {\n\t\tcompatible = \"virtio,mmio\";\n"
+			"\t\treg = <0x0 0x%llx 0x0 0x%x>;\n"
+			"\t\tinterrupt-parent = <&cpu_intc>;\n\t\tinterrupts = <%u>;\n\t};\n\n",
+			(unsigned long long)vm_virtio_gpa(i), (unsigned long long)vm_virtio_gpa(i),
+			VM_VIRTIO_STRIDE, VM_VIRTIO_IP);
 	fprintf(f, "\thypervisor {\n\t\tcompatible = \"disco,hypervisor\";\n"
 		"\t\tcount-frequency = <%u>;\n\t};\n};\n", MALTA_COUNT_HZ);
 }

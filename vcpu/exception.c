@@ -117,29 +117,47 @@ bool vcpu_interrupt_deliverable(struct vcpu *v)
 }
 
 /*
- * The vCPU that gets the VM's device lines: the first whose Status has
- * any of them unmasked (IM), else vCPU 0, so one vCPU at a time sees a
- * device interrupt. An SMP Linux unmasks a CPU-interrupt-controller line
- * on the CPU that happens to run request_irq (a driver's first open), not
- * necessarily CPU 0: a line for vCPU 0 alone was never taken then.
+ * The device lines a vCPU sees: each line goes to the first vCPU whose
+ * Status has it unmasked (IM), else to vCPU 0, so one vCPU at a time sees
+ * a device interrupt. An SMP Linux unmasks a CPU-interrupt-controller
+ * line on the CPU that happens to run request_irq (a driver's first
+ * open), not necessarily CPU 0, and the UART's and the disks' lines may
+ * be unmasked on different CPUs.
  */
-static unsigned int device_vcpu(const struct vm *vm)
+static uint32_t device_lines_for(const struct vcpu *v, uint32_t lines)
 {
-	for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
-		const struct vcpu *t = vm->vcpu[id];
+	const struct vm *vm = v->vm;
+	uint32_t mine = 0;
 
-		if (t && t->state != VCPU_STOPPED && (t->cp0.status & DEVICE_LINES))
-			return id;
+	if (vm->cfg.vcpus == 1)
+		return lines;
+	for (uint32_t left = lines; left; left &= left - 1) {
+		uint32_t bit = left & -left;
+		unsigned int to = 0;
+
+		for (unsigned int id = 0; id < vm->cfg.vcpus; id++) {
+			const struct vcpu *t = vm->vcpu[id];
+
+			if (t && t->state != VCPU_STOPPED && (t->cp0.status & bit)) {
+				to = id;
+				break;
+			}
+		}
+		if (to == v->id)
+			mine |= bit;
 	}
-	return 0;
+	return mine;
 }
 
 void vcpu_sync_lines(struct vcpu *v)
 {
-	uint32_t lines = v->vm->irq_lines & DEVICE_LINES;
+	uint32_t lines = v->vm->irq_lines;
 
-	if (lines && v->vm->cfg.vcpus > 1 && v->id != device_vcpu(v->vm))
-		lines = 0;
+	if (v->vm->virtio_irq)
+		lines |= 1u << (8 + VM_VIRTIO_IP);
+	lines &= DEVICE_LINES;
+	if (lines)
+		lines = device_lines_for(v, lines);
 	v->cp0.cause = (v->cp0.cause & ~(uint64_t)DEVICE_LINES) | lines;
 	/* the IPI line: up while the shared area's ipi is not 0 (the guest
 	 * clears it itself); only for vCPUs that registered one */

@@ -37,6 +37,7 @@
 #include "arch/guest.h"
 #include "arch/timer.h"
 #include "arch/vcpu.h"
+#include "devices/vdisk.h"
 #include "monitor/console.h"
 #include "monitor/format.h"
 #include "monitor/monitor.h"
@@ -278,6 +279,7 @@ static void report(struct vm *vm)
 		   vm->cfg.name, vm->pmap.private_pages, vm->pmap.shared_pages,
 		   (unsigned long)vm->pmap.demand_faults, (unsigned long)vm->pmap.cow_breaks,
 		   vm->remote_flushes);
+	vdisk_report(vm);
 	if (monitor_topology.nnodes > 1) {
 		numa_report(vm);
 		numa_print_hot_log(vm);

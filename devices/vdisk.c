@@ -1,0 +1,162 @@
+/*
+ * A VM's virtual disks (see vdisk.h). Each takes a block of machine
+ * memory for its device state; a cow disk's overlay takes pages as the
+ * VM writes, counted in vdisk_report.
+ */
+#include "devices/vdisk.h"
+#include "devices/guest_mem.h"
+#include "mmu/machmem.h"
+#include "monitor/console.h"
+#include "monitor/disk.h"
+#include "monitor/string.h"
+#include "monitor/vm.h"
+
+#define VDISK_ORDER pa_order_for_bytes(sizeof(struct vdisk))
+
+/* Overlay memory: whole pages from the VM's node (others if it has none). */
+static void *overlay_alloc(void *ctx, uint64_t bytes)
+{
+	struct vm *vm = ctx;
+
+	return mem_alloc_pages(pa_order_for_bytes(bytes), vm->node);
+}
+
+static void overlay_free(void *ctx, void *p, uint64_t bytes)
+{
+	(void)ctx;
+	mem_free_pages(p, pa_order_for_bytes(bytes));
+}
+
+/* Whether another VM that holds its disks has image in use, persistent,
+ * or at all when this one wants it persistent. */
+static const struct vm *image_taken(const struct vm *vm, const char *image, bool persistent)
+{
+	for (unsigned int i = 0; i < vm_count; i++) {
+		const struct vm *o = &vms[i];
+
+		if (o == vm)
+			continue;
+		for (unsigned int d = 0; d < VM_MAX_DISKS; d++) {
+			const struct vdisk *k = o->disk[d];
+
+			if (k && strcmp(k->cfg->image, image) == 0 &&
+			    (persistent || k->cfg->mode == VM_DISK_PERSISTENT))
+				return o;
+		}
+	}
+	return NULL;
+}
+
+/* Makes disk n of the VM, or rejects the VM (its line says why). */
+static int attach(struct vm *vm, unsigned int n)
+{
+	const struct vm_disk_config *c = &vm->cfg.disk[n];
+	const struct disk_image *img = disk_store_find(&monitor_disks, c->image);
+	bool persistent = c->mode == VM_DISK_PERSISTENT;
+	const struct vm *holder;
+	const struct blk_backend *backend;
+	struct vdisk *d;
+
+	if (!img) {
+		vm_config_reject(&vm->cfg, c->line, "disk: no image '%s' on the real disk (%s)",
+				 c->image, monitor_disks.count ? "see its store at boot" :
+				 "no disk store: DISK= for QEMU, tools/mkdisk.sh");
+		return -1;
+	}
+	if (persistent && !(img->flags & DISK_STORE_F_PERSISTENT)) {
+		vm_config_reject(&vm->cfg, c->line,
+				 "disk: image '%s' is a base image, not persistent (use cow or ro)",
+				 c->image);
+		return -1;
+	}
+	holder = image_taken(vm, c->image, persistent);
+	if (holder) {
+		vm_config_reject(&vm->cfg, c->line, "disk: image '%s' is in use by vm %s%s",
+				 c->image, holder->cfg.name,
+				 persistent ? "" : ", persistent");
+		return -1;
+	}
+	d = mem_alloc_pages(VDISK_ORDER, vm->node);
+	if (!d) {
+		vm_config_reject(&vm->cfg, c->line, "disk: no memory for the device");
+		return -1;
+	}
+	memset(d, 0, sizeof(*d));
+	d->cfg = c;
+	d->vm = vm;
+	if (!disk_store_backend(&monitor_disks, c->image, &d->region, &d->image)) {
+		mem_free_pages(d, VDISK_ORDER);
+		vm_config_reject(&vm->cfg, c->line, "disk: image '%s' cannot be opened", c->image);
+		return -1;
+	}
+	backend = &d->image;
+	if (c->mode == VM_DISK_RO) {
+		d->image.read_only = true;
+	} else if (c->mode == VM_DISK_COW) {
+		struct blk_cow_alloc mem = { vm, overlay_alloc, overlay_free };
+
+		d->image.read_only = true;      /* never written, whatever the store says */
+		if (!blk_cow_init(&d->cow, &d->overlay, &d->image, &mem)) {
+			mem_free_pages(d, VDISK_ORDER);
+			vm_config_reject(&vm->cfg, c->line, "disk: no memory for the overlay");
+			return -1;
+		}
+		backend = &d->overlay;
+	}
+	guest_mem_init(&d->mem, vm);
+	virtio_blk_init(&d->blk, backend, &d->mem);
+	vm->disk[n] = d;
+	vm->virtio[n] = &d->blk.mmio;
+	return 0;
+}
+
+int vdisk_attach_all(struct vm *vm)
+{
+	for (unsigned int n = 0; n < vm->cfg.disks; n++)
+		if (attach(vm, n)) {
+			vdisk_release_all(vm);
+			return -1;
+		}
+	return 0;
+}
+
+void vdisk_release_all(struct vm *vm)
+{
+	for (unsigned int n = 0; n < VM_MAX_DISKS; n++) {
+		struct vdisk *d = vm->disk[n];
+
+		if (!d)
+			continue;
+		vm->virtio[n] = 0;
+		vm->disk[n] = 0;
+		if (d->cfg->mode == VM_DISK_COW)
+			blk_cow_destroy(&d->cow);
+		mem_free_pages(d, VDISK_ORDER);
+	}
+	vm->virtio_irq = 0;
+}
+
+void vdisk_report(const struct vm *vm)
+{
+	for (unsigned int n = 0; n < VM_MAX_DISKS; n++) {
+		const struct vdisk *d = vm->disk[n];
+		const struct virtio_blk_counters *b;
+		const struct virtio_mmio_counters *t;
+
+		if (!d)
+			continue;
+		b = &d->blk.count;
+		t = &d->blk.mmio.count;
+		con_printf("disco: vm %s: disk vd%c (%s, %s): %lu reads (%lu KiB), %lu writes (%lu KiB), %lu flushes, %lu I/O errors, %lu malformed, %lu device errors, %lu bad accesses",
+			   vm->cfg.name, 'a' + n, d->cfg->image, vm_disk_mode_name(d->cfg->mode),
+			   (unsigned long)b->reads, (unsigned long)(b->bytes_read >> 10),
+			   (unsigned long)b->writes, (unsigned long)(b->bytes_written >> 10),
+			   (unsigned long)b->flushes, (unsigned long)b->ioerr,
+			   (unsigned long)b->malformed, (unsigned long)t->device_errors,
+			   (unsigned long)t->bad_access);
+		if (d->cfg->mode == VM_DISK_COW)
+			con_printf(", overlay %lu blocks of 4 KiB",
+				   (unsigned long)d->cow.count.blocks);
+		con_printf("\n");
+	}
+}
