@@ -6,6 +6,9 @@
  * the sender's guest-physical memory, so that a receiving device may ask the
  * monitor to remap a whole page instead of copying it (virtio_net.h).
  *
+ * A frame and everything it points to live only during the transmit call
+ * that carries it: a receiver copies (or remaps) it before returning.
+ *
  * Types only: shared by devices/virtio_net.[ch] and devices/net_switch.[ch].
  */
 #ifndef DEVICES_NET_FRAME_H
