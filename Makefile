@@ -134,7 +134,7 @@ HOST_MODULES := $(wildcard monitor/format.c monitor/parse.c monitor/cmdline.c \
 	monitor/guest_line.c \
 	mmu/l2tlb.c vcpu/decode.c vcpu/cp0.c vcpu/vtlb.c vcpu/guest_addr.c devices/uart16550.c \
 	devices/virtqueue.c devices/virtio_mmio.c devices/virtio_blk.c devices/blk_ram.c devices/blk_cow.c \
-	devices/disk_store.c \
+	devices/disk_store.c devices/virtio_net.c devices/net_switch.c \
 	arch/mips64/compare.c numa/engine.c numa/policy.c $(wildcard numa/policy_*.c))
 
 $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h tests/host/fake_guest.h $(HOST_MODULES) \

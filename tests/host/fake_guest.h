@@ -86,23 +86,35 @@ static inline uint8_t *fake_ptr(struct fake_guest *g, uint64_t gpa, uint32_t len
 
 struct drv_queue {
 	struct fake_guest *g;
+	uint64_t desc, avail, used;     /* its areas (DRV_DESC, ... unless drv_init_at) */
 	uint16_t size;
 	uint16_t avail_idx;     /* the driver's next avail->idx */
 	uint16_t used_seen;     /* used entries the driver has taken */
 };
 
-static inline void drv_init(struct drv_queue *q, struct fake_guest *g, uint16_t size)
+/* A queue with its areas at desc, avail and used (a second queue in the
+ * same RAM, say). */
+static inline void drv_init_at(struct drv_queue *q, struct fake_guest *g, uint16_t size,
+			       uint64_t desc, uint64_t avail, uint64_t used)
 {
 	q->g = g;
+	q->desc = desc;
+	q->avail = avail;
+	q->used = used;
 	q->size = size;
 	q->avail_idx = 0;
 	q->used_seen = 0;
 }
 
+static inline void drv_init(struct drv_queue *q, struct fake_guest *g, uint16_t size)
+{
+	drv_init_at(q, g, size, DRV_DESC, DRV_AVAIL, DRV_USED);
+}
+
 static inline void drv_desc(struct drv_queue *q, uint16_t i, uint64_t addr, uint32_t len,
 			    uint16_t flags, uint16_t next)
 {
-	uint8_t *d = fake_ptr(q->g, DRV_DESC + 16ull * i, 16);
+	uint8_t *d = fake_ptr(q->g, q->desc + 16ull * i, 16);
 
 	le64_put(d, addr);
 	le32_put(d + 8, len);
@@ -113,24 +125,24 @@ static inline void drv_desc(struct drv_queue *q, uint16_t i, uint64_t addr, uint
 /* Makes head available: ring entry, then avail->idx. */
 static inline void drv_publish(struct drv_queue *q, uint16_t head)
 {
-	le16_put(fake_ptr(q->g, DRV_AVAIL + 4 + 2ull * (q->avail_idx % q->size), 2), head);
+	le16_put(fake_ptr(q->g, q->avail + 4 + 2ull * (q->avail_idx % q->size), 2), head);
 	q->avail_idx++;
-	le16_put(fake_ptr(q->g, DRV_AVAIL + 2, 2), q->avail_idx);
+	le16_put(fake_ptr(q->g, q->avail + 2, 2), q->avail_idx);
 }
 
 static inline void drv_set_avail_idx(struct drv_queue *q, uint16_t idx)
 {
-	le16_put(fake_ptr(q->g, DRV_AVAIL + 2, 2), idx);
+	le16_put(fake_ptr(q->g, q->avail + 2, 2), idx);
 }
 
 static inline void drv_set_avail_flags(struct drv_queue *q, uint16_t flags)
 {
-	le16_put(fake_ptr(q->g, DRV_AVAIL, 2), flags);
+	le16_put(fake_ptr(q->g, q->avail, 2), flags);
 }
 
 static inline uint16_t drv_used_idx(struct drv_queue *q)
 {
-	return le16_get(fake_ptr(q->g, DRV_USED + 2, 2));
+	return le16_get(fake_ptr(q->g, q->used + 2, 2));
 }
 
 /* The driver takes the next used element: false if there is none. */
@@ -140,7 +152,7 @@ static inline bool drv_take_used(struct drv_queue *q, uint32_t *id, uint32_t *le
 
 	if (drv_used_idx(q) == q->used_seen)
 		return false;
-	e = fake_ptr(q->g, DRV_USED + 4 + 8ull * (q->used_seen % q->size), 8);
+	e = fake_ptr(q->g, q->used + 4 + 8ull * (q->used_seen % q->size), 8);
 	*id = le32_get(e);
 	*len = le32_get(e + 4);
 	q->used_seen++;
