@@ -116,10 +116,11 @@ done
 rm -rf "$ctl" "$root"/var/cache/apt/archives/*.deb
 sort -o "$work/packages" "$work/packages"
 
-# base-passwd: the accounts from its masters; root has no password (the
-# console login is for tests); everyone else is locked
-cp "$root/usr/share/base-passwd/passwd.master" "$root/etc/passwd"
-cp "$root/usr/share/base-passwd/group.master" "$root/etc/group"
+# base-passwd and passwd: the accounts of base-passwd's masters, with
+# shadow passwords (what update-passwd and shadowconfig make); root has no
+# password (the console login is for tests), everyone else is locked
+awk -F: -v OFS=: '{ $2 = "x"; print }' "$root/usr/share/base-passwd/passwd.master" > "$root/etc/passwd"
+awk -F: -v OFS=: '{ $2 = "x"; print }' "$root/usr/share/base-passwd/group.master" > "$root/etc/group"
 awk -F: '{ print $1 ":" ($1 == "root" ? "" : "*") ":19000:0:99999:7:::" }' \
 	"$root/etc/passwd" > "$root/etc/shadow"
 awk -F: '{ print $1 ":*::" }' "$root/etc/group" > "$root/etc/gshadow"
@@ -143,12 +144,22 @@ cp -R --preserve=mode "$here/overlay/." "$root/"
 qemu=$(command -v qemu-mips64el-static) ||
 	{ say "qemu-mips64el-static is missing: run tools/install-deps.sh" >&2; exit 1; }
 cp "$qemu" "$root/qemu-mips64el-static"
-chroot "$root" /qemu-mips64el-static /sbin/ldconfig
-got=$(chroot "$root" /qemu-mips64el-static /usr/bin/perl -e 'print 6 * 7')
+inroot() { chroot "$root" /qemu-mips64el-static "$@"; }
+inroot /sbin/ldconfig
+expect() {   # WANT GOT WHAT
+	[ "$1" = "$2" ] || { say "$3 from the tree printed '$2', not '$1'" >&2; exit 1; }
+}
+expect 42 "$(inroot /usr/bin/perl -e 'print 6 * 7' 2>&1)" "Debian's perl"
+expect 42 "$(inroot /usr/bin/sqlite3 :memory: 'select 6 * 7' 2>&1)" "Debian's sqlite3"
+expect hello "$(echo hello | inroot /usr/bin/xz | inroot /usr/bin/gzip -c | inroot /usr/bin/gzip -d |
+	inroot /usr/bin/xz -d 2>&1)" "Debian's xz and gzip"
+expect root:x:0:0:root:/root:/bin/bash "$(inroot /usr/bin/getent passwd root 2>&1)" "getent"
 rm "$root/qemu-mips64el-static"
-[ "$got" = 42 ] || { say "Debian's perl does not run from the tree: '$got'" >&2; exit 1; }
 [ -x "$root/sbin/init" ] && [ -x "$root/sbin/agetty" ] ||
 	{ say "no /sbin/init or /sbin/agetty in the tree" >&2; exit 1; }
+# every ELF file is for this machine: 64-bit little-endian MIPS64 R2
+other=$(find "$root" -type f -exec file {} + | grep ': *ELF' | grep -v 'ELF 64-bit LSB .* MIPS, MIPS64 rel2' || :)
+[ -z "$other" ] || { say "ELF files for another machine: $other" >&2; exit 1; }
 
 # 3. The image: ext4 from the tree, no loop mount.
 mke2fs -q -t ext4 -T default -L disco-root -m 0 -d "$root" "$work/image.ext4" "$size" >/dev/null
