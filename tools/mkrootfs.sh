@@ -139,6 +139,7 @@ ln -s /run/lock "$root/var/lock"
 cp "$work/packages" "$root/etc/disco-packages"
 # the disco files: inittab, fstab, the boot script, PAM's common-*, ...
 cp -R --preserve=mode "$here/overlay/." "$root/"
+mkdir -p "$root/etc/inittab.d"   # sysvinit 3 reads it (and says so if missing)
 # libc-bin: ld.so.cache, by the image's own ldconfig (static) under
 # qemu-user; and the check that Debian's dynamically linked programs run
 qemu=$(command -v qemu-mips64el-static) ||
