@@ -19,8 +19,9 @@
 #
 # The image is cached under a key of every input (this script, the package
 # list, the overlay): ~/.cache/disco/rootfs/debian-bookworm-KEY.ext4
-# (DISCO_CACHE). The package versions are what the mirror had when it was
-# built. Boot a copy of it, not the cached file: a VM writes to its disk.
+# (DISCO_CACHE); the last build's .debs are kept in ~/.cache/disco/rootfs/debs.
+# The package versions are what the mirror had when the image was built.
+# Boot a copy of the image, not the cached file: a VM writes to its disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +34,7 @@ mirrors=("deb http://deb.debian.org/debian $suite main"
 	"deb http://deb.debian.org/debian $suite-updates main"
 	"deb http://deb.debian.org/debian-security $suite-security main")
 
-key=$( { echo "$size ${mirrors[*]}"; cat "$0" "$here/packages.list";
+key=$( { echo "$size ${mirrors[*]}"; cat tools/mkrootfs.sh "$here/packages.list";
 	(cd "$here/overlay" && find . -type f -o -type l | LC_ALL=C sort |
 		while read -r f; do echo "$f $(stat -c %a "$f")"; cat "$f"; done); } |
 	sha256sum | cut -c1-16)
@@ -63,7 +64,9 @@ trap 'rm -rf "$work"' EXIT
 
 # 1. Debian's packages, extracted. mmdebstrap resolves the list with apt
 # (Depends and Pre-Depends), downloads and unpacks; the .debs are kept
-# (cleanup/apt/cache) for their control data below, then removed.
+# (cleanup/apt/cache) for their control data below, then moved to
+# $dir/debs, from where the next build starts (apt downloads only what
+# changed).
 includes=()
 while read -r p _; do
 	case $p in ''|'#'*) ;; *) includes+=(--include="$p") ;; esac
@@ -72,6 +75,7 @@ say "extracting Debian $suite for mips64el (key $key)"
 mmdebstrap --quiet --mode=root --variant=extract --arch=mips64el \
 	--skip=cleanup/apt/cache "${includes[@]}" \
 	--setup-hook='for d in bin sbin lib lib32 lib64 libo32; do mkdir -p "$1/usr/$d"; ln -s "usr/$d" "$1/$d"; done' \
+	--setup-hook="mkdir -p \"\$1/var/cache/apt/archives\"; cp \"$dir\"/debs/*.deb \"\$1/var/cache/apt/archives/\" 2>/dev/null || :" \
 	"$suite" "$root" "${mirrors[@]}"
 debs=("$root"/var/cache/apt/archives/*.deb)
 say "${#debs[@]} packages extracted"
@@ -113,7 +117,9 @@ for deb in "${debs[@]}"; do
 		done
 	done
 done
-rm -rf "$ctl" "$root"/var/cache/apt/archives/*.deb
+rm -rf "$ctl" "$dir/debs"
+mkdir -p "$dir/debs"
+mv "${debs[@]}" "$dir/debs/"
 sort -o "$work/packages" "$work/packages"
 
 # base-passwd and passwd: the accounts of base-passwd's masters, with
