@@ -3,6 +3,7 @@
 #   make run         install what is missing, build, boot interactively
 #   make test        install what is missing, build, run every test
 #   make test-fresh  make test in a new minimal Debian chroot (what CI runs)
+#   make rootfs      the guests' Debian root filesystem image (ext4, cached)
 #   make bench-boot  instruction counts: boot to all CPUs online, cross-calls
 #   make bench-traps instruction counts: privileged operations, native vs VM
 #   make bench-linux instruction counts: Linux workloads, native vs VM
@@ -60,7 +61,7 @@ MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
 MONITOR_OBJS := $(filter-out $(BUILD)/arch/mips64/asm-offsets.o,$(MONITOR_OBJS))
 
-.PHONY: all run test test-fresh deps bench-boot bench-traps bench-linux bench-asid bench-memory bench-splash bench-numa plugin host-tests clean
+.PHONY: all run test test-fresh rootfs deps bench-boot bench-traps bench-linux bench-asid bench-memory bench-splash bench-numa plugin host-tests clean
 all: $(BUILD)/disco.elf $(BUILD)/host/mkdisk
 
 deps:
@@ -193,6 +194,12 @@ test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(BUILD)/host/mkdisk $(PLUGIN)
 # chroot with git and make, a clone of HEAD (tools/test-fresh.sh; root).
 test-fresh:
 	tools/test-fresh.sh
+
+# The guests' Debian bookworm root filesystem: an ext4 image in
+# ~/.cache/disco/rootfs, keyed by its inputs (docs/debian-rootfs.md; root).
+rootfs: deps
+	@tools/mkrootfs.sh
+	@tools/mkrootfs.sh --path
 
 # ---- measurement ----
 

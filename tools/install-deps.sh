@@ -34,6 +34,10 @@ packages=(
 	file                         # fetch-busybox's report
 	dpkg-dev                     # apt-get source (qemu-plugin.h for the plugin)
 	ca-certificates              # apt over https where a mirror is https
+	# the Debian root filesystem for guests (tools/mkrootfs.sh)
+	mmdebstrap                   # extracts Debian's mips64el packages
+	e2fsprogs                    # mke2fs -d: the ext4 image, no loop mount; e2fsck, debugfs
+	qemu-user-static             # runs the image's own ldconfig and its self-check (perl)
 	# benchmarks
 	python3                      # tables and JSON/CSV
 	python3-matplotlib           # figures
