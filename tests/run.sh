@@ -1243,6 +1243,43 @@ linux_disk_tests() {
 }
 linux_disk_tests
 
+# A VM boots Debian bookworm (tools/mkrootfs.sh, docs/debian-rootfs.md) from
+# a cow disk as its root filesystem, with its own init, and runs Debian's
+# programs (debian-check); the image on the real disk is left as it was.
+linux_debian_test() {
+	local dir=$LOGS/linux-debian rootfs sum_disk
+	selected linux-debian-boot || return 0
+	[ -f build/linux/guest/vmlinux ] || return 0
+	rm -rf "$dir" && mkdir -p "$dir"
+	if ! rootfs=$(tools/mkrootfs.sh > "$dir/mkrootfs.log" 2>&1 && tools/mkrootfs.sh --path) ||
+	   ! tools/mkdisk.sh "$dir/disk.img" debian="$rootfs":base > "$dir/mkdisk.log" 2>&1; then
+		fail linux-debian-boot "tools/mkrootfs.sh or tools/mkdisk.sh failed, see $dir"
+		return 0
+	fi
+	sum_disk=$(sha256sum "$dir/disk.img" | cut -d' ' -f1)
+	cp build/linux/guest/vmlinux "$dir/"
+	printf '[vm deb]\nkernel = vmlinux\nmemory = 128M\ndisk = debian cow\ncmdline = %s\n' \
+		'console=ttyS0 panic=1 root=/dev/vda rw rootfstype=ext4 rdinit=/sbin/init disco.run=debian-check' \
+		> "$dir/vms.conf"
+	tools/mkbundle.sh "$dir/vms.conf" "$dir/debian.cpio" "$dir" > /dev/null
+	DISK=$dir/disk.img ICOUNT=0 BUNDLE=$dir/debian.cpio qemu_test linux-debian-boot 1 256M "" 0 400 \
+		"\\[deb\\] EXT4-fs \\(vda\\): mounted filesystem" \
+		"\\[deb\\] Run /sbin/init as init process" \
+		"\\[deb\\] debian-check: Linux 6\\.1\\.[0-9]+ mips64, Debian 12\\.[0-9]+, root on /dev/vda ext4" \
+		"\\[deb\\] debian-check: ok perl" "\\[deb\\] debian-check: ok sqlite3" \
+		"\\[deb\\] debian-check: ok ps-pid1" \
+		"\\[deb\\] debian-check: 13 passed, 0 failed" \
+		"disco: vm deb: powered off" '!Kernel panic|Oops|BUG:|FAIL'
+	if selected linux-debian-boot; then
+		if [ "$(sha256sum "$dir/disk.img" | cut -d' ' -f1)" = "$sum_disk" ]; then
+			pass linux-debian-image-unchanged
+		else
+			fail linux-debian-image-unchanged "the disk file changed under a cow disk"
+		fi
+	fi
+}
+linux_debian_test
+
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
