@@ -8,6 +8,7 @@
 #include "devices/mmio.h"
 #include "devices/virtio_mmio.h"
 #include "monitor/vm.h"
+#include "monitor/xcall.h"
 
 /* The virtio slot whose window holds gpa, or -1. */
 static int virtio_slot(const struct vm *vm, uint64_t gpa)
@@ -25,6 +26,19 @@ bool mmio_covers(const struct vm *vm, uint64_t gpa)
 	return gpa - GUEST_UART_GPA < GUEST_UART_SIZE || virtio_slot(vm, gpa) >= 0;
 }
 
+/* The slot's lock, interrupts off. While it waits, this CPU serves its
+ * cross-CPU calls: the holder may be shooting down translations (a page
+ * shared or copied by a disk read, mmu/page_share.h) and waiting for this
+ * CPU, which an interrupt-off spin would never let it see. */
+static unsigned long lock_slot(struct vm *vm, int slot)
+{
+	unsigned long flags = arch_irq_save();
+
+	while (!spin_trylock(&vm->virtio_lock[slot]))
+		xcall_poll();
+	return flags;
+}
+
 /* A virtio access, and the slot's interrupt line after it. */
 static bool virtio_access(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value,
 			  bool write)
@@ -37,7 +51,7 @@ static bool virtio_access(struct vm *vm, uint64_t gpa, unsigned int size, uint64
 	if (slot < 0)
 		return false;
 	off = (uint32_t)(gpa - vm_virtio_gpa((unsigned int)slot));
-	flags = spin_lock_irqsave(&vm->virtio_lock[slot]);
+	flags = lock_slot(vm, slot);
 	t = vm->virtio[slot];
 	if (write)
 		virtio_mmio_write(t, off, size, *value);

@@ -4,10 +4,14 @@
  * VM writes, counted in vdisk_report.
  */
 #include "devices/vdisk.h"
+#include "devices/buffer_cache.h"
 #include "devices/guest_mem.h"
 #include "mmu/machmem.h"
+#include "mmu/page_share.h"
 #include "monitor/console.h"
+#include "monitor/cmdline.h"
 #include "monitor/disk.h"
+#include "monitor/monitor.h"
 #include "monitor/string.h"
 #include "monitor/vm.h"
 
@@ -25,6 +29,46 @@ static void overlay_free(void *ctx, void *p, uint64_t bytes)
 {
 	(void)ctx;
 	mem_free_pages(p, pa_order_for_bytes(bytes));
+}
+
+/* The image through the buffer cache: each 4 KiB block from the cache if
+ * it has it or can take it, else from the image. Store images start on a
+ * 4 KiB boundary of the real disk, so their blocks are the disk's. */
+static bool cached_read(void *ctx, uint64_t sector, void *buf, uint32_t count)
+{
+	struct vdisk *d = ctx;
+	uint8_t *out = buf;
+
+	while (count) {
+		uint64_t disk_sector = d->region.first + sector;
+		uint32_t off = (uint32_t)(disk_sector % BCACHE_BLOCK_SECTORS);
+		uint32_t n = BCACHE_BLOCK_SECTORS - off;
+		const uint8_t *block = bcache_block(d->region.disk, disk_sector / BCACHE_BLOCK_SECTORS);
+
+		if (n > count)
+			n = count;
+		if (block)
+			memcpy(out, block + (uint64_t)off * BLK_SECTOR_SIZE, (size_t)n * BLK_SECTOR_SIZE);
+		else if (!d->image.read(d->image.ctx, sector, out, n))
+			return false;
+		out += (uint64_t)n * BLK_SECTOR_SIZE;
+		sector += n;
+		count -= n;
+	}
+	return true;
+}
+
+/* virtio_blk's share hook: the cache's page of the block at sector, mapped
+ * at gpa, unless the VM wrote that block (its overlay has it). */
+static bool share_page(void *ctx, uint64_t sector, uint64_t gpa)
+{
+	struct vdisk *d = ctx;
+	const void *block;
+
+	if (d->cfg->mode == VM_DISK_COW && blk_cow_block(&d->cow, sector / BLK_COW_BLOCK_SECTORS))
+		return false;
+	block = bcache_block(d->region.disk, (d->region.first + sector) / BCACHE_BLOCK_SECTORS);
+	return block && page_share(&d->vm->pmap, gpa, mem_frame_of(block)) == 0;
 }
 
 /* Whether another VM that holds its disks has image in use, persistent,
@@ -90,13 +134,20 @@ static int attach(struct vm *vm, unsigned int n)
 		return -1;
 	}
 	backend = &d->image;
-	if (c->mode == VM_DISK_RO) {
+	if (c->mode != VM_DISK_PERSISTENT) {
+		/* never written, whatever the store says: cached and shared */
 		d->image.read_only = true;
-	} else if (c->mode == VM_DISK_COW) {
+		d->cached = d->image;
+		d->cached.ctx = d;
+		d->cached.read = cached_read;
+		d->share.ctx = d;
+		d->share.page = share_page;
+		backend = &d->cached;
+	}
+	if (c->mode == VM_DISK_COW) {
 		struct blk_cow_alloc mem = { vm, overlay_alloc, overlay_free };
 
-		d->image.read_only = true;      /* never written, whatever the store says */
-		if (!blk_cow_init(&d->cow, &d->overlay, &d->image, &mem)) {
+		if (!blk_cow_init(&d->cow, &d->overlay, &d->cached, &mem)) {
 			mem_free_pages(d, VDISK_ORDER);
 			vm_config_reject(&vm->cfg, c->line, "disk: no memory for the overlay");
 			return -1;
@@ -105,6 +156,8 @@ static int attach(struct vm *vm, unsigned int n)
 	}
 	guest_mem_init(&d->mem, vm);
 	virtio_blk_init(&d->blk, backend, &d->mem);
+	if (c->mode != VM_DISK_PERSISTENT && !cmdline_get(&monitor_cmdline, "noshare"))
+		virtio_blk_set_share(&d->blk, &d->share);
 	vm->disk[n] = d;
 	vm->virtio[n] = &d->blk.mmio;
 	return 0;
@@ -147,9 +200,10 @@ void vdisk_report(const struct vm *vm)
 			continue;
 		b = &d->blk.count;
 		t = &d->blk.mmio.count;
-		con_printf("disco: vm %s: disk vd%c (%s, %s): %lu reads (%lu KiB), %lu writes (%lu KiB), %lu flushes, %lu I/O errors, %lu malformed, %lu device errors, %lu bad accesses",
+		con_printf("disco: vm %s: disk vd%c (%s, %s): %lu reads (%lu KiB, %lu pages shared), %lu writes (%lu KiB), %lu flushes, %lu I/O errors, %lu malformed, %lu device errors, %lu bad accesses",
 			   vm->cfg.name, 'a' + n, d->cfg->image, vm_disk_mode_name(d->cfg->mode),
 			   (unsigned long)b->reads, (unsigned long)(b->bytes_read >> 10),
+			   (unsigned long)b->shared_pages,
 			   (unsigned long)b->writes, (unsigned long)(b->bytes_written >> 10),
 			   (unsigned long)b->flushes, (unsigned long)b->ioerr,
 			   (unsigned long)b->malformed, (unsigned long)t->device_errors,
@@ -159,4 +213,27 @@ void vdisk_report(const struct vm *vm)
 				   (unsigned long)d->cow.count.blocks);
 		con_printf("\n");
 	}
+	if (vm->cfg.disks) {
+		struct bcache_stats bc;
+
+		bcache_get_stats(&bc);
+		con_printf("disco: buffer cache: %lu of %lu blocks of 4 KiB held, %lu hits, %lu misses (%lu not cached: full, %lu failed)\n",
+			   (unsigned long)bc.blocks, (unsigned long)bc.capacity,
+			   (unsigned long)bc.hits, (unsigned long)bc.misses,
+			   (unsigned long)bc.full, (unsigned long)bc.failed);
+	}
+}
+
+uint64_t vdisk_overlay_pages(void)
+{
+	uint64_t pages = 0;
+
+	for (unsigned int i = 0; i < vm_count; i++)
+		for (unsigned int n = 0; n < VM_MAX_DISKS; n++) {
+			const struct vdisk *d = vms[i].disk[n];
+
+			if (d && d->cfg->mode == VM_DISK_COW)
+				pages += d->cow.count.blocks;
+		}
+	return pages;
 }

@@ -62,6 +62,44 @@ static bool cursor_copy(struct virtio_blk *blk, struct cursor *cur, uint8_t *buf
 	return true;
 }
 
+/* The guest page the next bytes at cur go to, if they fill a whole
+ * 4 KiB-aligned one inside the current buffer, else UINT64_MAX. */
+static uint64_t whole_page_at(const struct cursor *cur)
+{
+	uint64_t gpa = cur->seg->gpa + cur->off;
+
+	if ((gpa & (VIRTIO_BLK_SHARE_BYTES - 1)) || cur->seg->len - cur->off < VIRTIO_BLK_SHARE_BYTES)
+		return UINT64_MAX;
+	return gpa;
+}
+
+/* Moves cur past n bytes it did not copy (n inside the current buffer). */
+static void cursor_skip(struct cursor *cur, uint32_t n)
+{
+	cur->off += n;
+	if (cur->off == cur->seg->len && cur->nsegs > 1) {
+		cur->seg++;
+		cur->nsegs--;
+		cur->off = 0;
+	}
+}
+
+/* A read's next 4 KiB mapped into the guest by blk->share, if it can be. */
+static bool shared_read(struct virtio_blk *blk, struct request *req, uint64_t sector, uint32_t n)
+{
+	uint64_t gpa;
+
+	if (!blk->share || n != VIRTIO_BLK_SHARE_BYTES ||
+	    (sector % (VIRTIO_BLK_SHARE_BYTES / BLK_SECTOR_SIZE)))
+		return false;
+	gpa = whole_page_at(&req->out);
+	if (gpa == UINT64_MAX || !blk->share->page(blk->share->ctx, sector, gpa))
+		return false;
+	cursor_skip(&req->out, n);
+	blk->count.shared_pages++;
+	return true;
+}
+
 /* The request's shape from its chain; false if it cannot carry a status
  * (fewer than 16 readable bytes, no writable byte). */
 static bool frame(struct request *req, const struct vq_seg *segs, const struct vq_chain *chain)
@@ -98,7 +136,9 @@ static uint8_t transfer(struct virtio_blk *blk, struct request *req, uint32_t by
 		uint32_t n = bytes < VIRTIO_BLK_BOUNCE ? bytes : VIRTIO_BLK_BOUNCE;
 		uint32_t count = n / BLK_SECTOR_SIZE;
 
-		if (to_guest) {
+		if (to_guest && shared_read(blk, req, sector, n)) {
+			*memory_ok = true;
+		} else if (to_guest) {
 			if (!disk->read(disk->ctx, sector, blk->bounce, count))
 				return VIRTIO_BLK_S_IOERR;
 			*memory_ok = cursor_copy(blk, &req->out, blk->bounce, n, true);
@@ -241,6 +281,11 @@ static void blk_notify(void *dev, unsigned int queue)
 		virtio_mmio_used(&blk->mmio, queue);
 }
 
+void virtio_blk_set_share(struct virtio_blk *blk, const struct virtio_blk_share *share)
+{
+	blk->share = share;
+}
+
 static uint64_t blk_features(void *dev)
 {
 	struct virtio_blk *blk = blk_of(dev);
@@ -283,5 +328,6 @@ void virtio_blk_init(struct virtio_blk *blk, const struct blk_backend *disk,
 	memset(&blk->count, 0, sizeof(blk->count));
 	blk->disk = disk;
 	blk->mem = mem;
+	blk->share = NULL;
 	virtio_mmio_init(&blk->mmio, &blk_ops, blk, mem);
 }

@@ -49,8 +49,21 @@
 #define VIRTIO_BLK_S_UNSUPP     2
 #define VIRTIO_BLK_HEADER_SIZE  16
 
+/*
+ * Optional, for reads (Disco's sharing of the buffer cache's pages): page()
+ * puts the disk's 4 KiB from sector (a multiple of 8) into the guest page
+ * at gpa (4 KiB-aligned, wholly inside one buffer of the request) by
+ * mapping instead of copying, or says false, and the data is copied.
+ */
+#define VIRTIO_BLK_SHARE_BYTES  4096
+struct virtio_blk_share {
+	void *ctx;
+	bool (*page)(void *ctx, uint64_t sector, uint64_t gpa);
+};
+
 struct virtio_blk_counters {
 	uint64_t requests, reads, writes, flushes, get_ids;
+	uint64_t shared_pages;          /* read pages mapped, not copied */
 	uint64_t ioerr, unsupp;         /* requests answered with that status */
 	uint64_t malformed;             /* requests that failed the device */
 	uint64_t bytes_read, bytes_written;
@@ -60,6 +73,7 @@ struct virtio_blk {
 	struct virtio_mmio mmio;        /* the guest's accesses go here */
 	const struct blk_backend *disk;
 	const struct vq_mem *mem;
+	const struct virtio_blk_share *share;   /* NULL: reads are copied */
 	struct virtio_blk_counters count;
 	struct vq_seg segs[VIRTIO_BLK_MAX_SEGS];
 	uint8_t bounce[VIRTIO_BLK_BOUNCE];
@@ -70,5 +84,9 @@ struct virtio_blk {
  * &blk->mmio. disk and mem must outlive it. */
 void virtio_blk_init(struct virtio_blk *blk, const struct blk_backend *disk,
 		     const struct vq_mem *mem);
+
+/* From now on, whole pages of reads are offered to share (which must
+ * outlive the device) before they are copied. */
+void virtio_blk_set_share(struct virtio_blk *blk, const struct virtio_blk_share *share);
 
 #endif

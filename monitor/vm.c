@@ -5,6 +5,7 @@
  * into its memory. Starting a loaded VM takes no more memory.
  */
 #include "arch/guest.h"
+#include "devices/buffer_cache.h"
 #include "devices/vdisk.h"
 #include "mmu/image_cache.h"
 #include "mmu/machmem.h"
@@ -479,9 +480,18 @@ void vm_print_memory(void)
 			   vm->cfg.name, (unsigned long)(vm->cfg.memory >> 20), p, s, p + s,
 			   (unsigned long)(p + s) * (PAGE_SIZE >> 10));
 	}
+	struct bcache_stats bc;
+	uint64_t overlays = vdisk_overlay_pages(), held;
+
+	bcache_get_stats(&bc);
+	held = priv + overlays + image_cache_pages() + bc.blocks;
 	con_printf("disco: mem: VMs' private %lu pages, image cache %lu pages (shared), promised %lu pages\n",
 		   (unsigned long)priv, (unsigned long)image_cache_pages(),
 		   (unsigned long)mem_promised_pages());
+	con_printf("disco: mem: disk overlays %lu pages, buffer cache %lu pages (shared; %lu hits, %lu misses), held for VMs %lu pages (%lu KiB)\n",
+		   (unsigned long)overlays, (unsigned long)bc.blocks, (unsigned long)bc.hits,
+		   (unsigned long)bc.misses, (unsigned long)held,
+		   (unsigned long)held * (PAGE_SIZE >> 10));
 	for (unsigned int n = 0; n < monitor_topology.nnodes; n++)
 		con_printf("disco: mem node %u: %lu pages free (%lu MiB)\n", n,
 			   (unsigned long)mem_free_pages_on(n),

@@ -1219,6 +1219,8 @@ linux_disk_tests() {
 		"\\[cowa\\] disk-test: data.bin $sum_data" "\\[cowb\\] disk-test: data.bin $sum_data" \
 		"\\[cowa\\] disk-test: write ok" "\\[cowb\\] disk-test: write ok" \
 		"disco: vm cowa: disk vda \\(base, cow\\): [1-9][0-9]* reads .* 0 I/O errors, 0 malformed, 0 device errors, 0 bad accesses, overlay [1-9][0-9]* blocks" \
+		"disco: vm cowb: disk vda \\(base, cow\\): [1-9][0-9]* reads \\([0-9]+ KiB, [1-9][0-9]* pages shared\\)" \
+		"disco: buffer cache: [1-9][0-9]* of [0-9]+ blocks of 4 KiB held, [1-9][0-9]* hits" \
 		"disco: all VMs have ended" '!Kernel panic|Oops|BUG:|FAILED'
 	if selected linux-disk-cow-2vms; then
 		if [ "$(sha256sum "$img" | cut -d' ' -f1)" = "$sum_disk" ]; then

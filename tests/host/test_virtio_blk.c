@@ -218,6 +218,51 @@ static void test_read(void **state)
 	assert_int_equal(blk.count.bytes_read, 1024);
 }
 
+/* The share hook: takes the pages of even 4 KiB blocks (it "maps" them by
+ * filling the page with 0x5a), refuses the others. */
+static unsigned int share_calls;
+static bool fake_share(void *ctx, uint64_t sector, uint64_t gpa)
+{
+	(void)ctx;
+	share_calls++;
+	assert_int_equal(sector % 8, 0);
+	assert_int_equal(gpa % 4096, 0);
+	if ((sector / 8) % 2)
+		return false;
+	memset(fake_ptr(&g, gpa, 4096), 0x5a, 4096);
+	return true;
+}
+
+static void test_shared_read(void **state)
+{
+	static const struct virtio_blk_share share = { NULL, fake_share };
+	uint8_t *buf;
+
+	assert_int_equal(BUF_GPA % 4096, 0);
+	virtio_blk_set_share(&blk, &share);
+	share_calls = 0;
+	/* blocks 1..4 into one 16 KiB buffer: 2 and 4 mapped, 1 and 3 copied */
+	assert_int_equal(submit(VIRTIO_BLK_T_IN, 8, 16384, 16384, true), 16385);
+	assert_int_equal(status(), VIRTIO_BLK_S_OK);
+	assert_int_equal(share_calls, 4);
+	assert_int_equal(blk.count.shared_pages, 2);
+	buf = fake_ptr(&g, BUF_GPA, 16384);
+	assert_memory_equal(buf, disk_bytes + 8 * 512, 4096);
+	for (int i = 0; i < 4096; i++)
+		assert_int_equal(buf[4096 + i], 0x5a);
+	assert_memory_equal(buf + 8192, disk_bytes + 24 * 512, 4096);
+	assert_int_equal(blk.count.bytes_read, 16384);
+	/* not block-aligned on the disk, or pieces smaller than a page: no call */
+	share_calls = 0;
+	assert_int_equal(submit(VIRTIO_BLK_T_IN, 3, 8192, 8192, true), 8193);
+	assert_int_equal(submit(VIRTIO_BLK_T_IN, 16, 8192, 2048, true), 8193);
+	assert_int_equal(share_calls, 0);
+	assert_memory_equal(fake_ptr(&g, BUF_GPA, 8192), disk_bytes + 16 * 512, 8192);
+	/* writes never ask */
+	assert_int_equal(submit(VIRTIO_BLK_T_OUT, 16, 4096, 4096, false), 1);
+	assert_int_equal(share_calls, 0);
+}
+
 /* Data split into odd pieces, larger than the bounce buffer. */
 static void test_write_read_round_trip(void **state)
 {
@@ -460,6 +505,7 @@ int main(void)
 		RW(test_partial_sector),
 		RW(test_unsupported),
 		cmocka_unit_test_setup_teardown(test_read_only, setup_ro, teardown),
+		RW(test_shared_read),
 		RW(test_backend_failure),
 		RW(test_header_too_short),
 		RW(test_no_status_byte),

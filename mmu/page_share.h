@@ -1,0 +1,28 @@
+/*
+ * Disco's sharing of a machine page the monitor already holds (a block of
+ * a disk image in the buffer cache, devices/buffer_cache.h) into a VM, in
+ * place of the page the VM had there: the VM maps it read-only, as a
+ * shared page of its pmap (mmu/pmap.h), and a store copies it (copy on
+ * write). This is how a guest's read of a disk block every VM reads costs
+ * one machine page instead of one per VM.
+ */
+#ifndef MMU_PAGE_SHARE_H
+#define MMU_PAGE_SHARE_H
+
+#include <stdint.h>
+#include "mmu/pmap.h"
+
+/*
+ * Makes guest-physical page gpa (page-aligned) the shared machine page
+ * `frame`, which stays the caller's and must hold what the VM is to read
+ * there. What was there goes: an unbacked page stays promised; a private
+ * page is given back (and its promise renewed, so a later store can still
+ * copy); every translation of the old page the VM may hold is dropped
+ * (the pmap's moved hook) before the call returns. Returns 0, or -1 with
+ * nothing changed (the caller then copies): gpa outside the VM, pinned,
+ * replicated or moving, no page of promise to give it, or the memmap full.
+ * Where page_move may be called (not under the pmap's lock).
+ */
+int page_share(struct pmap *pm, uint64_t gpa, uint32_t frame);
+
+#endif
