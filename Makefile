@@ -113,8 +113,23 @@ RUN_NEEDS_LINUX = $(if $(filter vmlinux,$(shell sed -n 's/^[[:space:]]*kernel[[:
 # without a disk.
 RUN_DISK_DEFAULT := $(BUILD)/run-disk.img
 DISK ?= $(RUN_DISK_DEFAULT)
+# DEBIAN=N: N VMs boot Debian bookworm, each from a cow disk over the one
+# image on the real disk (tools/debian-vms.sh; docs/debian-rootfs.md).
+ifneq ($(DEBIAN),)
+VMS := $(BUILD)/debian/debian-vms.conf
+DISK := $(BUILD)/debian/debian-disk.img
+RUN_NEEDS_LINUX := $(BUILD)/linux/guest/vmlinux
+ifeq ($(origin MEM),file)
+MEM := $(shell echo $$(( $(DEBIAN) * 96 + 128 )))M
+endif
+$(VMS): deps $(BUILD)/host/mkdisk FORCE
+	tools/debian-vms.sh $(DEBIAN) $(BUILD)/debian
+$(DISK): $(VMS)
+.PHONY: FORCE
+FORCE:
+endif
 run: deps $(BUILD)/disco.elf $(if $(VMS),$(GUEST_IMAGES) $(MKDTS) $(RUN_NEEDS_LINUX)) \
-		$(if $(filter $(RUN_DISK_DEFAULT),$(DISK)),$(RUN_DISK_DEFAULT))
+		$(if $(filter $(RUN_DISK_DEFAULT),$(DISK)),$(RUN_DISK_DEFAULT)) $(if $(DEBIAN),$(VMS))
 	$(if $(VMS),tools/mkbundle.sh $(VMS) $(BUILD)/run-bundle.cpio $(dir $(VMS)) $(BUILD)/guest-images $(BUILD)/linux/guest)
 	DISK=$(DISK) $(QEMU_MALTA) -smp $(CPUS) -m $(MEM) -kernel $(BUILD)/disco.elf \
 		$(RUN_INITRD) -append "$(APPEND)"
