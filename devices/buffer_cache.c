@@ -22,6 +22,7 @@ static struct {
 	spinlock_t lock;
 	bool set_up;
 	struct slot *table;
+	uint8_t *ahead;         /* BCACHE_READ_AHEAD blocks, for one read */
 	uint64_t nslots;        /* a power of 2 */
 	unsigned int table_order;
 	struct bcache_stats stats;
@@ -56,7 +57,8 @@ static void set_up(void)
 	if (cache.table_order > PA_MAX_ORDER)
 		return;
 	cache.table = mem_alloc_pages(cache.table_order, 0);
-	if (!cache.table)
+	cache.ahead = mem_alloc_pages(pa_order_for_bytes(BCACHE_READ_AHEAD * BCACHE_BLOCK), 0);
+	if (!cache.table || !cache.ahead)
 		return;
 	memset(cache.table, 0, nslots * sizeof(struct slot));
 	cache.nslots = nslots;
@@ -75,12 +77,64 @@ static struct slot *find(uint64_t block)
 	}
 }
 
-const void *bcache_block(const struct blk_backend *disk, uint64_t block)
+/* Takes `data` (a block read) into the cache as block; its page, or NULL
+ * if the cache is full or there is no page. */
+static void *insert(struct slot *s, uint64_t block, const void *data)
+{
+	void *page;
+
+	if (cache.stats.blocks >= cache.stats.capacity) {
+		cache.stats.full++;
+		return NULL;
+	}
+	page = mem_alloc_pages(0, 0);
+	if (!page) {
+		cache.stats.failed++;
+		return NULL;
+	}
+	memcpy(page, data, BCACHE_BLOCK);
+	s->key = block + 1;
+	s->data = page;
+	cache.stats.blocks++;
+	return page;
+}
+
+/* Reads block and the ones after it (not cached, before end) in one
+ * request and caches them; block's page or NULL. */
+static void *fill(const struct blk_backend *disk, uint64_t block, uint64_t end)
+{
+	uint64_t disk_blocks = disk->sectors / BCACHE_BLOCK_SECTORS;
+	uint32_t n = 1;
+	void *first;
+
+	if (end > disk_blocks)
+		end = disk_blocks;
+	if (block >= end)
+		return NULL;    /* a short last block of an image: read around */
+	while (n < BCACHE_READ_AHEAD && block + n < end && !find(block + n)->key)
+		n++;
+	cache.stats.reads++;
+	if (!disk->read(disk->ctx, block * BCACHE_BLOCK_SECTORS, cache.ahead,
+			n * BCACHE_BLOCK_SECTORS)) {
+		cache.stats.failed++;
+		return NULL;
+	}
+	first = insert(find(block), block, cache.ahead);
+	for (uint32_t i = 1; first && i < n; i++) {
+		struct slot *s = find(block + i);
+
+		if (s->key || !insert(s, block + i, cache.ahead + (uint64_t)i * BCACHE_BLOCK))
+			break;
+		cache.stats.read_ahead++;
+	}
+	return first;
+}
+
+const void *bcache_block(const struct blk_backend *disk, uint64_t block, uint64_t end)
 {
 	unsigned long flags = spin_lock_irqsave(&cache.lock);
 	const void *data = NULL;
 	struct slot *s;
-	void *page;
 
 	if (!cache.set_up)
 		set_up();
@@ -93,22 +147,7 @@ const void *bcache_block(const struct blk_backend *disk, uint64_t block)
 		goto out;
 	}
 	cache.stats.misses++;
-	if (cache.stats.blocks >= cache.stats.capacity) {
-		cache.stats.full++;
-		goto out;
-	}
-	page = mem_alloc_pages(0, 0);
-	if (!page || block >= disk->sectors / BCACHE_BLOCK_SECTORS ||
-	    !disk->read(disk->ctx, block * BCACHE_BLOCK_SECTORS, page, BCACHE_BLOCK_SECTORS)) {
-		if (page)
-			mem_free_pages(page, 0);
-		cache.stats.failed++;
-		goto out;
-	}
-	s->key = block + 1;
-	s->data = page;
-	cache.stats.blocks++;
-	data = page;
+	data = fill(disk, block, end);
 out:
 	spin_unlock_irqrestore(&cache.lock, flags);
 	return data;

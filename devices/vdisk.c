@@ -31,6 +31,12 @@ static void overlay_free(void *ctx, void *p, uint64_t bytes)
 	mem_free_pages(p, pa_order_for_bytes(bytes));
 }
 
+/* The first disk block past the image: read-ahead stops there. */
+static uint64_t image_end_block(const struct vdisk *d)
+{
+	return (d->region.first + d->region.sectors) / BCACHE_BLOCK_SECTORS;
+}
+
 /* The image through the buffer cache: each 4 KiB block from the cache if
  * it has it or can take it, else from the image. Store images start on a
  * 4 KiB boundary of the real disk, so their blocks are the disk's. */
@@ -43,7 +49,8 @@ static bool cached_read(void *ctx, uint64_t sector, void *buf, uint32_t count)
 		uint64_t disk_sector = d->region.first + sector;
 		uint32_t off = (uint32_t)(disk_sector % BCACHE_BLOCK_SECTORS);
 		uint32_t n = BCACHE_BLOCK_SECTORS - off;
-		const uint8_t *block = bcache_block(d->region.disk, disk_sector / BCACHE_BLOCK_SECTORS);
+		const uint8_t *block = bcache_block(d->region.disk, disk_sector / BCACHE_BLOCK_SECTORS,
+						    image_end_block(d));
 
 		if (n > count)
 			n = count;
@@ -67,9 +74,14 @@ static bool share_page(void *ctx, uint64_t sector, uint64_t gpa)
 
 	if (d->cfg->mode == VM_DISK_COW && blk_cow_block(&d->cow, sector / BLK_COW_BLOCK_SECTORS))
 		return false;
-	block = bcache_block(d->region.disk, (d->region.first + sector) / BCACHE_BLOCK_SECTORS);
+	block = bcache_block(d->region.disk, (d->region.first + sector) / BCACHE_BLOCK_SECTORS,
+			     image_end_block(d));
 	return block && page_share(&d->vm->pmap, gpa, mem_frame_of(block)) == 0;
 }
+
+/* Store images read through the buffer cache since boot (cow or ro): their
+ * cached blocks stay, so writing them (persistent) would make those stale. */
+static bool image_cached[DISK_STORE_MAX_IMAGES];
 
 /* Whether another VM that holds its disks has image in use, persistent,
  * or at all when this one wants it persistent. */
@@ -113,6 +125,12 @@ static int attach(struct vm *vm, unsigned int n)
 				 c->image);
 		return -1;
 	}
+	if (persistent && image_cached[img - monitor_disks.image]) {
+		vm_config_reject(&vm->cfg, c->line,
+				 "disk: image '%s' was read through the buffer cache since boot (cow or ro): writing it now would leave stale blocks there",
+				 c->image);
+		return -1;
+	}
 	holder = image_taken(vm, c->image, persistent);
 	if (holder) {
 		vm_config_reject(&vm->cfg, c->line, "disk: image '%s' is in use by vm %s%s",
@@ -136,6 +154,7 @@ static int attach(struct vm *vm, unsigned int n)
 	backend = &d->image;
 	if (c->mode != VM_DISK_PERSISTENT) {
 		/* never written, whatever the store says: cached and shared */
+		image_cached[img - monitor_disks.image] = true;
 		d->image.read_only = true;
 		d->cached = d->image;
 		d->cached.ctx = d;
@@ -217,10 +236,11 @@ void vdisk_report(const struct vm *vm)
 		struct bcache_stats bc;
 
 		bcache_get_stats(&bc);
-		con_printf("disco: buffer cache: %lu of %lu blocks of 4 KiB held, %lu hits, %lu misses (%lu not cached: full, %lu failed)\n",
+		con_printf("disco: buffer cache: %lu of %lu blocks of 4 KiB held, %lu hits, %lu misses (%lu not cached: full, %lu failed), %lu disk reads (%lu blocks read ahead)\n",
 			   (unsigned long)bc.blocks, (unsigned long)bc.capacity,
 			   (unsigned long)bc.hits, (unsigned long)bc.misses,
-			   (unsigned long)bc.full, (unsigned long)bc.failed);
+			   (unsigned long)bc.full, (unsigned long)bc.failed,
+			   (unsigned long)bc.reads, (unsigned long)bc.read_ahead);
 	}
 }
 

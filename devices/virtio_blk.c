@@ -133,7 +133,9 @@ static uint8_t transfer(struct virtio_blk *blk, struct request *req, uint32_t by
 	uint64_t sector = req->sector;
 
 	while (bytes) {
-		uint32_t n = bytes < VIRTIO_BLK_BOUNCE ? bytes : VIRTIO_BLK_BOUNCE;
+		/* a page at a time when reads may be shared (each is offered) */
+		uint32_t most = to_guest && blk->share ? VIRTIO_BLK_SHARE_BYTES : VIRTIO_BLK_BOUNCE;
+		uint32_t n = bytes < most ? bytes : most;
 		uint32_t count = n / BLK_SECTOR_SIZE;
 
 		if (to_guest && shared_read(blk, req, sector, n)) {

@@ -33,7 +33,7 @@
 #define VIRTIO_ID_BLOCK         2
 #define VIRTIO_BLK_QUEUE_MAX    128     /* QueueNumMax */
 #define VIRTIO_BLK_MAX_SEGS     128     /* descriptors a request may have */
-#define VIRTIO_BLK_BOUNCE       4096    /* bytes moved per backend call */
+#define VIRTIO_BLK_BOUNCE       65536   /* bytes moved per backend call at most */
 #define VIRTIO_BLK_CONFIG_SIZE  60
 
 /* Feature bits, request types and status values (Linux's names). */
