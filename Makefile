@@ -203,7 +203,7 @@ $(BUILD)/host/mkdisk: tools/mkdisk.c devices/disk_store.c devices/disk_store.h d
 		-Iarch/mips64/include -o $@ $< devices/disk_store.c monitor/format.c monitor/parse.c
 
 test: deps $(BUILD)/disco.elf host-tests $(MKDTS) $(BUILD)/host/mkdisk $(PLUGIN) $(CCNUMA_PLUGIN) $(GUEST_IMAGES) $(BUILD)/linux/guest/vmlinux $(SPLASH_CPIO) \
-		$(BUILD)/linux/native/vmlinux $(EQUIV_CPIO) $(DISK_TEST_CPIO)
+		$(BUILD)/linux/native/vmlinux $(EQUIV_CPIO) $(DISK_TEST_CPIO) $(NET_TEST_CPIO)
 	tests/run.sh
 
 # The README's `make test` on a new machine: a minimal Debian bookworm

@@ -2,11 +2,14 @@
  * Dispatch of device accesses (see mmio.h). The UART's registers are
  * bytes; wider accesses read or write the addressed byte, as QEMU's
  * serial-mm with regshift 0 behaves for malta's COM1. A virtio window
- * goes to its transport (devices/virtio_mmio.h) under the slot's own lock:
- * a disk request is served inside the access that notifies.
+ * goes to its transport (devices/virtio_mmio.h) under the slot's own lock
+ * (a disk request is served inside the access that notifies), or for a
+ * network interface under the subnet lock (devices/vnet.h: a transmit
+ * notify delivers into other VMs' devices before it returns).
  */
 #include "devices/mmio.h"
 #include "devices/virtio_mmio.h"
+#include "devices/vnet.h"
 #include "monitor/vm.h"
 #include "monitor/xcall.h"
 
@@ -47,11 +50,13 @@ static bool virtio_access(struct vm *vm, uint64_t gpa, unsigned int size, uint64
 	unsigned long flags;
 	struct virtio_mmio *t;
 	uint32_t off;
+	bool net;
 
 	if (slot < 0)
 		return false;
 	off = (uint32_t)(gpa - vm_virtio_gpa((unsigned int)slot));
-	flags = lock_slot(vm, slot);
+	net = vm->virtio_net_slots & (1u << slot);
+	flags = net ? vnet_lock() : lock_slot(vm, slot);
 	t = vm->virtio[slot];
 	if (write)
 		virtio_mmio_write(t, off, size, *value);
@@ -61,7 +66,10 @@ static bool virtio_access(struct vm *vm, uint64_t gpa, unsigned int size, uint64
 		__atomic_fetch_or(&vm->virtio_irq, 1u << slot, __ATOMIC_SEQ_CST);
 	else
 		__atomic_fetch_and(&vm->virtio_irq, ~(1u << slot), __ATOMIC_SEQ_CST);
-	spin_unlock_irqrestore(&vm->virtio_lock[slot], flags);
+	if (net)
+		vnet_unlock(flags);
+	else
+		spin_unlock_irqrestore(&vm->virtio_lock[slot], flags);
 	return true;
 }
 

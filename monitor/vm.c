@@ -7,6 +7,7 @@
 #include "arch/guest.h"
 #include "devices/buffer_cache.h"
 #include "devices/vdisk.h"
+#include "devices/vnet.h"
 #include "mmu/image_cache.h"
 #include "mmu/machmem.h"
 #include "monitor/console.h"
@@ -93,8 +94,10 @@ static void check_machine(struct vm *vm)
 /* Gives back what reserve() and the image took (nothing twice). */
 static void release(struct vm *vm)
 {
-	unsigned long flags = spin_lock_irqsave(&vm->lock);
+	unsigned long flags;
 
+	vnet_release_all(vm);   /* off the subnet before its vCPUs go */
+	flags = spin_lock_irqsave(&vm->lock);
 	for (unsigned int id = 0; id < VM_MAX_VCPUS; id++) {
 		if (vm->vcpu[id])
 			vcpu_free(vm->vcpu[id]);
@@ -364,7 +367,7 @@ static void load(struct vm *vm, const void *bundle, size_t size, unsigned int in
 	load_image(vm, &file, &img);
 	end = image_end(&img);
 	if (load_dtb(vm, bundle, size, end) || load_initrd(vm, bundle, size, end) ||
-	    vdisk_attach_all(vm)) {
+	    vdisk_attach_all(vm) || vnet_attach_all(vm)) {
 		release(vm);
 		return;
 	}
@@ -397,6 +400,14 @@ static void report(const struct vm *vm)
 			   c->name, 'a' + n, c->disk[n].image, vm_disk_mode_name(c->disk[n].mode),
 			   (unsigned long)(vm->disk[n]->blk.disk->sectors >> 11),
 			   (unsigned long)vm_virtio_gpa(n));
+	for (unsigned int n = 0; n < c->nets; n++) {
+		char arg[VM_NET_ARG_MAX];
+
+		vm_net_arg(&c->net[n], arg, sizeof(arg));
+		con_printf("disco: vm %s: net eth%u: %s, port %u, virtio at %lx\n", c->name, n,
+			   arg + 10, vm->net[n]->port,
+			   (unsigned long)vm_virtio_gpa(vm_net_slot(c, n)));
+	}
 }
 
 unsigned int vm_load_bundle(const void *bundle, size_t size)

@@ -22,6 +22,7 @@ enum vm_state { VM_REJECTED, VM_LOADED, VM_RUNNING, VM_STOPPING, VM_ENDED };
 struct vcpu;
 struct image_cache_entry;
 struct vdisk;
+struct vnet;
 struct virtio_mmio;
 
 struct vm {
@@ -49,11 +50,15 @@ struct vm {
 	struct uart16550 uart;
 	/* virtio devices: slot i's registers at vm_virtio_gpa(i), its own lock
 	 * (a disk request runs under it), bit i of virtio_irq while its
-	 * interrupt is up (line VM_VIRTIO_IP); disks in slots 0.. */
+	 * interrupt is up (line VM_VIRTIO_IP); disks in slots 0.., then
+	 * network interfaces, whose slots (virtio_net_slots) take the subnet
+	 * lock instead (devices/vnet.h) */
 	struct virtio_mmio *virtio[VM_VIRTIO_SLOTS];
 	spinlock_t virtio_lock[VM_VIRTIO_SLOTS];
 	volatile uint32_t virtio_irq;
 	struct vdisk *disk[VM_MAX_DISKS];
+	struct vnet *net[VM_MAX_NETS];
+	uint32_t virtio_net_slots;
 	struct guest_line line; /* console output not yet printed */
 	uint64_t line_since;    /* CPU 0's tick count at the line's first byte */
 	struct vm_numa numa;    /* its NUMA engine (numa/placement.h) */

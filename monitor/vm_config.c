@@ -154,6 +154,136 @@ static void parse_disk(struct vm_config *vm, int line, char *value)
 	vm->disks++;
 }
 
+int vm_net_arg(const struct vm_net_config *n, char *buf, size_t size)
+{
+	return fmt_snprintf(buf, size, "disco.net=%02x:%02x:%02x:%02x:%02x:%02x,%u.%u.%u.%u/%u",
+			    n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5],
+			    n->ip >> 24, (n->ip >> 16) & 255, (n->ip >> 8) & 255, n->ip & 255,
+			    n->prefix);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "52:54:00:00:00:02": exactly six pairs of hex digits. */
+static bool parse_mac(const char *s, uint8_t *mac)
+{
+	for (unsigned int i = 0; i < VM_MAC_LEN; i++) {
+		int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
+
+		if (lo < 0)
+			return false;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+		if (*s != (i + 1 < VM_MAC_LEN ? ':' : '\0'))
+			return false;
+		s++;
+	}
+	return true;
+}
+
+/* A decimal number of 1 to 3 digits, at most max. */
+static bool parse_small(const char **s, unsigned int max, unsigned int *out)
+{
+	unsigned int v = 0, n = 0;
+
+	while (**s >= '0' && **s <= '9' && n < 3) {
+		v = v * 10 + (unsigned int)(**s - '0');
+		(*s)++;
+		n++;
+	}
+	if (!n || (**s >= '0' && **s <= '9') || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "10.0.0.2/24": a dotted quad in decimal and a prefix length. */
+static bool parse_ipv4_prefix(const char *s, uint32_t *ip, unsigned int *prefix)
+{
+	unsigned int b;
+
+	*ip = 0;
+	for (unsigned int i = 0; i < 4; i++) {
+		if (!parse_small(&s, 255, &b))
+			return false;
+		*ip = *ip << 8 | b;
+		if (*s++ != (i < 3 ? '.' : '/'))
+			return false;
+	}
+	return parse_small(&s, 32, prefix) && !*s;
+}
+
+/* "net = MAC ADDR/PREFIX": one more network interface. */
+static void parse_net(struct vm_config *vm, int line, char *value)
+{
+	char *addr = value;
+	struct vm_net_config *n;
+	uint32_t host;
+
+	while (*addr && !is_space(*addr))
+		addr++;
+	if (*addr)
+		*addr++ = '\0';
+	addr = trim(addr);
+	if (vm->nets == VM_MAX_NETS) {
+		vm_config_reject(vm, line, "net: more than %d network interfaces", VM_MAX_NETS);
+		return;
+	}
+	n = &vm->net[vm->nets];
+	if (!parse_mac(value, n->mac)) {
+		vm_config_reject(vm, line, "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got MAC '%s'",
+				 value);
+		return;
+	}
+	if (n->mac[0] & 1) {
+		vm_config_reject(vm, line, "net: MAC %s is a group (multicast) address", value);
+		return;
+	}
+	if (!(n->mac[0] | n->mac[1] | n->mac[2] | n->mac[3] | n->mac[4] | n->mac[5])) {
+		vm_config_reject(vm, line, "net: MAC %s is all zero", value);
+		return;
+	}
+	if (!parse_ipv4_prefix(addr, &n->ip, &n->prefix)) {
+		vm_config_reject(vm, line, "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got address '%s'",
+				 addr);
+		return;
+	}
+	host = n->prefix >= 32 ? 0 : ~0u >> n->prefix;
+	if (n->prefix < 1 || n->prefix > 30) {
+		vm_config_reject(vm, line, "net: prefix /%u: want 1 to 30", n->prefix);
+		return;
+	}
+	if (n->ip >> 24 == 0 || n->ip >> 24 == 127 || n->ip >> 24 >= 224 ||
+	    (n->ip & host) == 0 || (n->ip & host) == host) {
+		vm_config_reject(vm, line, "net: %s is not a host address (zero, loopback, multicast, or the subnet's own or broadcast address)",
+				 addr);
+		return;
+	}
+	for (unsigned int i = 0; i < vm->nets; i++) {
+		if (memcmp(vm->net[i].mac, n->mac, VM_MAC_LEN) == 0) {
+			vm_config_reject(vm, line, "net: MAC %s is already interface %u of this VM",
+					 value, i + 1);
+			return;
+		}
+		if (vm->net[i].ip == n->ip) {
+			vm_config_reject(vm, line, "net: address %s is already interface %u's", addr,
+					 i + 1);
+			return;
+		}
+	}
+	n->line = line;
+	vm->nets++;
+}
+
 /* One "key = value" line inside a VM section. */
 static void parse_setting(struct vm_config *vm, int line, char *text)
 {
@@ -220,6 +350,8 @@ static void parse_setting(struct vm_config *vm, int line, char *text)
 		parse_numa_param(vm, line, key + 5, value);
 	} else if (strcmp(key, "disk") == 0) {
 		parse_disk(vm, line, value);
+	} else if (strcmp(key, "net") == 0) {
+		parse_net(vm, line, value);
 	} else if (strcmp(key, "move_at") == 0) {
 		vm->at.move_at = line;
 		if (!parse_uint(&p, &n) || *p != ':' || n == 0 || n > UINT32_MAX ||

@@ -21,6 +21,13 @@
  *                             # VM's writes stay in its own overlay, lost at
  *                             # its end), persistent (writes reach the image)
  *                             # or ro (read-only)
+ *   net = 52:54:00:00:00:02 10.0.0.2/24
+ *                             # an interface on the VMs' virtual subnet
+ *                             # (virtio-net, eth0, eth1 in this order):
+ *                             # its MAC (unicast, not zero, unique among
+ *                             # the VMs) and the guest's IPv4 address and
+ *                             # prefix, given to the guest on its command
+ *                             # line as disco.net=MAC,ADDR/PREFIX (mkdts)
  *
  * Pure C, unit-tested on the host. Machine-dependent checks (is there that
  * much memory, that CPU, that file) come later, where the VM is built.
@@ -42,12 +49,21 @@
 #define VM_NUMA_KEY_MAX  24
 #define VM_NUMA_PARAMS   8
 #define VM_MAX_DISKS     4
+#define VM_MAX_NETS      2
+#define VM_MAC_LEN       6
 
 enum vm_disk_mode { VM_DISK_COW, VM_DISK_PERSISTENT, VM_DISK_RO };
 
 struct vm_disk_config {
 	char image[VM_PATH_MAX];        /* a store image or a bundle file */
 	enum vm_disk_mode mode;
+	int line;
+};
+
+struct vm_net_config {
+	uint8_t mac[VM_MAC_LEN];        /* unicast, not all zero */
+	uint32_t ip;                    /* IPv4, host order: 10.0.0.2 is 0x0a000002 */
+	unsigned int prefix;            /* 1..30 */
 	int line;
 };
 
@@ -73,6 +89,8 @@ struct vm_config {
 	uint32_t move_cpus;     /* the CPUs it moves to */
 	struct vm_disk_config disk[VM_MAX_DISKS];
 	unsigned int disks;
+	struct vm_net_config net[VM_MAX_NETS];
+	unsigned int nets;      /* in the virtio slots after the disks */
 	int line;               /* line of the [vm ...] header */
 	struct {                /* line of each key, for later checks */
 		int kernel, initrd, vcpus, memory, cpus, node, numa_policy, move_at;
@@ -127,6 +145,18 @@ static inline uint64_t vm_virtio_gpa(unsigned int slot)
 {
 	return VM_VIRTIO_GPA + (uint64_t)slot * VM_VIRTIO_STRIDE;
 }
+
+/* The virtio slot of the VM's network interface n (after its disks). */
+static inline unsigned int vm_net_slot(const struct vm_config *c, unsigned int n)
+{
+	return c->disks + n;
+}
+
+/* "disco.net=52:54:00:00:00:02,10.0.0.2/24": interface n's part of the
+ * guest's command line (mkdts appends it to bootargs); the length, as
+ * snprintf. */
+#define VM_NET_ARG_MAX 48
+int vm_net_arg(const struct vm_net_config *n, char *buf, size_t size);
 
 /* The disk mode's name in the configuration ("cow", ...). */
 const char *vm_disk_mode_name(enum vm_disk_mode mode);

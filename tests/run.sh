@@ -1245,6 +1245,65 @@ linux_disk_tests() {
 }
 linux_disk_tests
 
+# Two VMs on the virtual subnet (devices/vnet.h, guest-images/linux/net):
+# they ping each other, send 64 MiB over TCP with nc and a file over HTTP
+# (busybox httpd and wget), both sides' sha256 compared; the throughput the
+# guests saw is in the log. A VM with another's MAC is rejected at load, a
+# group MAC when parsed; the monitor's counters at each VM's end.
+linux_net_tests() {
+	local dir=$LOGS/linux-net log sent recv served got
+	selected linux-net-2vms || return 0
+	[ -f build/linux/guest/vmlinux ] || return 0
+	rm -rf "$dir" && mkdir -p "$dir"
+	cp build/linux/guest/vmlinux build/linux/net-test.cpio "$dir/"
+	{ printf '[vm a]\nkernel = vmlinux\ninitrd = net-test.cpio\nmemory = 64M\n'
+	  printf 'net = 52:54:00:00:00:01 10.0.0.1/24\n'
+	  printf 'cmdline = console=ttyS0 panic=1 disco.run=net-test disco.role=send disco.peer=10.0.0.2\n\n'
+	  printf '[vm b]\nkernel = vmlinux\ninitrd = net-test.cpio\nmemory = 64M\n'
+	  printf 'net = 52:54:00:00:00:02 10.0.0.2/24\n'
+	  printf 'cmdline = console=ttyS0 panic=1 disco.run=net-test disco.role=recv disco.peer=10.0.0.1\n\n'
+	  printf '[vm dupmac]\nkernel = vmlinux\nmemory = 16M\nnet = 52:54:00:00:00:01 10.0.0.3/24\n\n'
+	  printf '[vm groupmac]\nkernel = vmlinux\nmemory = 16M\nnet = 53:54:00:00:00:04 10.0.0.4/24\n'
+	} > "$dir/vms.conf"
+	tools/mkbundle.sh "$dir/vms.conf" "$dir/net.cpio" "$dir" > /dev/null
+	ICOUNT=0 BUNDLE=$dir/net.cpio qemu_test linux-net-2vms 2 256M "" 0 300 \
+		"disco: error: vm dupmac, line [0-9]+: net: MAC 52:54:00:00:00:01 is vm a's" \
+		"disco: error: vm groupmac, line [0-9]+: net: MAC 53:54:00:00:00:04 is a group \\(multicast\\) address" \
+		"disco: vm a: net eth0: 52:54:00:00:00:01,10.0.0.1/24, port 0, virtio at 18010000" \
+		"\\[a\\] net-test: eth0 52:54:00:00:00:01 10.0.0.1/24 up, mtu 1500" \
+		"\\[b\\] net-test: eth0 52:54:00:00:00:02 10.0.0.2/24 up, mtu 1500" \
+		"\\[a\\] net-test: ping: 5 packets transmitted, 5 packets received, 0% packet loss" \
+		"\\[b\\] net-test: ping: 5 packets transmitted, 5 packets received, 0% packet loss" \
+		"\\[a\\] net-test: tcp: sent 67108864 bytes sha256 [0-9a-f]{64}" \
+		"\\[b\\] net-test: tcp-raw: received 4194304 bytes from a in [0-9.]+ s" \
+		"\\[a\\] net-test: tcp-raw: received 4194304 bytes from b in [0-9.]+ s" \
+		"\\[b\\] net-test: tcp: received 67108864 bytes in [0-9.]+ s" \
+		"\\[a\\] net-test: http: got file.bin 4194304 bytes" \
+		"\\[b\\] net-test: http: peer says done" \
+		"\\[a\\] net-test: send ok" "\\[b\\] net-test: recv ok" \
+		"disco: vm a: net eth0 \\(52:54:00:00:00:01\\): tx [1-9][0-9]* packets" \
+		"disco: vm b: net eth0: dropped: tx 0 length, 0 header, 0 link down, 0 spoofed, 0 unknown destination, 0 to itself, 0 runt; .* 0 malformed, 0 device errors, 0 bad accesses" \
+		"disco: all VMs have ended" '!Kernel panic|Oops|BUG:|FAILED'
+	selected linux-net-2vms || return 0
+	log=$LOGS/linux-net-2vms.log
+	sent=$(sed -n 's/^\[a\] net-test: tcp: sent [0-9]* bytes sha256 \([0-9a-f]*\).*/\1/p' "$log")
+	recv=$(sed -n 's/^\[b\] net-test: tcp: received .* sha256 \([0-9a-f]*\).*/\1/p' "$log")
+	if [ -n "$sent" ] && [ "$sent" = "$recv" ]; then
+		pass linux-net-tcp-sums
+	else
+		fail linux-net-tcp-sums "sent '${sent}' received '${recv}', see $log"
+	fi
+	served=$(sed -n 's/^\[b\] net-test: http: serving file.bin sha256 \([0-9a-f]*\).*/\1/p' "$log")
+	got=$(sed -n 's/^\[a\] net-test: http: got file.bin .* sha256 \([0-9a-f]*\).*/\1/p' "$log")
+	if [ -n "$served" ] && [ "$served" = "$got" ]; then
+		pass linux-net-http-sums
+	else
+		fail linux-net-http-sums "served '${served}' got '${got}', see $log"
+	fi
+	grep -aE '^\[(a|b)\] net-test: (ping: round|tcp|cpu|http: got)|^disco: vm (a|b): net eth0' "$log"
+}
+linux_net_tests
+
 # A VM boots Debian bookworm (tools/mkrootfs.sh, docs/debian-rootfs.md) from
 # a cow disk as its root filesystem, with its own init, and runs Debian's
 # programs (debian-check); the image on the real disk is left as it was.

@@ -13,7 +13,10 @@
  *
  * The tree is what Linux's MIPS generic platform reads (docs/guest-abi.md):
  * memory from guest-physical 0, the command line, one cpu node per vCPU,
- * the CPU's interrupt controller and the 16550 UART at malta's COM1 on IP2.
+ * the CPU's interrupt controller and the 16550 UART at malta's COM1 on IP2,
+ * and a virtio,mmio node per virtio slot in use (disks, then network
+ * interfaces). Each network interface adds disco.net=MAC,ADDR/PREFIX to
+ * the command line (vm_net_arg): the guest configures itself from it.
  */
 #include <errno.h>
 #include <sys/stat.h>
@@ -64,7 +67,16 @@ static void write_dts(FILE *f, const struct vm_config *c, long long initrd_size)
 	fprintf(f, "\tcompatible = \"disco,vm\";\n\tmodel = ");
 	put_string(f, c->name);
 	fprintf(f, ";\n\n\tchosen {\n\t\tbootargs = ");
-	put_string(f, c->cmdline);
+	{
+		char args[VM_CMDLINE_MAX + VM_MAX_NETS * (VM_NET_ARG_MAX + 1)];
+		size_t n = (size_t)snprintf(args, sizeof(args), "%s", c->cmdline);
+
+		for (unsigned int i = 0; i < c->nets; i++) {
+			args[n++] = ' ';
+			n += (size_t)vm_net_arg(&c->net[i], args + n, sizeof(args) - n);
+		}
+		put_string(f, args);
+	}
 	fprintf(f, ";\n\t\tstdout-path = \"serial0:115200n8\";\n");
 	if (initrd_size >= 0) {
 		uint64_t start = vm_initrd_gpa(c->memory, (uint64_t)initrd_size);
@@ -96,7 +108,7 @@ static void write_dts(FILE *f, const struct vm_config *c, long long initrd_size)
 		"\t\tinterrupt-parent = <&cpu_intc>;\n\t\tinterrupts = <%u>;\n\t};\n\n",
 		GUEST_UART_GPA, GUEST_UART_GPA, GUEST_UART_SIZE, UART_CLOCK_HZ,
 		GUEST_UART_IP);
-	for (unsigned int i = 0; i < c->disks; i++)
+	for (unsigned int i = 0; i < c->disks + c->nets; i++)   /* disks, then nets */
 		fprintf(f, "\tvirtio@%llx {\n\t\tcompatible = \"virtio,mmio\";\n"
 			"\t\treg = <0x0 0x%llx 0x0 0x%x>;\n"
 			"\t\tinterrupt-parent = <&cpu_intc>;\n\t\tinterrupts = <%u>;\n\t};\n\n",

@@ -39,6 +39,7 @@
 #include "arch/vcpu.h"
 #include "devices/realdisk.h"
 #include "devices/vdisk.h"
+#include "devices/vnet.h"
 #include "monitor/console.h"
 #include "monitor/format.h"
 #include "monitor/monitor.h"
@@ -281,6 +282,7 @@ static void report(struct vm *vm)
 		   (unsigned long)vm->pmap.demand_faults, (unsigned long)vm->pmap.cow_breaks,
 		   vm->remote_flushes);
 	vdisk_report(vm);
+	vnet_report(vm);
 	if (monitor_topology.nnodes > 1) {
 		numa_report(vm);
 		numa_print_hot_log(vm);

@@ -426,6 +426,91 @@ static void test_disks(void **state)
 	}
 }
 
+static void test_nets(void **state)
+{
+	struct vm_config_set *set = new_set();
+	static const uint8_t mac0[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x02 };
+	static const uint8_t mac1[6] = { 0x02, 0xab, 0xCD, 0xef, 0x01, 0xff };
+	char arg[VM_NET_ARG_MAX];
+
+	assert_int_equal(parse("[vm a]\nkernel = k.elf\ndisk = debian cow\n"
+			       "net = 52:54:00:00:00:02 10.0.0.2/24\n"
+			       "net =\t02:ab:CD:ef:01:ff   192.168.7.254/23 # second\n", set), 1);
+	assert_int_equal(set->vm[0].nets, 2);
+	assert_memory_equal(set->vm[0].net[0].mac, mac0, 6);
+	assert_int_equal(set->vm[0].net[0].ip, 0x0a000002);
+	assert_int_equal(set->vm[0].net[0].prefix, 24);
+	assert_int_equal(set->vm[0].net[0].line, 4);
+	assert_memory_equal(set->vm[0].net[1].mac, mac1, 6);
+	assert_int_equal(set->vm[0].net[1].ip, 0xc0a807fe);
+	assert_int_equal(set->vm[0].net[1].prefix, 23);
+	assert_int_equal(vm_net_slot(&set->vm[0], 0), 1);       /* after the disk */
+	assert_int_equal(vm_net_slot(&set->vm[0], 1), 2);
+	assert_int_equal(vm_net_arg(&set->vm[0].net[1], arg, sizeof(arg)),
+			 (int)strlen("disco.net=02:ab:cd:ef:01:ff,192.168.7.254/23"));
+	assert_string_equal(arg, "disco.net=02:ab:cd:ef:01:ff,192.168.7.254/23");
+	free(set);
+	set = new_set();
+	assert_int_equal(parse("[vm a]\nkernel = k.elf\n", set), 1);
+	assert_int_equal(set->vm[0].nets, 0);
+	free(set);
+
+	static const struct {
+		const char *line, *error;
+	} bad[] = {
+		{ "net =", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got MAC ''" },
+		{ "net = 52:54:00:00:00:02", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got address ''" },
+		{ "net = 52:54:00:00:00 10.0.0.2/24", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got MAC '52:54:00:00:00'" },
+		{ "net = 52:54:00:00:00:02:03 10.0.0.2/24", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got MAC '52:54:00:00:00:02:03'" },
+		{ "net = 52-54-00-00-00-02 10.0.0.2/24", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got MAC '52-54-00-00-00-02'" },
+		{ "net = 5g:54:00:00:00:02 10.0.0.2/24", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got MAC '5g:54:00:00:00:02'" },
+		{ "net = 2:54:00:00:00:02 10.0.0.2/24", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got MAC '2:54:00:00:00:02'" },
+		{ "net = ff:ff:ff:ff:ff:ff 10.0.0.2/24", "net: MAC ff:ff:ff:ff:ff:ff is a group (multicast) address" },
+		{ "net = 01:00:5e:00:00:01 10.0.0.2/24", "net: MAC 01:00:5e:00:00:01 is a group (multicast) address" },
+		{ "net = 00:00:00:00:00:00 10.0.0.2/24", "net: MAC 00:00:00:00:00:00 is all zero" },
+		{ "net = 52:54:00:00:00:02 10.0.0.2", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got address '10.0.0.2'" },
+		{ "net = 52:54:00:00:00:02 10.0.0/24", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got address '10.0.0/24'" },
+		{ "net = 52:54:00:00:00:02 10.0.0.256/24", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got address '10.0.0.256/24'" },
+		{ "net = 52:54:00:00:00:02 10.0.0.0002/24", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got address '10.0.0.0002/24'" },
+		{ "net = 52:54:00:00:00:02 10.0.0.2/33", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got address '10.0.0.2/33'" },
+		{ "net = 52:54:00:00:00:02 10.0.0.2/24 x", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got address '10.0.0.2/24 x'" },
+		{ "net = 52:54:00:00:00:02 0x0a.0.0.2/24", "net: want MAC ADDR/PREFIX like 52:54:00:00:00:02 10.0.0.2/24, got address '0x0a.0.0.2/24'" },
+		{ "net = 52:54:00:00:00:02 10.0.0.2/0", "net: prefix /0: want 1 to 30" },
+		{ "net = 52:54:00:00:00:02 10.0.0.2/31", "net: prefix /31: want 1 to 30" },
+		{ "net = 52:54:00:00:00:02 10.0.0.0/24", "net: 10.0.0.0/24 is not a host address (zero, loopback, multicast, or the subnet's own or broadcast address)" },
+		{ "net = 52:54:00:00:00:02 10.0.0.255/24", "net: 10.0.0.255/24 is not a host address (zero, loopback, multicast, or the subnet's own or broadcast address)" },
+		{ "net = 52:54:00:00:00:02 127.0.0.1/8", "net: 127.0.0.1/8 is not a host address (zero, loopback, multicast, or the subnet's own or broadcast address)" },
+		{ "net = 52:54:00:00:00:02 224.0.0.1/24", "net: 224.0.0.1/24 is not a host address (zero, loopback, multicast, or the subnet's own or broadcast address)" },
+		{ "net = 52:54:00:00:00:02 0.1.2.3/8", "net: 0.1.2.3/8 is not a host address (zero, loopback, multicast, or the subnet's own or broadcast address)" },
+	};
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char error[VM_ERROR_MAX];
+
+		snprintf(error, sizeof(error), "vm bad, line 5: %s", bad[i].error);
+		check_bad_setting(bad[i].line, error);
+	}
+	static const struct {
+		const char *text, *error;
+	} multi[] = {
+		{ "net = 02:00:00:00:00:01 10.0.0.1/24\nnet = 02:00:00:00:00:02 10.0.1.1/24\n"
+		  "net = 02:00:00:00:00:03 10.0.2.1/24",
+		  "vm bad, line 4: net: more than 2 network interfaces" },
+		{ "net = 02:00:00:00:00:01 10.0.0.1/24\nnet = 02:00:00:00:00:01 10.0.1.1/24",
+		  "vm bad, line 3: net: MAC 02:00:00:00:00:01 is already interface 1 of this VM" },
+		{ "net = 02:00:00:00:00:01 10.0.0.1/24\nnet = 02:00:00:00:00:02 10.0.0.1/16",
+		  "vm bad, line 3: net: address 10.0.0.1/16 is already interface 1's" },
+	};
+	for (unsigned int i = 0; i < sizeof(multi) / sizeof(multi[0]); i++) {
+		char text[256];
+
+		set = new_set();
+		snprintf(text, sizeof(text), "[vm bad]\n%s\nkernel = k.elf\n", multi[i].text);
+		assert_int_equal(parse(text, set), 0);
+		assert_invalid(&set->vm[0], multi[i].error);
+		free(set);
+	}
+}
+
 /* The guest-physical device windows above RAM. */
 static void test_device_map(void **state)
 {
@@ -832,6 +917,7 @@ int main(void)
 		cmocka_unit_test(test_bad_node),
 		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_disks),
+		cmocka_unit_test(test_nets),
 		cmocka_unit_test(test_device_map),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_bad_kernel_and_cmdline),
