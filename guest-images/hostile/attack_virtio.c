@@ -104,9 +104,13 @@ static struct dev disks[3];
 
 /* A page of the image (both VMs run hostile.elf, so its loaded pages are
  * shared between them, docs/memory.md): the attacker has the device read
- * the disk into it, the reader checks it still holds IMAGE_WORD. */
+ * the disk into it, the reader checks it still holds IMAGE_WORD. In .text:
+ * a 4 KiB-aligned page at the end of .rodata would put .data on a new page
+ * and so in a second loadable segment, and tests/hostile.sh's ELF cases
+ * patch the first program header as the image's only one. */
 #define IMAGE_WORD	0x494d4147452d5047UL	/* "IMAGE-PG" */
-static const u64 image_page[512] __attribute__((aligned(4096))) = { [0 ... 511] = IMAGE_WORD };
+static const u64 image_page[512] __attribute__((aligned(4096), section(".text.image_page"))) =
+	{ [0 ... 511] = IMAGE_WORD };
 
 static u64 image(int i)
 {
