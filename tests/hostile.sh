@@ -496,6 +496,71 @@ hostile_bundle_bad_dtb() {
 		"^disco: 2 of 5 VMs loaded"
 }
 
+# ---- virtio disks (issue 13) ----
+
+# An attacker drives its three virtio-blk devices through their registers
+# (attack_virtio.c: a good read first, then descriptors outside its RAM and
+# in device windows, sectors past the capacity, ring indexes and heads out
+# of range, next loops, writable-before-readable, INDIRECT, zero lengths,
+# chains without a status byte, bad queue sizes and areas, read-only
+# registers and bad widths, a write to an ro disk, notify storms), beside
+# the victim and a reader VM that reads and writes its own cow disk over the
+# same base image all the while. The attacker's devices fail as virtio says
+# and are reset; the monitor's end-of-VM disk lines must show exactly the
+# counts the attacker expects, the reader's none; the disk file is unchanged.
+hostile_virtio_disk() {
+	local name=virtio-disk dir=$HOSTILE_STAGE/virtio log=$LOGS/hostile-virtio-disk.log
+	local rc sum patterns=() disk exp
+	selected hostile-virtio-disk || return 0
+	rm -rf "$dir" && mkdir -p "$dir"
+	# every 8 bytes of base: "DSK" << 40 | its offset (attack_virtio.c's DSK_WORD)
+	perl -e 'print pack("Q<", 0x44534b0000000000 | ($_ * 8)) for 0 .. 32767' > "$dir/base.img"
+	if ! tools/mkdisk.sh "$dir/disk.img" base="$dir/base.img" data=:persistent:1M \
+			> "$dir/mkdisk.log" 2>&1; then
+		fail "hostile-$name" "tools/mkdisk.sh failed, see $dir/mkdisk.log"
+		return 0
+	fi
+	sum=$(sha256sum "$dir/disk.img" | cut -d' ' -f1)
+	{
+		hostile_victim_conf
+		hostile_vm_conf reader hostile.elf virtio-reader
+		printf 'disk = base cow\n\n'
+		hostile_vm_conf attacker hostile.elf virtio-disk
+		printf 'disk = base cow\ndisk = base ro\ndisk = data persistent\n\n'
+	} > "$HOSTILE_STAGE/$name.conf"
+	hostile_bundle "$name" "$HOSTILE_STAGE/$name.conf"
+	DISK=$dir/disk.img hostile_boot "$name" "$HOSTILE_STAGE/$name.cpio"
+	rc=$?
+	# the monitor's counts, as the attacker expects them
+	for disk in a b c; do
+		exp=$(sed -n "s/^\[attacker\] attack-virtio: vd$disk expects \(.*\)$/\1/p" "$log")
+		patterns+=("^disco: vm attacker: disk vd$disk \\([a-z]+, [a-z]+\\): .* ${exp:-no expectation}(,|$)")
+	done
+	hostile_check "$name" "$rc" "^\\[attacker\\] attack-virtio: good-read: " \
+		"^\\[attacker\\] attack-virtio: ([0-9]+) attacks, \\1 as expected$" \
+		"^\\[attacker\\] hostile: virtio-disk: blocked" \
+		"^\\[reader\\] virtio-reader: [0-9]+ rounds of reads and writes, 0 wrong$" \
+		"^\\[reader\\] hostile: virtio-reader: blocked" \
+		"^disco: vm attacker: powered off \\(exit status 0\\)" \
+		"^disco: vm reader: powered off \\(exit status 0\\)" \
+		"^\\[attacker\\] attack-virtio: vda expects [1-9][0-9]* I/O errors, 2 malformed, [1-9][0-9]+ device errors, [1-9][0-9]+ bad accesses$" \
+		"${patterns[@]}" \
+		"^disco: vm reader: disk vda \\(base, cow\\): [1-9][0-9]* reads .* [1-9][0-9]* writes .* 0 I/O errors, 0 malformed, 0 device errors, 0 bad accesses" \
+		'!BROKEN'
+	selected hostile-virtio-disk || return 0
+	if ! comes_first "$log" '^\[reader\] virtio-reader: started' '^\[attacker\] attack-virtio: .* attacks' ||
+	   ! comes_first "$log" '^\[attacker\] attack-virtio: .* attacks' '^\[reader\] virtio-reader: .* rounds'; then
+		fail hostile-virtio-disk-overlap "the reader did not read all through the attack ($order_lines)"
+	else
+		pass hostile-virtio-disk-overlap
+	fi
+	if [ "$(sha256sum "$dir/disk.img" | cut -d' ' -f1)" = "$sum" ]; then
+		pass hostile-virtio-disk-file-unchanged
+	else
+		fail hostile-virtio-disk-file-unchanged "the disk file changed (cow, ro and failed persistent writes only)"
+	fi
+}
+
 # ---- the suite ----
 hostile_suite() {
 	local start=$SECONDS
@@ -543,6 +608,8 @@ hostile_suite() {
 	hostile_case timer-behind --fair
 	hostile_case wait-storm --fair
 	hostile_case spin-masked --fair
+	# virtio disks
+	hostile_virtio_disk
 	# malformed input beside the victim
 	hostile_bundle_truncated
 	hostile_bundle_huge_size

@@ -62,6 +62,8 @@ static const struct {
 	{ "timer-behind", case_timer_behind },
 	{ "wait-storm", case_wait_storm },
 	{ "spin-masked", case_spin_masked },
+	{ "virtio-disk", case_virtio_disk },
+	{ "virtio-reader", case_virtio_reader },
 };
 
 /* ---- probes ---- */

@@ -106,5 +106,7 @@ void case_storm_timer(void);
 void case_timer_behind(void);
 void case_wait_storm(void);
 void case_spin_masked(void);
+void case_virtio_disk(void);
+void case_virtio_reader(void);
 
 #endif
