@@ -1266,7 +1266,7 @@ linux_net_tests() {
 	  printf '[vm groupmac]\nkernel = vmlinux\nmemory = 16M\nnet = 53:54:00:00:00:04 10.0.0.4/24\n'
 	} > "$dir/vms.conf"
 	tools/mkbundle.sh "$dir/vms.conf" "$dir/net.cpio" "$dir" > /dev/null
-	ICOUNT=0 BUNDLE=$dir/net.cpio qemu_test linux-net-2vms 2 256M "" 0 300 \
+	ICOUNT=0 BUNDLE=$dir/net.cpio qemu_test linux-net-2vms 2 256M "" 0 600 \
 		"disco: error: vm dupmac, line [0-9]+: net: MAC 52:54:00:00:00:01 is vm a's" \
 		"disco: error: vm groupmac, line [0-9]+: net: MAC 53:54:00:00:00:04 is a group \\(multicast\\) address" \
 		"disco: vm a: net eth0: 52:54:00:00:00:01,10.0.0.1/24, port 0, virtio at 18010000" \
