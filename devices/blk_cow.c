@@ -63,10 +63,10 @@ static bool cow_read(void *ctx, uint64_t sector, void *buf, uint32_t count)
 	return true;
 }
 
-/* The overlay's block, made (a copy of the base's) if the VM never wrote
- * it; NULL with nothing changed when there is no memory or the base
- * cannot be read. */
-static uint8_t *own_block(struct blk_cow *cow, uint64_t block)
+/* The overlay's block, made (a copy of the base's, unless the write about
+ * to be made covers all of it) if the VM never wrote it; NULL with nothing
+ * changed when there is no memory or the base cannot be read. */
+static uint8_t *own_block(struct blk_cow *cow, uint64_t block, bool whole)
 {
 	void **leaf = leaf_of(cow, block);
 	uint8_t *data;
@@ -77,8 +77,9 @@ static uint8_t *own_block(struct blk_cow *cow, uint64_t block)
 	if (!data)
 		goto no_memory;
 	memset(data, 0, BLK_COW_BLOCK);
-	if (!cow->base->read(cow->base->ctx, block * BLK_COW_BLOCK_SECTORS, data,
-			     block_sectors(cow, block))) {
+	cow->count.base_reads += !whole;
+	if (!whole && !cow->base->read(cow->base->ctx, block * BLK_COW_BLOCK_SECTORS, data,
+				       block_sectors(cow, block))) {
 		cow->mem.free(cow->mem.ctx, data, BLK_COW_BLOCK);
 		return NULL;
 	}
@@ -93,7 +94,8 @@ static uint8_t *own_block(struct blk_cow *cow, uint64_t block)
 	}
 	leaf[block % BLK_COW_PER_LEAF] = data;
 	cow->count.blocks++;
-	cow->count.copied_in++;
+	if (!whole)
+		cow->count.copied_in++;
 	return data;
 no_memory:
 	cow->count.no_memory++;
@@ -109,7 +111,7 @@ static bool cow_write(void *ctx, uint64_t sector, const void *buf, uint32_t coun
 		uint64_t block = sector / BLK_COW_BLOCK_SECTORS;
 		uint32_t off = (uint32_t)(sector % BLK_COW_BLOCK_SECTORS);
 		uint32_t n = BLK_COW_BLOCK_SECTORS - off;
-		uint8_t *mine = own_block(cow, block);
+		uint8_t *mine = own_block(cow, block, off == 0 && count >= BLK_COW_BLOCK_SECTORS);
 
 		if (!mine)
 			return false;   /* the blocks before it stay written: a

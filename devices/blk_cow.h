@@ -6,7 +6,7 @@
  * read, so any number of overlays (VMs) may share one base.
  *
  * A block is copied into the overlay at its first write (the rest of it
- * read from the base first); reads take overlay blocks from the overlay
+ * read from the base first, unless the write covers the whole block); reads take overlay blocks from the overlay
  * and the others from the base, a run of base blocks in one base read.
  * When the allocator has no block left, the write fails (the guest sees
  * an I/O error) and the overlay is unchanged. Not locked: the caller
@@ -33,8 +33,8 @@ struct blk_cow_alloc {
 
 struct blk_cow_counters {
 	uint64_t blocks;                /* overlay blocks held */
-	uint64_t copied_in;             /* blocks first written (a copy of the base) */
-	uint64_t base_reads;            /* reads passed to the base */
+	uint64_t copied_in;             /* blocks first written in part (a copy of the base) */
+	uint64_t base_reads;            /* reads passed to the base (a run, or a block copied in) */
 	uint64_t overlay_sectors_read;
 	uint64_t no_memory;             /* writes refused for want of a block */
 };

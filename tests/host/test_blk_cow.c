@@ -125,8 +125,23 @@ static void test_writes_stay_in_overlay(void **state)
 	assert_true(f.disk.write(f.disk.ctx, 13, sector, 1));
 	memcpy(f.model + 13 * BLK_SECTOR_SIZE, sector, BLK_SECTOR_SIZE);
 	assert_int_equal(f.cow.count.blocks, 1);
+	assert_int_equal(f.cow.count.copied_in, 1);
 	assert_non_null(blk_cow_block(&f.cow, 1));
 	assert_null(blk_cow_block(&f.cow, 0));
+	check_all(&f);
+	/* a whole block written: the base is not read for it */
+	{
+		uint8_t block[BLK_COW_BLOCK];
+		uint64_t reads = f.cow.count.base_reads;
+
+		memset(block, 0x3c, sizeof(block));
+		assert_true(f.disk.write(f.disk.ctx, 5 * BLK_COW_BLOCK_SECTORS, block,
+					 BLK_COW_BLOCK_SECTORS));
+		memcpy(f.model + 5 * BLK_COW_BLOCK, block, BLK_COW_BLOCK);
+		assert_int_equal(f.cow.count.copied_in, 1);
+		assert_int_equal(f.cow.count.blocks, 2);
+		assert_int_equal(f.cow.count.base_reads, reads);
+	}
 	check_all(&f);
 	/* the short last block (4099 = 512 * 8 + 3) */
 	assert_true(f.disk.write(f.disk.ctx, SECTORS - 1, sector, 1));
