@@ -8,6 +8,7 @@
 #   make bench-traps instruction counts: privileged operations, native vs VM
 #   make bench-linux instruction counts: Linux workloads, native vs VM
 #   make bench-disk  disk throughput in bytes per million instructions, native vs VM
+#   make bench-net   network throughput between two VMs in bytes per million instructions
 #   make bench-asid  real TLB flushes and exceptions: two Linux VMs on one CPU
 #   make bench-memory machine memory held by 1, 2, 4 and 8 Linux VMs
 #   make bench-splash the SPLASH-style suite natively and in 1-, 2-, 4-vCPU VMs
@@ -62,7 +63,7 @@ MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
 MONITOR_OBJS := $(filter-out $(BUILD)/arch/mips64/asm-offsets.o,$(MONITOR_OBJS))
 
-.PHONY: all run test test-fresh rootfs deps bench-boot bench-traps bench-linux bench-disk bench-asid bench-memory bench-splash bench-numa plugin host-tests clean
+.PHONY: all run test test-fresh rootfs deps bench-boot bench-traps bench-linux bench-disk bench-net bench-asid bench-memory bench-splash bench-numa plugin host-tests clean
 all: $(BUILD)/disco.elf $(BUILD)/host/mkdisk
 
 deps:
@@ -247,6 +248,10 @@ bench-linux: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(BENCH_CPIO) \
 bench-disk: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(BUILD)/host/mkdisk $(DISK_BENCH_CPIO) \
 		$(BUILD)/linux/guest/vmlinux $(BUILD)/linux/native/vmlinux
 	tools/bench-disk.sh
+
+bench-net: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(NET_BENCH_CPIO) \
+		$(BUILD)/linux/guest/vmlinux $(BUILD)/linux/native/vmlinux
+	tools/bench-net.sh
 
 bench-asid: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(BUILD)/linux/guest/vmlinux
 	tools/bench-asid.sh
