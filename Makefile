@@ -11,6 +11,8 @@
 #   make bench-net   network throughput between two VMs in bytes per million instructions
 #   make bench-asid  real TLB flushes and exceptions: two Linux VMs on one CPU
 #   make bench-memory machine memory held by 1, 2, 4 and 8 Linux VMs
+#   make bench-memory-debian the same for Debian VMs on one cow base image, at
+#                    the shell and after a workload, with and without sharing
 #   make bench-splash the SPLASH-style suite natively and in 1-, 2-, 4-vCPU VMs
 #                    (SIZE=small for the test sizes), and lock-holder preemption
 #   make bench-numa  the NUMA policies (issue 12) on 8 CPUs as 2 and 4 nodes under
@@ -63,7 +65,7 @@ MONITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MONITOR_SRCS)) \
 MONITOR_SRCS := $(filter-out arch/mips64/asm-offsets.c,$(MONITOR_SRCS))
 MONITOR_OBJS := $(filter-out $(BUILD)/arch/mips64/asm-offsets.o,$(MONITOR_OBJS))
 
-.PHONY: all run test test-fresh rootfs deps bench-boot bench-traps bench-linux bench-disk bench-net bench-asid bench-memory bench-splash bench-numa plugin host-tests clean
+.PHONY: all run test test-fresh rootfs deps bench-boot bench-traps bench-linux bench-disk bench-net bench-asid bench-memory bench-memory-debian bench-splash bench-numa plugin host-tests clean
 all: $(BUILD)/disco.elf $(BUILD)/host/mkdisk
 
 deps:
@@ -257,6 +259,9 @@ bench-asid: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(BUILD)/linux/guest/vmli
 	tools/bench-asid.sh
 bench-memory: deps $(BUILD)/disco.elf $(MKDTS) $(BUILD)/linux/guest/vmlinux
 	tools/bench-memory.sh
+
+bench-memory-debian: deps $(BUILD)/disco.elf $(BUILD)/host/mkdisk $(MKDTS) $(BUILD)/linux/guest/vmlinux
+	tools/bench-memory-debian.sh
 
 bench-splash: deps $(BUILD)/disco.elf $(PLUGIN) $(MKDTS) $(SPLASH_CPIO) \
 		$(BUILD)/linux/guest/vmlinux $(BUILD)/linux/native/vmlinux
