@@ -8,7 +8,7 @@
 
 /* Pool index i (1..) as a record; index 0 is never used, so that 0 can
  * mean "none". */
-static struct memmap_user *record(struct memmap *mm, uint16_t i)
+static struct memmap_user *record(struct memmap *mm, uint32_t i)
 {
 	return &mm->pool[i / RECORDS_PER_PAGE][i % RECORDS_PER_PAGE];
 }
@@ -24,7 +24,7 @@ static bool grow(struct memmap *mm)
 	mm->pool[p] = page;
 	mm->pool_pages = p + 1;
 	for (unsigned int i = RECORDS_PER_PAGE; i-- > 0;) {
-		uint16_t index = (uint16_t)(p * RECORDS_PER_PAGE + i);
+		uint32_t index = (uint32_t)(p * RECORDS_PER_PAGE + i);
 
 		if (index == MEMMAP_NO_MORE)
 			continue;
@@ -35,9 +35,9 @@ static bool grow(struct memmap *mm)
 	return true;
 }
 
-static uint16_t take_record(struct memmap *mm)
+static uint32_t take_record(struct memmap *mm)
 {
-	uint16_t i;
+	uint32_t i;
 
 	if (!mm->free && !grow(mm))
 		return MEMMAP_NO_MORE;
@@ -47,7 +47,7 @@ static uint16_t take_record(struct memmap *mm)
 	return i;
 }
 
-static void give_record(struct memmap *mm, uint16_t i)
+static void give_record(struct memmap *mm, uint32_t i)
 {
 	struct memmap_user *r = record(mm, i);
 
@@ -71,7 +71,7 @@ void memmap_init(struct memmap *mm, struct memmap_user *table, uint32_t nframes,
 static bool add_one(struct memmap *mm, uint32_t f, uint16_t vm, uint32_t gpage)
 {
 	struct memmap_user *head = &mm->frame[f];
-	uint16_t i;
+	uint32_t i;
 
 	if (head->vm == MEMMAP_NO_VM) {
 		head->vm = vm;
@@ -90,11 +90,10 @@ static bool add_one(struct memmap *mm, uint32_t f, uint16_t vm, uint32_t gpage)
 /* Removes one user from frame f; the head's place is taken by the next. */
 static void remove_one(struct memmap *mm, uint32_t f, uint16_t vm, uint32_t gpage)
 {
-	struct memmap_user *head = &mm->frame[f];
-	uint16_t *link = &head->next;
+	struct memmap_user *head = &mm->frame[f], *prev = head;
 
 	if (head->vm == vm && head->gpage == gpage) {
-		uint16_t next = head->next;
+		uint32_t next = head->next;
 
 		if (next == MEMMAP_NO_MORE) {
 			head->vm = MEMMAP_NO_VM;
@@ -104,17 +103,14 @@ static void remove_one(struct memmap *mm, uint32_t f, uint16_t vm, uint32_t gpag
 		give_record(mm, next);
 		return;
 	}
-	while (*link != MEMMAP_NO_MORE) {
-		struct memmap_user *r = record(mm, *link);
+	for (uint32_t i = head->next; i != MEMMAP_NO_MORE; prev = record(mm, i), i = prev->next) {
+		struct memmap_user *r = record(mm, i);
 
 		if (r->vm == vm && r->gpage == gpage) {
-			uint16_t gone = *link;
-
-			*link = r->next;
-			give_record(mm, gone);
+			prev->next = r->next;
+			give_record(mm, i);
 			return;
 		}
-		link = &r->next;
 	}
 }
 
@@ -129,7 +125,7 @@ bool memmap_add(struct memmap *mm, uint32_t frame, uint32_t count, uint16_t vm,
 	unsigned long flags;
 	uint32_t added = 0;
 
-	if (!in_map(mm, frame, count) || vm == MEMMAP_NO_VM)
+	if (!in_map(mm, frame, count) || vm == MEMMAP_NO_VM || vm > MEMMAP_VM_MAX)
 		return false;
 	flags = spin_lock_irqsave(&mm->lock);
 	while (added < count && add_one(mm, frame + added, vm, gpage + added))

@@ -31,12 +31,15 @@
 
 #define MEMMAP_NO_VM    0       /* a free record */
 #define MEMMAP_NO_MORE  0       /* the end of a frame's chain */
-#define MEMMAP_POOL_PAGES 128   /* pool pages of 512 records: 65535 extra users */
+#define MEMMAP_POOL_PAGES 2048  /* pool pages of 512 records: 1,048,575 extra
+				 * users (8 VMs sharing Debian's page cache
+				 * need about 92,000; a 16-bit index ran dry) */
+#define MEMMAP_VM_MAX   255     /* VM ids fit 8 bits */
 
 struct memmap_user {
 	uint32_t gpage;         /* guest-physical page number in that VM */
-	uint16_t vm;            /* the VM's id (1..), MEMMAP_NO_VM if none */
-	uint16_t next;          /* pool index of the next user, or MEMMAP_NO_MORE */
+	uint32_t vm : 8;        /* the VM's id (1..), MEMMAP_NO_VM if none */
+	uint32_t next : 24;     /* pool index of the next user, or MEMMAP_NO_MORE */
 };
 _Static_assert(sizeof(struct memmap_user) == 8, "8 bytes a machine page");
 
@@ -48,7 +51,7 @@ struct memmap {
 	uint32_t nframes;
 	struct memmap_user *pool[MEMMAP_POOL_PAGES];
 	unsigned int pool_pages;
-	uint16_t free;                  /* first free pool record, or 0 */
+	uint32_t free;                  /* first free pool record, or 0 */
 	memmap_page_fn get_page;
 	uint64_t extra_users;           /* pool records in use */
 	spinlock_t lock;

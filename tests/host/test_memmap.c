@@ -134,6 +134,35 @@ static void test_pool_runs_dry(void **state)
 	assert_int_equal(pages_given, 1);
 }
 
+/* 8 VMs sharing a page cache need more than a 16-bit pool index: 20 users
+ * of each of 4096 frames (81,920 extra records), all found, all removed,
+ * in an order unlike the adds'. */
+static void test_pool_beyond_16_bits(void **state)
+{
+	const uint16_t users = 21;
+
+	for (uint16_t vm = 1; vm <= users; vm++)
+		assert_true(memmap_add(&mm, 0, NFRAMES, vm, vm * 100000u));
+	assert_int_equal(mm.extra_users, (uint64_t)(users - 1) * NFRAMES);
+	assert_true(mm.extra_users > 65535);
+	for (uint32_t f = 0; f < NFRAMES; f += 511) {
+		assert_int_equal(memmap_users(&mm, f, NULL, 0), users);
+		for (uint16_t vm = 1; vm <= users; vm++)
+			assert_int_equal(memmap_gpage_of(&mm, f, vm), vm * 100000u + f);
+	}
+	for (uint16_t k = 0; k < users; k++) {
+		uint16_t vm = (uint16_t)(1 + (k * 8) % users);       /* 8 is prime to 21 */
+
+		memmap_remove(&mm, 0, NFRAMES, vm, vm * 100000u);
+		assert_int_equal(memmap_gpage_of(&mm, 77, vm), UINT32_MAX);
+		assert_int_equal(memmap_users(&mm, 77, NULL, 0), users - 1 - k);
+	}
+	assert_int_equal(mm.extra_users, 0);
+	assert_false(memmap_add(&mm, 0, 1, MEMMAP_VM_MAX + 1, 0));
+	assert_true(memmap_add(&mm, 0, 1, MEMMAP_VM_MAX, 7));
+	assert_int_equal(memmap_gpage_of(&mm, 0, MEMMAP_VM_MAX), 7);
+}
+
 static void test_bounds(void **state)
 {
 	assert_false(memmap_add(&mm, NFRAMES, 1, 1, 0));
@@ -151,6 +180,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_private_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_runs_dry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_beyond_16_bits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
