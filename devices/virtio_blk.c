@@ -257,30 +257,18 @@ static bool handle(struct virtio_blk *blk, struct virtqueue *vq, const struct vq
 	return true;
 }
 
-/* The driver notified the request queue: serve what is there, at most a
- * queue's worth (a request added meanwhile comes with its own notify). */
+/* One request virtio_mmio_serve took (virtio_mmio_serve_fn). */
+static bool serve_request(void *dev, struct virtqueue *vq, const struct vq_chain *chain)
+{
+	return handle(blk_of(dev), vq, chain);
+}
+
+/* The driver notified the request queue: serve what is there. */
 static void blk_notify(void *dev, unsigned int queue)
 {
 	struct virtio_blk *blk = blk_of(dev);
-	struct virtqueue *vq = virtio_mmio_vq(&blk->mmio, queue);
-	unsigned int served = 0;
-	struct vq_chain chain;
-	enum vq_status s;
 
-	while (served < vq->size) {
-		s = vq_pop(vq, blk->segs, VIRTIO_BLK_MAX_SEGS, &chain);
-		if (s == VQ_EMPTY)
-			break;
-		if (s != VQ_OK) {
-			virtio_mmio_vq_failed(&blk->mmio, s);
-			break;
-		}
-		if (!handle(blk, vq, &chain))
-			break;
-		served++;
-	}
-	if (served)
-		virtio_mmio_used(&blk->mmio, queue);
+	virtio_mmio_serve(&blk->mmio, queue, blk->segs, VIRTIO_BLK_MAX_SEGS, serve_request, blk);
 }
 
 void virtio_blk_set_share(struct virtio_blk *blk, const struct virtio_blk_share *share)

@@ -74,6 +74,30 @@ void virtio_mmio_used(struct virtio_mmio *t, unsigned int q)
 		virtio_mmio_vq_failed(t, t->queue[q].vq.error);
 }
 
+void virtio_mmio_serve(struct virtio_mmio *t, unsigned int q, struct vq_seg *segs,
+		       unsigned int max_segs, virtio_mmio_serve_fn serve, void *dev)
+{
+	struct virtqueue *vq = virtio_mmio_vq(t, q);
+	unsigned int served = 0;
+	struct vq_chain chain;
+	enum vq_status s;
+
+	while (served < vq->size) {
+		s = vq_pop(vq, segs, max_segs, &chain);
+		if (s == VQ_EMPTY)
+			break;
+		if (s != VQ_OK) {
+			virtio_mmio_vq_failed(t, s);
+			break;
+		}
+		if (!serve(dev, vq, &chain))
+			break;
+		served++;
+	}
+	if (served)
+		virtio_mmio_used(t, q);
+}
+
 void virtio_mmio_fail(struct virtio_mmio *t)
 {
 	if (t->status & VIRTIO_STATUS_NEEDS_RESET)

@@ -147,6 +147,21 @@ struct virtqueue *virtio_mmio_vq(struct virtio_mmio *t, unsigned int q);
 /* Whether the driver accepted feature bit. */
 bool virtio_mmio_has_feature(const struct virtio_mmio *t, unsigned int bit);
 
+/* What a device model does with one chain virtio_mmio_serve took: true
+ * if it pushed it back, false if it failed the device (then no more). */
+typedef bool (*virtio_mmio_serve_fn)(void *dev, struct virtqueue *vq, const struct vq_chain *chain);
+
+/*
+ * A notify's work for a device model: takes each available chain of queue
+ * q (its segments into segs, at most max_segs) and gives it to serve, at
+ * most a queue's worth (a chain added meanwhile comes with its own
+ * notify), until the queue is empty, a chain is malformed (the device
+ * fails, virtio_mmio_vq_failed) or serve says false; then, if any was
+ * served, virtio_mmio_used.
+ */
+void virtio_mmio_serve(struct virtio_mmio *t, unsigned int q, struct vq_seg *segs,
+		       unsigned int max_segs, virtio_mmio_serve_fn serve, void *dev);
+
 /* The device model put used buffers on queue q: the used-buffer
  * interrupt, unless the driver suppressed it. */
 void virtio_mmio_used(struct virtio_mmio *t, unsigned int q);

@@ -141,29 +141,17 @@ static bool tx_one(struct virtio_net *net, struct virtqueue *vq, const struct vq
 	return true;
 }
 
-/* The driver notified the transmit queue: send what is there, at most a
- * queue's worth (a frame added meanwhile comes with its own notify). */
+/* One frame virtio_mmio_serve took (virtio_mmio_serve_fn). */
+static bool serve_frame(void *dev, struct virtqueue *vq, const struct vq_chain *chain)
+{
+	return tx_one(dev, vq, chain);
+}
+
+/* The driver notified the transmit queue: send what is there. */
 static void tx_notify(struct virtio_net *net)
 {
-	struct virtqueue *vq = virtio_mmio_vq(&net->mmio, VIRTIO_NET_TX);
-	unsigned int sent = 0;
-	struct vq_chain chain;
-	enum vq_status s;
-
-	while (sent < vq->size) {
-		s = vq_pop(vq, net->tx_segs, VIRTIO_NET_MAX_SEGS, &chain);
-		if (s == VQ_EMPTY)
-			break;
-		if (s != VQ_OK) {
-			virtio_mmio_vq_failed(&net->mmio, s);
-			break;
-		}
-		if (!tx_one(net, vq, &chain))
-			break;
-		sent++;
-	}
-	if (sent)
-		virtio_mmio_used(&net->mmio, VIRTIO_NET_TX);
+	virtio_mmio_serve(&net->mmio, VIRTIO_NET_TX, net->tx_segs, VIRTIO_NET_MAX_SEGS,
+			  serve_frame, net);
 }
 
 static void net_notify(void *dev, unsigned int queue)
