@@ -165,7 +165,8 @@ $(BUILD)/host/test_%: tests/host/test_%.c tests/host/helpers.h tests/host/fake_g
 
 # pmap.c takes spinlocks: built with the host stand-ins of arch/atomic.h
 # and arch/cpu.h (tests/host/stub), its machmem calls are the test's own.
-PMAP_MODULES := mmu/pmap.c mmu/pmap_replica.c mmu/replica.c mmu/memmap.c
+PMAP_MODULES := mmu/pmap.c mmu/pmap_replica.c mmu/replica.c mmu/memmap.c mmu/page_share.c \
+	mmu/page_merge.c
 $(BUILD)/host/test_pmap: tests/host/test_pmap.c $(PMAP_MODULES) $(HOST_MODULES) \
 		$(wildcard tests/host/stub/arch/*.h monitor/*.h mmu/*.h numa/*.h)
 	@mkdir -p $(dir $@)

@@ -25,4 +25,23 @@
  */
 int page_share(struct pmap *pm, uint64_t gpa, uint32_t frame);
 
+/*
+ * page_share for a private page, only if it holds what `frame` holds (the
+ * merging of identical pages, mmu/page_merge.h): compared after every
+ * translation of the page was dropped, so that no store of the guest can
+ * come between the compare and the share. Returns 0 (shared), 1 (it
+ * differs: the page stays the VM's, private, as it was) or -1 (not a
+ * private page, or page_share's other refusals). frame must not change.
+ */
+int page_share_if_same(struct pmap *pm, uint64_t gpa, uint32_t frame);
+
+/*
+ * Gives private page gpa back if it holds only zeros, looked at after every
+ * translation of it was dropped: it is unbacked again, promised, and its
+ * next touch backs it with zeros (demand-zero), as if it had never been
+ * touched. Returns 0 (given back), 1 (not all zeros: it stays, as it was)
+ * or -1 (not a private page, pinned, replicated or moving, no promise).
+ */
+int page_drop_if_zero(struct pmap *pm, uint64_t gpa);
+
 #endif

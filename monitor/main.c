@@ -12,6 +12,7 @@
 #include "monitor/console.h"
 #include "monitor/disk.h"
 #include "monitor/monitor.h"
+#include "monitor/merge_scan.h"
 #include "monitor/page_shuffle.h"
 #include "monitor/percpu.h"
 #include "monitor/selftest.h"
@@ -177,6 +178,7 @@ void monitor_start(const struct boot_info *bi)
 	vcpu_trap_sites_on = cmdline_get(&monitor_cmdline, "trapsites") != 0;
 	demand_order();
 	page_shuffle_setup();
+	merge_scan_setup();
 	numa_setup();
 	if (realdisk_init())
 		monitor_disk_setup();

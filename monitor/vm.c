@@ -10,11 +10,13 @@
 #include "devices/vnet.h"
 #include "mmu/image_cache.h"
 #include "mmu/machmem.h"
+#include "mmu/page_merge.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"
 #include "monitor/percpu.h"
 #include "monitor/cpio.h"
 #include "monitor/elf.h"
+#include "monitor/merge_scan.h"
 #include "monitor/format.h"
 #include "monitor/smp.h"
 #include "monitor/parse.h"
@@ -495,7 +497,7 @@ void vm_print_memory(void)
 	uint64_t overlays = vdisk_overlay_pages(), held;
 
 	bcache_get_stats(&bc);
-	held = priv + overlays + image_cache_pages() + bc.blocks;
+	held = priv + overlays + image_cache_pages() + bc.blocks + page_merge_frames();
 	con_printf("disco: mem: VMs' private %lu pages, image cache %lu pages (shared), promised %lu pages\n",
 		   (unsigned long)priv, (unsigned long)image_cache_pages(),
 		   (unsigned long)mem_promised_pages());
@@ -503,6 +505,15 @@ void vm_print_memory(void)
 		   (unsigned long)overlays, (unsigned long)bc.blocks, (unsigned long)bc.hits,
 		   (unsigned long)bc.misses, (unsigned long)held,
 		   (unsigned long)held * (PAGE_SIZE >> 10));
+	if (merge_scan_pages) {
+		struct page_merge_stats m;
+
+		page_merge_get_stats(&m);
+		con_printf("disco: mem: merged frames %lu pages (shared; %lu pages merged, %lu zero pages given back, %lu hashed, %lu differed, %lu refused, %lu frames given back)\n",
+			   (unsigned long)m.frames, (unsigned long)m.merged, (unsigned long)m.zero,
+			   (unsigned long)m.scanned,
+			   (unsigned long)m.differed, (unsigned long)m.refused, (unsigned long)m.freed);
+	}
 	for (unsigned int n = 0; n < monitor_topology.nnodes; n++)
 		con_printf("disco: mem node %u: %lu pages free (%lu MiB)\n", n,
 			   (unsigned long)mem_free_pages_on(n),

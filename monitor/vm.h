@@ -42,6 +42,9 @@ struct vm {
 	volatile uint32_t remote_flushes;       /* cross-calls that flushed them */
 	volatile uint32_t shuffle_busy;         /* a CPU moves its pages (page_shuffle.c) */
 	uint32_t shuffle_next, shuffle_rounds, shuffle_failed;
+	volatile uint32_t merge_busy;   /* a CPU scans it for identical pages (merge_scan.c) */
+	uint32_t merge_next;            /* the scan's next guest page */
+	uint64_t merged_pages;          /* its pages the scans merged */
 	int exit_status;        /* set by the first stop */
 	const char *exit_why;
 	volatile uint32_t irq_lines;    /* device lines as Cause.IP bits (vCPU 0) */

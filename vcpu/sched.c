@@ -43,6 +43,7 @@
 #include "monitor/console.h"
 #include "monitor/format.h"
 #include "monitor/monitor.h"
+#include "monitor/merge_scan.h"
 #include "monitor/page_shuffle.h"
 #include "monitor/percpu.h"
 #include "monitor/smp.h"
@@ -64,6 +65,7 @@ struct runq {
 	uint64_t window_of;             /* the vCPU (uid) whose global window
 					 * entries the real TLB may hold */
 	uint64_t shuffled_at;           /* the tick of the last page shuffle */
+	uint64_t merged_at;             /* the tick of the last merge scan */
 	struct vcpu *yield_target;      /* HCALL_YIELD_TO's, until picked: not
 					 * to be moved away meanwhile (balance) */
 	uint32_t evictions_seen;        /* `evictions` when it last looked */
@@ -150,6 +152,8 @@ static void reset_counts(struct vm *vm)
 	vm->tlb_cpus = 0;
 	vm->remote_flushes = 0;
 	vm->shuffle_next = vm->shuffle_rounds = vm->shuffle_failed = 0;
+	vm->merge_next = 0;
+	vm->merged_pages = 0;
 }
 
 void sched_setup(void)
@@ -281,6 +285,9 @@ static void report(struct vm *vm)
 		   vm->cfg.name, vm->pmap.private_pages, vm->pmap.shared_pages,
 		   (unsigned long)vm->pmap.demand_faults, (unsigned long)vm->pmap.cow_breaks,
 		   vm->remote_flushes);
+	if (merge_scan_pages)
+		con_printf("disco: vm %s: merged: %lu of its pages shared from merged frames\n",
+			   vm->cfg.name, (unsigned long)vm->merged_pages);
 	vdisk_report(vm);
 	vnet_report(vm);
 	if (monitor_topology.nnodes > 1) {
@@ -775,6 +782,11 @@ static struct vcpu *__attribute__((noinline)) decide(struct runq *q, struct vcpu
 		q->shuffled_at = this_cpu()->ticks;
 		page_shuffle_tick(v->vm);
 	}
+	if (merge_scan_pages && this_cpu()->ticks - q->merged_at >= merge_scan_ticks &&
+	    v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING) {
+		q->merged_at = this_cpu()->ticks;
+		merge_scan_tick(v->vm);
+	}
 	if (v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING &&
 	    numa_pending(&v->numa_ring, this_cpu()->ticks, v->vm->numa.next_tick))
 		numa_work(v);
@@ -816,7 +828,8 @@ void sched_return(struct trap_frame *f, enum vcpu_action action)
 	/* the usual case, where decide() would change nothing, without its
 	 * call (this runs on every trap) */
 	if (action != VCPU_CONTINUE || expired || v->state != VCPU_RUNNABLE ||
-	    v->vm->state != VM_RUNNING || page_shuffle_pieces || q->evictions_seen != evictions ||
+	    v->vm->state != VM_RUNNING || page_shuffle_pieces || merge_scan_pages ||
+	    q->evictions_seen != evictions ||
 	    numa_pending(&v->numa_ring, this_cpu()->ticks, v->vm->numa.next_tick))
 		v = decide(q, v, f, action, expired);
 	prepare(q, v, f);

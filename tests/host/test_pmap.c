@@ -17,6 +17,8 @@
 
 #include "mmu/machmem.h"
 #include "mmu/memmap.h"
+#include "mmu/page_merge.h"
+#include "mmu/page_share.h"
 #include "mmu/pmap.h"
 #include "monitor/monitor.h"
 
@@ -602,6 +604,137 @@ static void test_replicate(void **state)
 		assert_int_equal(memmap_users(&memmap, i, NULL, 0), 0);
 }
 
+/* Fills guest page gpa of pm with byte v (backing it). */
+static void fill(struct pmap *pm, uint64_t gpa, uint8_t v)
+{
+	memset(pmap_pointer(pm, gpa), v, PAGE_SIZE);
+}
+
+/* page_share_if_same and page_drop_if_zero: a page is shared or given
+ * back only if its content is what they were told. */
+static void test_share_if_same(void **state)
+{
+	struct pmap pm;
+	uint64_t free0 = free_total();
+	uint32_t f = pa_alloc(&pa, 0, 0), old;
+
+	(void)state;
+	memset(ram[f], 0x5a, PAGE_SIZE);
+	make(&pm, 64);
+	fill(&pm, 0x3000, 0x5a);
+	fill(&pm, 0x4000, 0x5b);
+	old = pmap_lookup(&pm, 0x4000);
+	assert_int_equal(page_share_if_same(&pm, 0x4000, f), 1);        /* differs */
+	assert_int_equal(pmap_state(&pm, 0x4000), PMAP_PRIVATE);
+	assert_int_equal(pmap_lookup(&pm, 0x4000), old);
+	check_user(old, 4);
+	assert_int_equal(page_share_if_same(&pm, 0x3000, f), 0);
+	assert_int_equal(pmap_state(&pm, 0x3000), PMAP_SHARED);
+	assert_int_equal(pmap_lookup(&pm, 0x3000), f);
+	check_user(f, 3);
+	assert_int_equal(page_share_if_same(&pm, 0x3000, f), -1);       /* not private */
+	assert_int_equal(page_share_if_same(&pm, 0x40000, f), -1);      /* outside */
+	/* page 5 of the demand chunk was never written: zeros */
+	assert_int_equal(page_drop_if_zero(&pm, 0x4000), 1);
+	assert_int_equal(pmap_state(&pm, 0x4000), PMAP_PRIVATE);
+	assert_int_equal(page_drop_if_zero(&pm, 0x5000), 0);
+	assert_int_equal(pmap_state(&pm, 0x5000), PMAP_UNBACKED);
+	assert_int_equal(pm.private_pages, 16 - 2);
+	assert_int_equal(pm.shared_pages, 1);
+	fill(&pm, 0x5000, 0x11);                /* backed again on demand */
+	assert_int_equal(pmap_state(&pm, 0x5000), PMAP_PRIVATE);
+	assert_int_equal(pmap_write(&pm, 0x3000, "\x01", 1), 0);     /* copy on write */
+	assert_int_equal(ram[f][0], 0x5a);
+	assert_int_equal(memmap_users(&memmap, f, NULL, 0), 0);
+	pmap_destroy(&pm);
+	assert_true(pa_free(&pa, f, 0));
+	assert_int_equal(free_total(), free0);
+}
+
+/* The memmap's pool of further users: pages of their own. */
+static void *pool_page(void)
+{
+	static uint8_t pool[4][PAGE_SIZE] __attribute__((aligned(4096)));
+	static unsigned int used;
+
+	return used < 4 ? memset(pool[used++], 0, PAGE_SIZE) : NULL;
+}
+
+/* The merge scans over two VMs: a content two pages hold becomes one
+ * merged frame both map copy-on-write, zeros are given back, a store
+ * copies, and a frame nobody maps any more goes back. page_merge keeps
+ * its tables for good: the only test that uses it. */
+static void test_merge(void **state)
+{
+	struct pmap a, b, c;
+	struct page_merge_stats st;
+	uint32_t cursor = 0, merged_frame;
+	uint64_t free0;
+	uint8_t v = 0;
+
+	(void)state;
+	memmap_init(&memmap, memmap_table, RAM_PAGES, pool_page);
+	assert_int_equal(page_merge_init(), 0);
+	free0 = free_total();
+	make(&a, 64);
+	assert_int_equal(pmap_create(&b, 64 << PAGE_SHIFT, 0, 2), 0);
+	b.moved = on_moved;
+	fill(&a, 0x3000, 0x71);         /* the same in a at 3 and 8, b at 3 */
+	fill(&a, 0x8000, 0x71);
+	fill(&a, 0x5000, 0x72);         /* a's alone */
+	fill(&b, 0x3000, 0x71);
+	fill(&b, 0x7000, 0x73);
+	assert_int_equal(a.private_pages, 16);
+	/* a: page 3 is seen, page 8 has its content: a merged frame; the
+	 * 13 untouched pages of the chunk are zeros, given back */
+	assert_int_equal(page_merge_scan(&a, &cursor, 1000), 1 + 13);
+	assert_int_equal(cursor, 0);            /* round done */
+	assert_int_equal(pmap_state(&a, 0x8000), PMAP_SHARED);
+	assert_int_equal(pmap_state(&a, 0x3000), PMAP_PRIVATE);
+	assert_int_equal(pmap_state(&a, 0x4000), PMAP_UNBACKED);
+	assert_int_equal(pmap_state(&a, 0x5000), PMAP_PRIVATE);
+	merged_frame = pmap_lookup(&a, 0x8000);
+	assert_int_equal(page_merge_frames(), 1);
+	/* b: page 3 from the merged frame, page 7 stays, zeros go */
+	assert_int_equal(page_merge_scan(&b, &cursor, 1000), 1 + 14);
+	assert_int_equal(pmap_lookup(&b, 0x3000), merged_frame);
+	assert_int_equal(pmap_state(&b, 0x7000), PMAP_PRIVATE);
+	/* a again: its page 3 now too */
+	assert_int_equal(page_merge_scan(&a, &cursor, 1000), 1);
+	assert_int_equal(pmap_lookup(&a, 0x3000), merged_frame);
+	assert_int_equal(memmap_users(&memmap, merged_frame, NULL, 0), 3);
+	assert_int_equal(a.private_pages, 1);
+	assert_int_equal(b.private_pages, 1);
+	assert_int_equal(pmap_read(&b, 0x3123, &v, 1), 0);
+	assert_int_equal(v, 0x71);
+	/* a store in b copies: the others still read 0x71 */
+	assert_int_equal(pmap_write(&b, 0x3123, "\x99", 1), 0);
+	assert_int_not_equal(pmap_lookup(&b, 0x3000), merged_frame);
+	assert_int_equal(pmap_read(&a, 0x8123, &v, 1), 0);
+	assert_int_equal(v, 0x71);
+	assert_int_equal(pmap_read(&b, 0x3123, &v, 1), 0);
+	assert_int_equal(v, 0x99);
+	page_merge_get_stats(&st);
+	assert_int_equal(st.merged, 3);
+	assert_int_equal(st.zero, 13 + 14);
+	assert_int_equal(st.differed, 0);
+	/* both VMs end; a later scan (of a VM that holds nothing) gives the
+	 * merged frame back, and all the memory is free again */
+	pmap_destroy(&a);
+	pmap_destroy(&b);
+	assert_int_equal(page_merge_frames(), 1);
+	assert_int_equal(pmap_create(&c, 16 << PAGE_SHIFT, 0, 3), 0);
+	cursor = 0;
+	assert_int_equal(page_merge_scan(&c, &cursor, 16), 0);
+	assert_int_equal(page_merge_frames(), 0);
+	page_merge_get_stats(&st);
+	assert_int_equal(st.freed, 1);
+	pmap_destroy(&c);
+	assert_int_equal(free_total(), free0);
+	for (uint32_t i = 0; i < RAM_PAGES; i++)
+		assert_int_equal(memmap_users(&memmap, i, NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +748,8 @@ int main(void)
 		cmocka_unit_test_setup(test_promise_whole_vm, setup),
 		cmocka_unit_test_setup(test_move, setup),
 		cmocka_unit_test_setup(test_replicate, setup_two_nodes),
+		cmocka_unit_test_setup(test_share_if_same, setup),
+		cmocka_unit_test_setup(test_merge, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,292 @@
+/*
+ * Merging identical pages (see page_merge.h).
+ */
+#include "mmu/machmem.h"
+#include "mmu/memmap.h"
+#include "mmu/page_merge.h"
+#include "mmu/page_move.h"
+#include "mmu/page_share.h"
+#include "monitor/spinlock.h"
+#include "monitor/string.h"
+
+#define SEEN_MASK (PAGE_MERGE_SEEN_SLOTS - 1)
+#define BUCKETS PAGE_MERGE_FRAMES_MAX   /* hash chains of merged frames */
+
+/* A merged frame; entry 0 is "none", so chains and the free list end at 0. */
+struct merged {
+	uint64_t hash;
+	uint32_t frame;         /* PA_NONE: a free entry */
+	uint32_t next : 24;     /* the chain's (or the free list's) next entry */
+	uint32_t busy : 8;      /* scans sharing from it now: not given back */
+};
+_Static_assert(sizeof(struct merged) == 16, "16 bytes an entry");
+
+/* A page a scan hashed: the hint that its content is there once already. */
+struct seen {
+	uint64_t hash;
+	uint32_t gpage;
+	uint16_t vm;            /* its pmap's owner, 0 for an empty slot */
+	uint16_t unused;
+};
+
+static spinlock_t merge_lock = SPINLOCK_INIT;
+static struct merged *entries;  /* PAGE_MERGE_FRAMES_MAX of them */
+static uint32_t *buckets;       /* first entry of each chain */
+static struct seen *seen;
+static uint32_t free_entry, high_water = 1, reap_next = 1;
+static struct page_merge_stats stats;
+static uint64_t zero_hash;
+static const uint64_t zero_page[PAGE_SIZE / 8];
+
+static uint64_t page_hash(const void *page);
+
+/* The order of the block that holds `bytes`. */
+static unsigned int order_for(uint64_t bytes)
+{
+	unsigned int k = 0;
+
+	while ((uint64_t)PAGE_SIZE << k < bytes)
+		k++;
+	return k;
+}
+
+int page_merge_init(void)
+{
+	unsigned int ke = order_for(sizeof(*entries) * PAGE_MERGE_FRAMES_MAX);
+	unsigned int kb = order_for(sizeof(*buckets) * BUCKETS);
+	unsigned int ks = order_for(sizeof(*seen) * PAGE_MERGE_SEEN_SLOTS);
+	struct merged *e;
+	uint32_t *b;
+	struct seen *s;
+
+	if (entries)
+		return 0;
+	e = mem_alloc_pages(ke, 0);
+	b = mem_alloc_pages(kb, 0);
+	s = mem_alloc_pages(ks, 0);
+	if (!e || !b || !s) {
+		if (e)
+			mem_free_pages(e, ke);
+		if (b)
+			mem_free_pages(b, kb);
+		if (s)
+			mem_free_pages(s, ks);
+		return -1;
+	}
+	memset(b, 0, sizeof(*buckets) * BUCKETS);
+	memset(s, 0, sizeof(*seen) * PAGE_MERGE_SEEN_SLOTS);
+	for (uint32_t i = 0; i < PAGE_MERGE_FRAMES_MAX; i++)
+		e[i] = (struct merged){ 0, PA_NONE, i + 1 < PAGE_MERGE_FRAMES_MAX ? i + 1 : 0, 0 };
+	buckets = b;
+	seen = s;
+	free_entry = 1;
+	zero_hash = page_hash(zero_page);
+	smp_mb();
+	entries = e;            /* last: scans look at it first */
+	return 0;
+}
+
+/* A 64-bit hash of a page: two multiply-xorshift lanes over its words. */
+static uint64_t page_hash(const void *page)
+{
+	const uint64_t *w = page;
+	uint64_t a = 0x9e3779b97f4a7c15ull, b = 0x6a09e667f3bcc909ull;
+
+	for (unsigned int i = 0; i < PAGE_SIZE / 8; i += 2) {
+		a = (a ^ w[i]) * 0xff51afd7ed558ccdull;
+		b = (b ^ w[i + 1]) * 0xc4ceb9fe1a85ec53ull;
+		a ^= a >> 29;
+		b ^= b >> 31;
+	}
+	a ^= b * 0x9e3779b97f4a7c15ull;
+	return a ^ (a >> 32);
+}
+
+/* A merged frame of hash h with room for one more user, or 0 (locked). */
+static uint32_t find_open(uint64_t h)
+{
+	for (uint32_t e = buckets[h % BUCKETS]; e; e = entries[e].next)
+		if (entries[e].hash == h &&
+		    memmap_users(&memmap, entries[e].frame, 0, 0) < PAGE_MERGE_MAX_USERS)
+			return e;
+	return 0;
+}
+
+/* Enters frame as the merged frame of hash h; 0 if the table is full (locked). */
+static uint32_t add_entry(uint64_t h, uint32_t frame)
+{
+	uint32_t e = free_entry;
+
+	if (!e)
+		return 0;
+	free_entry = entries[e].next;
+	entries[e].hash = h;
+	entries[e].frame = frame;
+	entries[e].busy = 0;
+	entries[e].next = buckets[h % BUCKETS];
+	buckets[h % BUCKETS] = e;
+	if (e >= high_water)
+		high_water = e + 1;
+	stats.frames++;
+	return e;
+}
+
+/* Takes entry e out of its chain onto the free list; returns its frame (locked). */
+static uint32_t remove_entry(uint32_t e)
+{
+	uint32_t b = (uint32_t)(entries[e].hash % BUCKETS), frame = entries[e].frame;
+
+	if (buckets[b] == e) {
+		buckets[b] = entries[e].next;
+	} else {
+		uint32_t p = buckets[b];
+
+		while (entries[p].next != e)
+			p = entries[p].next;
+		entries[p].next = entries[e].next;
+	}
+	entries[e].frame = PA_NONE;
+	entries[e].next = free_entry;
+	free_entry = e;
+	stats.frames--;
+	stats.freed++;
+	return frame;
+}
+
+/* Gives back up to n merged frames no guest page maps any more (each of
+ * the next n entries in turn is looked at). */
+static void reap(unsigned int n)
+{
+	uint32_t gone[16];
+	unsigned int k = 0;
+	unsigned long flags = spin_lock_irqsave(&merge_lock);
+
+	for (unsigned int i = 0; i < n && k < 16; i++) {
+		uint32_t e = reap_next;
+
+		reap_next = reap_next + 1 < high_water ? reap_next + 1 : 1;
+		if (e >= high_water || entries[e].frame == PA_NONE || entries[e].busy)
+			continue;
+		if (memmap_users(&memmap, entries[e].frame, 0, 0) == 0)
+			gone[k++] = remove_entry(e);
+	}
+	spin_unlock_irqrestore(&merge_lock, flags);
+	while (k)
+		mem_free_pages(mem_frame_ptr(gone[--k]), 0);
+}
+
+/* The merged frame to share guest page `page` (machine page `frame`,
+ * hash h) from: one of its hash with room, or a new copy of it when
+ * another page had the same hash; 0 if neither. Pins the entry (busy). */
+static uint32_t target_for(struct pmap *pm, uint32_t page, uint32_t frame, uint64_t h)
+{
+	unsigned long flags = spin_lock_irqsave(&merge_lock);
+	uint32_t e = find_open(h);
+	struct seen *s = &seen[h & SEEN_MASK];
+	void *copy;
+
+	stats.scanned++;
+	if (!e) {
+		if (!s->vm || s->hash != h || (s->vm == pm->owner && s->gpage == page)) {
+			*s = (struct seen){ h, page, pm->owner, 0 };
+			spin_unlock_irqrestore(&merge_lock, flags);
+			return 0;
+		}
+		s->vm = 0;      /* the other page finds the merged frame */
+		spin_unlock_irqrestore(&merge_lock, flags);
+		copy = mem_alloc_pages(0, pm->node);
+		if (copy)
+			page_copy(copy, mem_frame_ptr(frame), 0);
+		flags = spin_lock_irqsave(&merge_lock);
+		e = copy ? add_entry(h, mem_frame_of(copy)) : 0;
+		if (!e) {
+			stats.no_frame++;
+			spin_unlock_irqrestore(&merge_lock, flags);
+			if (copy)
+				mem_free_pages(copy, 0);
+			return 0;
+		}
+	}
+	entries[e].busy++;
+	spin_unlock_irqrestore(&merge_lock, flags);
+	return e;
+}
+
+/* Shares page from a merged frame of its content, if there is one or
+ * should be. True if it was merged. */
+static bool merge_page(struct pmap *pm, uint32_t page, uint32_t frame)
+{
+	uint64_t h = page_hash(mem_frame_ptr(frame));
+	unsigned long flags;
+	uint32_t e;
+	int r;
+
+	if (h == zero_hash) {   /* no frame at all: unbacked again */
+		r = page_drop_if_zero(pm, (uint64_t)page << PAGE_SHIFT);
+		flags = spin_lock_irqsave(&merge_lock);
+		stats.scanned++;
+		if (r == 0)
+			stats.zero++;
+		else if (r == 1)
+			stats.differed++;
+		else
+			stats.refused++;
+		spin_unlock_irqrestore(&merge_lock, flags);
+		return r == 0;
+	}
+	e = target_for(pm, page, frame, h);
+	if (!e)
+		return false;
+	r = page_share_if_same(pm, (uint64_t)page << PAGE_SHIFT, entries[e].frame);
+	flags = spin_lock_irqsave(&merge_lock);
+	entries[e].busy--;
+	if (r == 0)
+		stats.merged++;
+	else if (r == 1)
+		stats.differed++;
+	else
+		stats.refused++;
+	spin_unlock_irqrestore(&merge_lock, flags);
+	return r == 0;
+}
+
+unsigned int page_merge_scan(struct pmap *pm, uint32_t *cursor, unsigned int budget)
+{
+	unsigned int hashed = 0, merged = 0;
+	uint32_t page = *cursor, passed = 0;
+
+	if (!entries)
+		return 0;
+	reap(budget);
+	while (hashed < budget && passed < 16 * budget) {
+		uint64_t gpa = (uint64_t)page << PAGE_SHIFT;
+		uint32_t frame;
+
+		if (page >= pm->npages) {
+			page = 0;
+			break;
+		}
+		passed++;
+		page++;
+		if (pmap_state(pm, gpa) != PMAP_PRIVATE || pmap_replicated(pm, gpa) ||
+		    (frame = pmap_lookup(pm, gpa)) == PA_NONE)
+			continue;
+		hashed++;
+		merged += merge_page(pm, (uint32_t)(gpa >> PAGE_SHIFT), frame);
+	}
+	*cursor = page;
+	return merged;
+}
+
+uint64_t page_merge_frames(void)
+{
+	return stats.frames;
+}
+
+void page_merge_get_stats(struct page_merge_stats *st)
+{
+	unsigned long flags = spin_lock_irqsave(&merge_lock);
+
+	*st = stats;
+	spin_unlock_irqrestore(&merge_lock, flags);
+}
