@@ -750,9 +750,12 @@ linux_equivalence_test() {
 		fail "$name" "the VM differs from the native kernel: $(grep -c '^[-+][^-+]' "$LOGS/$name.diff") lines, see $LOGS/$name.diff"
 	elif ! grep -aq '^disco: vm equiv: powered off (exit status 0)$' "$log"; then
 		fail "$name" "the VM did not power off cleanly, see $log"
+	elif [[ $append == *merge=* ]] && ! grep -aEq '^disco: vm equiv: merged: [1-9]' "$log"; then
+		fail "$name" "no page was merged, see $log"
 	else
 		pass "$name ($(wc -l < "$oracle") lines identical, $(awk '$3 == "checks," { n += $2 } END { print n }' "$oracle") checks$(
-			sed -n 's/^disco: vm equiv: moves: \([0-9]*\) (\([0-9]*\) pages).*/, \1 moves of \2 pages/p' "$log"))"
+			sed -n 's/^disco: vm equiv: moves: \([0-9]*\) (\([0-9]*\) pages).*/, \1 moves of \2 pages/p' "$log")$(
+			sed -n 's/^disco: vm equiv: merged: \([0-9]*\) .*/, \1 pages merged/p' "$log"))"
 	fi
 }
 # The keyboard reaches the focused VM's shell through its emulated UART:
@@ -944,6 +947,8 @@ if [ -f build/linux/guest/vmlinux ]; then
 	linux_equivalence_test
 	# every page of the running Linux VM moved again and again
 	linux_equivalence_test linux-equivalence-shuffle "shuffle=16"
+	# identical pages merged and zero pages given back all along
+	linux_equivalence_test linux-equivalence-merge "merge=64 merge_ticks=1"
 	# a 4-vCPU VM on 4 CPUs against the same (uniprocessor) native lines
 	linux_equivalence_test linux-equivalence-4vcpus "" 4
 	numa_tests

@@ -12,12 +12,16 @@
 # the kernel's image copy mapped copy-on-write into every VM) and
 # "noshare" (the monitor's command line NOSHARE_APPEND, by default
 # `noshare bufcache=0`: no page is shared and the monitor keeps no cache
-# of the disk, every VM has its own copy of everything).
+# of the disk, every VM has its own copy of everything), and a third,
+# "merge": sharing plus the merging of identical pages (MERGE_APPEND, by
+# default `merge=64 merge_ticks=5`: mmu/page_merge.h), with MERGE_SETTLE
+# seconds (default 30) before each `mem` for the scans to go round.
 #
 # "held" is the `mem` line's "held for VMs": the VMs' private pages + the
-# cow disks' overlays + the image cache (kernel) + the buffer cache.
+# cow disks' overlays + the image cache (kernel) + the buffer cache + the
+# merged frames.
 #
-# Options (environment): COUNTS="1 2 4 8", MODES="share noshare",
+# Options (environment): COUNTS="1 2 4 8", MODES="share merge noshare",
 # VM_MEM=128 (MiB), CPUS=2, QEMU_MEM=2G, APPEND="" (added to both modes'
 # command lines), NOSHARE_APPEND="noshare bufcache=0", WORKLOAD (the
 # command line typed; it must end by printing WORKLOAD-DONE-$(hostname)),
@@ -29,12 +33,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 COUNTS=${COUNTS:-1 2 4 8}
-MODES=${MODES:-share noshare}
+MODES=${MODES:-share merge noshare}
 VM_MEM=${VM_MEM:-128}
 CPUS=${CPUS:-2}
 QEMU_MEM=${QEMU_MEM:-2G}
 APPEND=${APPEND:-}
 NOSHARE_APPEND=${NOSHARE_APPEND:-noshare bufcache=0}
+MERGE_APPEND=${MERGE_APPEND:-merge=64 merge_ticks=5}
+MERGE_SETTLE=${MERGE_SETTLE:-30}
 OUT=${OUT:-build/bench-memory-debian}
 # Debian's own programs, reading the disk: perl and sqlite3 start (their
 # libraries), gzip compresses perl's binary, and every file under /usr is
@@ -107,10 +113,16 @@ info() {
 	done
 }
 
+# settle MODE: in merge mode, time for the scans to go over every VM
+settle() {
+	[ "$1" != merge ] || sleep "$MERGE_SETTLE"
+}
+
 # run MODE N: boots N Debian VMs, both phases; the console in $OUT-MODE-N.log
 run() {
 	local mode=$1 n=$2 dir=$tmp/bundle-$1-$2 log=$tmp/run-$1-$2.log fifo=$tmp/in-$1-$2 pid k append=$APPEND ok=1
 	[ "$mode" = noshare ] && append="$APPEND $NOSHARE_APPEND"
+	[ "$mode" = merge ] && append="$APPEND $MERGE_APPEND"
 	mkdir -p "$dir"
 	cp build/linux/guest/vmlinux "$dir/"
 	for ((k = 1; k <= n; k++)); do
@@ -127,6 +139,7 @@ run() {
 	exec 3> "$fifo"
 	if wait_for 'root@deb[0-9]*:~#' "$n" "$log" "$pid" 1800; then
 		sleep 3         # the last prompt is out; let the boots settle
+		settle "$mode"
 		mem "$log" 1
 		info 1
 		for ((k = 1; k <= n; k++)); do
@@ -138,6 +151,7 @@ run() {
 		done
 		if wait_for 'WORKLOAD-DONE-deb[0-9]*' "$n" "$log" "$pid" 1800; then
 			sleep 3
+			settle "$mode"
 			mem "$log" 2
 			info 2
 		else
@@ -170,7 +184,7 @@ run() {
 }
 
 mkdir -p "$(dirname "$OUT")"
-echo "mode,vms,vm_mib,phase,private_pages,shared_mapped_pages,image_cache_pages,bufcache_pages,overlay_pages,held_pages,held_mib,bufcache_hits,bufcache_misses" > "$OUT.csv"
+echo "mode,vms,vm_mib,phase,private_pages,shared_mapped_pages,image_cache_pages,bufcache_pages,overlay_pages,merged_pages,held_pages,held_mib,bufcache_hits,bufcache_misses" > "$OUT.csv"
 for mode in $MODES; do
 	for n in $COUNTS; do
 		echo "bench-memory-debian: $mode, $n Debian VM(s) of $VM_MEM MiB" >&2
@@ -181,6 +195,7 @@ for mode in $MODES; do
 				for (i = 1; i <= NF; i++) if ($i == "shared") s += $(i + 1) + 0
 			}
 			/^disco: mem: VMs. private / { priv = $5; img = $9 }
+			/^disco: mem: merged frames / { mg = $5 }
 			/^disco: mem: disk overlays / {
 				ov = $5; bc = $9
 				for (i = 1; i <= NF; i++) {
@@ -192,9 +207,9 @@ for mode in $MODES; do
 			}
 			/^disco: mem node 0:/ {
 				p++
-				printf "%s,%d,%d,%s,%d,%d,%d,%d,%d,%d,%.1f,%d,%d\n", mode, n, mib, name[p],
-					priv, s, img, bc, ov, held, held / 256, hits, miss
-				s = 0
+				printf "%s,%d,%d,%s,%d,%d,%d,%d,%d,%d,%d,%.1f,%d,%d\n", mode, n, mib, name[p],
+					priv, s, img, bc, ov, mg, held, held / 256, hits, miss
+				s = 0; mg = 0
 			}' "$OUT-$mode-$n.log" >> "$OUT.csv"
 	done
 done
@@ -254,16 +269,17 @@ for r in rows:
     other = key.get(("noshare", r["phase"], int(r["vms"])))
     r["noshare_held_mib"] = other["held_mib"] if other else ""
 json.dump(rows, open(out + ".json", "w"), indent=1)
-md = ["| VMs | phase | mode | held (MiB) | private (MiB) | buffer cache (MiB) | image cache (MiB) | overlays (MiB) | ratio to 1 VM | without sharing (MiB) | sharing saves |",
-      "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-for r in sorted(rows, key=lambda r: (r["mode"] != "share", r["phase"] != "shell", int(r["vms"]))):
+md = ["| VMs | phase | mode | held (MiB) | private (MiB) | buffer cache (MiB) | image cache (MiB) | overlays (MiB) | merged (MiB) | ratio to 1 VM | without sharing (MiB) | sharing saves |",
+      "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+order = {"share": 0, "merge": 1, "noshare": 2}
+for r in sorted(rows, key=lambda r: (order.get(r["mode"], 3), r["phase"] != "shell", int(r["vms"]))):
     held = float(r["held_mib"])
-    ns = r["noshare_held_mib"]
-    saves = "%.0f%%" % (100 * (1 - held / float(ns))) if ns and r["mode"] == "share" else ""
-    md.append("| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s | %s |" % (
+    ns = r["noshare_held_mib"] if r["mode"] != "noshare" else ""
+    saves = "%.0f%%" % (100 * (1 - held / float(ns))) if ns else ""
+    md.append("| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s | %s |" % (
         r["vms"], r["phase"], r["mode"], held, mib(r["private_pages"]), mib(r["bufcache_pages"]),
-        mib(r["image_cache_pages"]), mib(r["overlay_pages"]), r["ratio_to_1"],
-        ns if r["mode"] == "share" else "", saves))
+        mib(r["image_cache_pages"]), mib(r["overlay_pages"]), mib(r.get("merged_pages") or 0),
+        r["ratio_to_1"], ns, saves))
 open(out + ".md", "w").write("\n".join(md) + "\n")
 print("\n".join(md))
 try:
@@ -275,13 +291,15 @@ except ImportError:
     sys.exit(0)
 fig, ax = plt.subplots(figsize=(6.4, 4), dpi=100)
 style = {("share", "shell"): "o-", ("share", "workload"): "s-",
+         ("merge", "shell"): "o-.", ("merge", "workload"): "s-.",
          ("noshare", "shell"): "o--", ("noshare", "workload"): "s--"}
+label = {"share": "sharing", "merge": "sharing + merging", "noshare": "no sharing"}
 for (mode, phase), st in style.items():
     pts = sorted((int(r["vms"]), float(r["held_mib"])) for r in rows
                  if r["mode"] == mode and r["phase"] == phase)
     if pts:
         ax.plot([p[0] for p in pts], [p[1] for p in pts], st,
-                label="%s, %s" % ("sharing" if mode == "share" else "no sharing",
+                label="%s, %s" % (label[mode],
                                   "at the shell" if phase == "shell" else "after the workload"))
 one = key.get(("share", "workload", 1))
 if one:
