@@ -65,18 +65,38 @@ static bool cached_read(void *ctx, uint64_t sector, void *buf, uint32_t count)
 	return true;
 }
 
-/* virtio_blk's share hook: the cache's page of the block at sector, mapped
- * at gpa, unless the VM wrote that block (its overlay has it). */
-static bool share_page(void *ctx, uint64_t sector, uint64_t gpa)
+_Static_assert(VIRTIO_BLK_SHARE_RUN <= PMAP_MOVED_MAX, "a run is one shoot-down");
+
+/* virtio_blk's share hook: the cache's pages of the n blocks from sector,
+ * mapped at gpa[0..n), except those the VM wrote (its overlay has them). */
+static void share_pages(void *ctx, uint64_t sector, const uint64_t *gpa, unsigned int n,
+			uint32_t *shared)
 {
 	struct vdisk *d = ctx;
-	const void *block;
+	uint64_t at[VIRTIO_BLK_SHARE_RUN];
+	uint32_t frame[VIRTIO_BLK_SHARE_RUN];
+	unsigned int k = 0, index[VIRTIO_BLK_SHARE_RUN];
+	uint32_t done;
 
-	if (d->cfg->mode == VM_DISK_COW && blk_cow_block(&d->cow, sector / BLK_COW_BLOCK_SECTORS))
-		return false;
-	block = bcache_block(d->region.disk, (d->region.first + sector) / BCACHE_BLOCK_SECTORS,
-			     image_end_block(d));
-	return block && page_share(&d->vm->pmap, gpa, mem_frame_of(block)) == 0;
+	*shared = 0;
+	for (unsigned int i = 0; i < n && i < VIRTIO_BLK_SHARE_RUN; i++) {
+		uint64_t s = sector + (uint64_t)i * (VIRTIO_BLK_SHARE_BYTES / BLK_SECTOR_SIZE);
+		const void *block;
+
+		if (d->cfg->mode == VM_DISK_COW && blk_cow_block(&d->cow, s / BLK_COW_BLOCK_SECTORS))
+			continue;
+		block = bcache_block(d->region.disk, (d->region.first + s) / BCACHE_BLOCK_SECTORS,
+				     image_end_block(d));
+		if (!block)
+			continue;
+		at[k] = gpa[i];
+		frame[k] = mem_frame_of(block);
+		index[k++] = i;
+	}
+	done = k ? page_share_run(&d->vm->pmap, at, frame, k) : 0;
+	for (unsigned int j = 0; j < k; j++)
+		if (done & (1u << j))
+			*shared |= 1u << index[j];
 }
 
 /* Store images read through the buffer cache since boot (cow or ro): their
@@ -160,7 +180,7 @@ static int attach(struct vm *vm, unsigned int n)
 		d->cached.ctx = d;
 		d->cached.read = cached_read;
 		d->share.ctx = d;
-		d->share.page = share_page;
+		d->share.pages = share_pages;
 		backend = &d->cached;
 	}
 	if (c->mode == VM_DISK_COW) {

@@ -84,20 +84,32 @@ static void cursor_skip(struct cursor *cur, uint32_t n)
 	}
 }
 
-/* A read's next 4 KiB mapped into the guest by blk->share, if it can be. */
-static bool shared_read(struct virtio_blk *blk, struct request *req, uint64_t sector, uint32_t n)
+/*
+ * Offers the read's next whole pages (up to VIRTIO_BLK_SHARE_RUN of the
+ * `bytes` left from `sector`) to blk->share; returns the bit mask of those
+ * it mapped (bit i: the i-th 4 KiB from the cursor on), in *run how many
+ * were offered (0: the next 4 KiB is no whole page, copy it).
+ */
+static uint32_t share_run(struct virtio_blk *blk, const struct request *req, uint64_t sector,
+			  uint32_t bytes, unsigned int *run)
 {
-	uint64_t gpa;
+	uint64_t gpa[VIRTIO_BLK_SHARE_RUN];
+	struct cursor c = req->out;
+	uint32_t shared = 0;
+	unsigned int n = 0;
 
-	if (!blk->share || n != VIRTIO_BLK_SHARE_BYTES ||
-	    (sector % (VIRTIO_BLK_SHARE_BYTES / BLK_SECTOR_SIZE)))
-		return false;
-	gpa = whole_page_at(&req->out);
-	if (gpa == UINT64_MAX || !blk->share->page(blk->share->ctx, sector, gpa))
-		return false;
-	cursor_skip(&req->out, n);
-	blk->count.shared_pages++;
-	return true;
+	if (sector % (VIRTIO_BLK_SHARE_BYTES / BLK_SECTOR_SIZE))
+		bytes = 0;
+	while (n < VIRTIO_BLK_SHARE_RUN && bytes >= VIRTIO_BLK_SHARE_BYTES &&
+	       (gpa[n] = whole_page_at(&c)) != UINT64_MAX) {
+		cursor_skip(&c, VIRTIO_BLK_SHARE_BYTES);
+		bytes -= VIRTIO_BLK_SHARE_BYTES;
+		n++;
+	}
+	*run = n;
+	if (n)
+		blk->share->pages(blk->share->ctx, sector, gpa, n, &shared);
+	return shared & (n < 32 ? (1u << n) - 1 : ~0u);
 }
 
 /* The request's shape from its chain; false if it cannot carry a status
@@ -132,13 +144,28 @@ static uint8_t transfer(struct virtio_blk *blk, struct request *req, uint32_t by
 	const struct blk_backend *disk = blk->disk;
 	uint64_t sector = req->sector;
 
+	uint32_t shared = 0;    /* bit 0: the next 4 KiB was mapped */
+	unsigned int run = 0;   /* pages of the offered run not yet passed */
+
 	while (bytes) {
-		/* a page at a time when reads may be shared (each is offered) */
+		/* a page at a time when reads may be shared (offered a run at a time) */
 		uint32_t most = to_guest && blk->share ? VIRTIO_BLK_SHARE_BYTES : VIRTIO_BLK_BOUNCE;
 		uint32_t n = bytes < most ? bytes : most;
 		uint32_t count = n / BLK_SECTOR_SIZE;
+		bool mapped = false;
 
-		if (to_guest && shared_read(blk, req, sector, n)) {
+		if (to_guest && blk->share) {
+			if (!run)
+				shared = share_run(blk, req, sector, bytes, &run);
+			if (run) {
+				mapped = shared & 1;
+				shared >>= 1;
+				run--;
+			}
+		}
+		if (mapped) {
+			cursor_skip(&req->out, n);
+			blk->count.shared_pages++;
 			*memory_ok = true;
 		} else if (to_guest) {
 			if (!disk->read(disk->ctx, sector, blk->bounce, count))

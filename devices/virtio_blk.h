@@ -50,15 +50,20 @@
 #define VIRTIO_BLK_HEADER_SIZE  16
 
 /*
- * Optional, for reads (Disco's sharing of the buffer cache's pages): page()
- * puts the disk's 4 KiB from sector (a multiple of 8) into the guest page
- * at gpa (4 KiB-aligned, wholly inside one buffer of the request) by
- * mapping instead of copying, or says false, and the data is copied.
+ * Optional, for reads (Disco's sharing of the buffer cache's pages):
+ * pages() puts the disk's n consecutive 4 KiB blocks from sector (a
+ * multiple of 8) into the guest pages gpa[0..n) (each 4 KiB-aligned,
+ * wholly inside one buffer of the request) by mapping instead of copying,
+ * and sets bit i of *shared for each it mapped; the others are copied.
+ * Offered a run at a time (at most VIRTIO_BLK_SHARE_RUN), so that one
+ * shoot-down serves the run.
  */
 #define VIRTIO_BLK_SHARE_BYTES  4096
+#define VIRTIO_BLK_SHARE_RUN    16
 struct virtio_blk_share {
 	void *ctx;
-	bool (*page)(void *ctx, uint64_t sector, uint64_t gpa);
+	void (*pages)(void *ctx, uint64_t sector, const uint64_t *gpa, unsigned int n,
+		      uint32_t *shared);
 };
 
 struct virtio_blk_counters {

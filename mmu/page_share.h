@@ -26,6 +26,15 @@
 int page_share(struct pmap *pm, uint64_t gpa, uint32_t frame);
 
 /*
+ * page_share for n pages at once (at most PMAP_MOVED_MAX): gpa[i] becomes
+ * frame[i], with one shoot-down for all the pages it replaces (a guest's
+ * read of 16 blocks costs one instead of 16). Returns the bit mask of the
+ * pages it shared (bit i: gpa[i]); the others are as they were.
+ */
+uint32_t page_share_run(struct pmap *pm, const uint64_t *gpa, const uint32_t *frame,
+			unsigned int n);
+
+/*
  * page_share for a private page, only if it holds what `frame` holds (the
  * merging of identical pages, mmu/page_merge.h): compared after every
  * translation of the page was dropped, so that no store of the guest can

@@ -651,6 +651,55 @@ static void test_share_if_same(void **state)
 	assert_int_equal(free_total(), free0);
 }
 
+static unsigned int run_calls, run_ranges;
+
+static void on_run_moved(void *arg, const struct pmap_moved_range *r, unsigned int n)
+{
+	(void)arg;
+	(void)r;
+	run_calls++;
+	run_ranges += n;
+}
+
+/* page_share_run: an unbacked, a private and a shared page made three
+ * cache pages at once, with one shoot-down of the two it replaced; a page
+ * outside the VM is left out. */
+static void test_share_run(void **state)
+{
+	struct pmap pm;
+	uint64_t free0 = free_total();
+	uint32_t cf = pa_alloc(&pa, 2, 0), other = pa_alloc(&pa, 0, 0);
+	uint64_t gpa[4] = { 0x20000, 0x3000, 0x18000, 0x400000 };
+	uint32_t frame[4] = { cf, cf + 1, cf + 2, cf + 3 };
+	uint8_t v = 0;
+
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		memset(ram[cf + i], 0x30 + i, PAGE_SIZE);
+	make(&pm, 64);
+	pm.moved = on_run_moved;
+	run_calls = run_ranges = 0;
+	fill(&pm, 0x3000, 0x01);
+	assert_int_equal(pmap_map_shared(&pm, 0x18000, other, 0), 0);
+	assert_int_equal(page_share_run(&pm, gpa, frame, 4), 0x7);
+	assert_int_equal(run_calls, 1);
+	assert_int_equal(run_ranges, 2);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(pmap_state(&pm, gpa[i]), PMAP_SHARED);
+		assert_int_equal(pmap_lookup(&pm, gpa[i]), cf + i);
+		check_user(cf + i, (uint32_t)(gpa[i] >> PAGE_SHIFT));
+		assert_int_equal(pmap_read(&pm, gpa[i] + 5, &v, 1), 0);
+		assert_int_equal(v, 0x30 + i);
+	}
+	assert_int_equal(memmap_users(&memmap, other, NULL, 0), 0);
+	assert_int_equal(pm.shared_pages, 3);
+	assert_int_equal(pm.private_pages, 15);
+	pmap_destroy(&pm);
+	assert_true(pa_free(&pa, cf, 2));
+	assert_true(pa_free(&pa, other, 0));
+	assert_int_equal(free_total(), free0);
+}
+
 /* The memmap's pool of further users: pages of their own. */
 static void *pool_page(void)
 {
@@ -749,6 +798,7 @@ int main(void)
 		cmocka_unit_test_setup(test_move, setup),
 		cmocka_unit_test_setup(test_replicate, setup_two_nodes),
 		cmocka_unit_test_setup(test_share_if_same, setup),
+		cmocka_unit_test_setup(test_share_run, setup),
 		cmocka_unit_test_setup(test_merge, setup),
 	};
 

@@ -220,17 +220,23 @@ static void test_read(void **state)
 
 /* The share hook: takes the pages of even 4 KiB blocks (it "maps" them by
  * filling the page with 0x5a), refuses the others. */
-static unsigned int share_calls;
-static bool fake_share(void *ctx, uint64_t sector, uint64_t gpa)
+static unsigned int share_calls, share_offered;
+static void fake_share(void *ctx, uint64_t sector, const uint64_t *gpa, unsigned int n,
+		       uint32_t *shared)
 {
 	(void)ctx;
 	share_calls++;
+	share_offered += n;
 	assert_int_equal(sector % 8, 0);
-	assert_int_equal(gpa % 4096, 0);
-	if ((sector / 8) % 2)
-		return false;
-	memset(fake_ptr(&g, gpa, 4096), 0x5a, 4096);
-	return true;
+	assert_true(n >= 1 && n <= VIRTIO_BLK_SHARE_RUN);
+	*shared = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		assert_int_equal(gpa[i] % 4096, 0);
+		if ((sector / 8 + i) % 2)
+			continue;
+		memset(fake_ptr(&g, gpa[i], 4096), 0x5a, 4096);
+		*shared |= 1u << i;
+	}
 }
 
 static void test_shared_read(void **state)
@@ -240,11 +246,13 @@ static void test_shared_read(void **state)
 
 	assert_int_equal(BUF_GPA % 4096, 0);
 	virtio_blk_set_share(&blk, &share);
-	share_calls = 0;
-	/* blocks 1..4 into one 16 KiB buffer: 2 and 4 mapped, 1 and 3 copied */
+	share_calls = share_offered = 0;
+	/* blocks 1..4 into one 16 KiB buffer, offered as one run: 2 and 4
+	 * mapped, 1 and 3 copied */
 	assert_int_equal(submit(VIRTIO_BLK_T_IN, 8, 16384, 16384, true), 16385);
 	assert_int_equal(status(), VIRTIO_BLK_S_OK);
-	assert_int_equal(share_calls, 4);
+	assert_int_equal(share_calls, 1);
+	assert_int_equal(share_offered, 4);
 	assert_int_equal(blk.count.shared_pages, 2);
 	buf = fake_ptr(&g, BUF_GPA, 16384);
 	assert_memory_equal(buf, disk_bytes + 8 * 512, 4096);
@@ -252,6 +260,16 @@ static void test_shared_read(void **state)
 		assert_int_equal(buf[4096 + i], 0x5a);
 	assert_memory_equal(buf + 8192, disk_bytes + 24 * 512, 4096);
 	assert_int_equal(blk.count.bytes_read, 16384);
+	/* the same blocks in four buffers of a page: still one run */
+	share_calls = share_offered = 0;
+	memset(buf, 0, 16384);
+	assert_int_equal(submit(VIRTIO_BLK_T_IN, 8, 16384, 4096, true), 16385);
+	assert_int_equal(share_calls, 1);
+	assert_int_equal(share_offered, 4);
+	assert_int_equal(blk.count.shared_pages, 4);
+	assert_memory_equal(buf, disk_bytes + 8 * 512, 4096);
+	assert_int_equal(buf[4096], 0x5a);
+	assert_memory_equal(buf + 12288 - 4096, disk_bytes + 24 * 512, 4096);
 	/* not block-aligned on the disk, or pieces smaller than a page: no call */
 	share_calls = 0;
 	assert_int_equal(submit(VIRTIO_BLK_T_IN, 3, 8192, 8192, true), 8193);
