@@ -27,7 +27,9 @@
 # build/bench-linux-native.txt, and the native "real: " lines as
 # build/bench-linux-native-output.txt, which NATIVE=FILE reads as
 # FILE without .txt + -output.txt); OUT names the result file (the CSV,
-# JSON and PNG take its name with their own extension).
+# JSON and PNG take its name with their own extension); MONITOR_APPEND is
+# the monitor's command line in the virtualized run (e.g. "merge=64
+# merge_ticks=5" for the cost of merging identical pages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -109,7 +111,7 @@ printf '[vm bench]\nkernel = vmlinux\ninitrd = bench.cpio\nmemory = %s\ncmdline 
 cp "$GUEST_VMLINUX" "$tmp/vmlinux"
 tools/mkbundle.sh "$tmp/vms.conf" "$tmp/bundle.cpio" "$tmp"
 timeout -s KILL 3600 "${qemu[@]}" -m 512M -kernel "$DISCO_ELF" -initrd "$tmp/bundle.cpio" \
-	-plugin "$plugin,out=$tmp/virt.txt" < /dev/null > "$tmp/virt.log" 2>&1 || true
+	${MONITOR_APPEND:+-append "$MONITOR_APPEND"} -plugin "$plugin,out=$tmp/virt.txt" < /dev/null > "$tmp/virt.log" 2>&1 || true
 grep -q "vm bench: powered off (exit status 0)" "$tmp/virt.log" &&
 	grep -q "init: linux-bench exited with status 0" "$tmp/virt.log" ||
 	{ echo "bench-linux: the virtualized run failed:" >&2; tail -n 30 "$tmp/virt.log" >&2; exit 1; }
