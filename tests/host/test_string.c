@@ -67,11 +67,37 @@ static void test_memcpy(void **state)
 			}
 }
 
+/* memcmp against the C library's sign, at every alignment and length,
+ * with the first difference anywhere (the aligned word loop included). */
+static void test_memcmp(void **state)
+{
+	static uint64_t abuf[BUF / 8 + 2], bbuf[BUF / 8 + 2];
+	unsigned char *a = (unsigned char *)abuf, *b = (unsigned char *)bbuf;
+
+	(void)state;
+	for (size_t i = 0; i < BUF + 16; i++)
+		a[i] = b[i] = (unsigned char)(i * 7 + 1);
+	for (size_t off = 0; off < 9; off++)
+		for (size_t n = 0; n <= BUF; n++) {
+			assert_int_equal(disco_memcmp(a + off, b + off, n), 0);
+			for (size_t d = 0; d < n; d += 5) {
+				int want, got;
+
+				b[off + d] ^= 0x80;
+				want = memcmp(a + off, b + off, n);
+				got = disco_memcmp(a + off, b + off, n);
+				assert_true((want < 0 && got < 0) || (want > 0 && got > 0));
+				b[off + d] ^= 0x80;
+			}
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memset),
 		cmocka_unit_test(test_memcpy),
+		cmocka_unit_test(test_memcmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
