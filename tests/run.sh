@@ -935,6 +935,17 @@ if [ -f build/linux/guest/vmlinux ]; then
 		"disco: vm linux3: powered off \\(exit status 0\\)" "disco: vm linux4: powered off \\(exit status 0\\)" \
 		"disco: vm linux4: memory: [0-9]{3,4} private, [1-9][0-9]{3} shared pages" \
 		"disco: all VMs have ended; power off \\(status 0\\)" '!Kernel panic|Oops|BUG:'
+	# four VMs of one kernel on 2 CPUs, their pages merged while they run
+	ICOUNT=0 BUNDLE=$LOGS/linux4.cpio qemu_test linux-4vms-merge 2 512M "merge=64 merge_ticks=2" 0 600 \
+		"disco: merge: 64 pages of each running VM hashed every 2 ticks" \
+		"\\[linux1\\] tmpfs-test: 4 files, 4000 lines verified" \
+		"\\[linux2\\] tmpfs-test: 4 files, 4000 lines verified" \
+		"\\[linux3\\] tmpfs-test: 4 files, 4000 lines verified" \
+		"\\[linux4\\] tmpfs-test: 4 files, 4000 lines verified" \
+		"disco: vm linux1: merged: [1-9][0-9]{3,} of its pages" "disco: vm linux4: merged: [1-9][0-9]{3,} of its pages" \
+		"disco: vm linux1: powered off \\(exit status 0\\)" "disco: vm linux2: powered off \\(exit status 0\\)" \
+		"disco: vm linux3: powered off \\(exit status 0\\)" "disco: vm linux4: powered off \\(exit status 0\\)" \
+		"disco: all VMs have ended; power off \\(status 0\\)" '!Kernel panic|Oops|BUG:'
 	linux_vms "$LOGS/linux-panic.conf" crash:panic-test:0 calm:tmpfs-test:1
 	tools/mkbundle.sh "$LOGS/linux-panic.conf" "$LOGS/linux-panic.cpio" build/linux/guest
 	ICOUNT=0 BUNDLE=$LOGS/linux-panic.cpio qemu_test linux-panic-alone 2 256M "" 0 300 \
