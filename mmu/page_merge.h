@@ -8,24 +8,31 @@
  * read-only machine page that every VM holding it maps copy-on-write
  * (mmu/page_share.h); the VMs' own copies are given back.
  *
- * A scan hashes a VM's private pages. Two tables, under one lock:
- *  - merged frames, by hash: the read-only machine pages this module owns,
- *    each mapped by at most PAGE_MERGE_MAX_USERS guest pages (a frame's
- *    users are a chain in the memmap that a copy-on-write walks); a frame
- *    no VM maps any more is given back by a later scan;
- *  - pages seen, by hash (a hint, direct-mapped: a later page takes the
- *    slot): one (VM, guest page) per hash. A page whose hash a different
- *    page had is copied into a new merged frame and shared from it; the
- *    other page follows when the scan of its VM reaches it.
- * A page of zeros needs no frame: it is given back and unbacked again
- * (page_drop_if_zero), its next touch a demand-zero fill.
- * A page is only ever shared after the compare of page_share_if_same, so a
- * hash collision or a page changed since it was hashed costs a compare,
- * never a wrong page.
+ * The unit is the guest's own page (2^cow_order machine pages, from its TLB
+ * contract: Linux's 16 KiB), so that a merged page is still one machine-
+ * contiguous block the real TLB and the l2tlb map with one entry, and a
+ * copy on write copies it whole. A scan hashes a VM's private guest pages
+ * and remembers a 32-bit sum of each (pmap.merge_sums); only a page whose
+ * sum is the same as at the last scan is merged (pages the guest is busy
+ * writing are left alone, as Linux's KSM does). Such a page
+ *  - of zeros is given back and unbacked again (page_drop_if_zero), its
+ *    next touch a demand-zero fill: no machine page at all;
+ *  - whose content a merged block has is shared from it (page_share_if_same);
+ *  - whose hash a different page had (a hint table, direct-mapped: one
+ *    (VM, page) per hash, a later page takes the slot) is copied into a new
+ *    merged block and shared from it; the other page follows when the scan
+ *    of its VM reaches it.
+ * Merged blocks are owned here, entered by hash in a table under one lock,
+ * each mapped by at most PAGE_MERGE_MAX_USERS guest pages (a copy on write
+ * walks the frame's memmap chain); one no VM maps any more is given back by
+ * a later scan. A page is only ever shared after the byte-for-byte compare
+ * of page_share_if_same, so a hash collision or a page changed since it was
+ * hashed costs a compare, never a wrong page.
  *
- * The price: a merged page's store copies it again (a copy on write), and
- * a 4 KiB page taken out of a larger private block splits the block (the
- * real TLB can no longer map it as one large page).
+ * The price: a merged page's store copies it again (a copy on write), each
+ * merge or give-back is a shoot-down of the page's translations, and a
+ * guest page taken out of a larger private block splits the block (the
+ * real TLB can no longer map the block with one large page).
  */
 #ifndef MMU_PAGE_MERGE_H
 #define MMU_PAGE_MERGE_H
@@ -33,19 +40,19 @@
 #include <stdint.h>
 #include "mmu/pmap.h"
 
-#define PAGE_MERGE_MAX_USERS 64         /* guest pages one merged frame backs */
-#define PAGE_MERGE_FRAMES_MAX 65536     /* merged frames at most (256 MiB) */
+#define PAGE_MERGE_MAX_USERS 64         /* guest pages one merged block backs */
+#define PAGE_MERGE_FRAMES_MAX 65536     /* merged blocks at most */
 #define PAGE_MERGE_SEEN_SLOTS 65536     /* the hint table's slots */
 
 struct page_merge_stats {
-	uint64_t scanned;       /* private pages hashed */
-	uint64_t merged;        /* private pages given back for a merged frame */
-	uint64_t zero;          /* pages of zeros given back (unbacked again) */
-	uint64_t differed;      /* pages whose compare failed (changed or a collision) */
-	uint64_t refused;       /* page_share_if_same refused (pinned, moving, no promise) */
-	uint64_t frames;        /* merged frames held now */
-	uint64_t freed;         /* merged frames given back, no user left */
-	uint64_t no_frame;      /* a new merged frame could not be had */
+	uint64_t scanned;       /* machine pages hashed */
+	uint64_t merged;        /* guest pages given back for a merged block */
+	uint64_t zero;          /* guest pages of zeros given back (unbacked again) */
+	uint64_t differed;      /* guest pages whose compare failed (changed, a collision) */
+	uint64_t refused;       /* tries refused (pinned, moving, split, no promise) */
+	uint64_t frames;        /* machine pages the merged blocks hold now */
+	uint64_t freed;         /* machine pages of merged blocks given back, unused */
+	uint64_t no_frame;      /* a new merged block could not be had */
 };
 
 /*
@@ -55,11 +62,12 @@ struct page_merge_stats {
 int page_merge_init(void);
 
 /*
- * Looks at pm's pages from *cursor on until `budget` private pages were
- * hashed or 16 * budget pages passed; merges those whose content a merged
- * frame or another page has; gives back a few merged frames nobody maps.
- * Advances *cursor (back to 0 after the last page). Returns the pages
- * merged. Where page_share may be called (a CPU that may wait for cross-
+ * Looks at pm's guest pages from *cursor on until `budget` machine pages of
+ * private guest pages were hashed or 16 * budget pages passed; merges or
+ * gives back those unchanged since the last scan whose content is zeros, a
+ * merged block's or another page's; gives back a few merged blocks nobody
+ * maps. Advances *cursor (back to 0 after the last page). Returns the
+ * machine pages merged or given back. Where page_share may be called (a CPU that may wait for cross-
  * calls, no lock held), while pm's VM cannot end; pm's scans one at a time.
  */
 unsigned int page_merge_scan(struct pmap *pm, uint32_t *cursor, unsigned int budget);

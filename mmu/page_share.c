@@ -10,60 +10,75 @@
 #include "mmu/pmap_internal.h"
 #include "monitor/string.h"
 
-/* The memmap's record of gpage goes from old to frame (under the lock). */
-static bool swap_user(struct pmap *pm, uint32_t gpage, uint32_t old, uint32_t frame)
+/* The memmap's records of pages [gpage, gpage + n) go from old on to frame
+ * on (under the pmap's lock). */
+static bool swap_users(struct pmap *pm, uint32_t gpage, uint32_t n, uint32_t old, uint32_t frame)
 {
-	if (!memmap_add(&memmap, frame, 1, pm->owner, gpage))
+	if (!memmap_add(&memmap, frame, n, pm->owner, gpage))
 		return false;
-	memmap_remove(&memmap, old, 1, pm->owner, gpage);
+	memmap_remove(&memmap, old, n, pm->owner, gpage);
 	return true;
 }
 
-/* Replaces private page gpa with shared `frame` if the page holds what
- * frame holds, compared once no translation of it is left (returns 1, the
- * page the VM's as it was, when it differs). */
-static int replace_if_same(struct pmap *pm, uint64_t gpa, uint32_t frame)
+/* Takes the aligned 2^order private pages at gpa out of the VM (moving,
+ * their translations shot down, a promise for their later copy taken);
+ * their first frame, or PA_NONE with nothing taken. */
+static uint32_t take_block(struct pmap *pm, uint64_t gpa, unsigned int order)
 {
-	uint32_t gpage = (uint32_t)(gpa >> PAGE_SHIFT), old;
 	struct pmap_moved_range r;
+	uint32_t old;
+
+	if ((gpa & ((PAGE_SIZE << order) - 1)) || !pmap_has(pm, gpa) ||
+	    pmap_state(pm, gpa) != PMAP_PRIVATE || !mem_promise(1u << order))
+		return PA_NONE;
+	old = pmap_move_begin(pm, gpa, order);
+	if (old == PA_NONE) {
+		mem_unpromise(1u << order);
+		return PA_NONE;
+	}
+	r = (struct pmap_moved_range){ (uint32_t)(gpa >> PAGE_SHIFT), 1u << order, old };
+	if (pm->moved)
+		pm->moved(pm->moved_arg, &r, 1);
+	return old;
+}
+
+/* Puts a block take_block took back as it was (private, its promise returned). */
+static void put_back(struct pmap *pm, uint64_t gpa, unsigned int order, uint32_t old)
+{
+	unsigned long flags = spin_lock_irqsave(&pm->lock);
+
+	pmap_publish(pm, (uint32_t)(gpa >> PAGE_SHIFT), order, old, PMAP_PRIVATE);
+	spin_unlock_irqrestore(&pm->lock, flags);
+	mem_unpromise(1u << order);
+}
+
+int page_share_if_same(struct pmap *pm, uint64_t gpa, uint32_t frame, unsigned int order)
+{
+	uint32_t gpage = (uint32_t)(gpa >> PAGE_SHIFT), n = 1u << order;
+	uint32_t old = take_block(pm, gpa, order);
 	unsigned long flags;
 	bool ok;
 
-	if (!mem_promise(1))
+	if (old == PA_NONE)
 		return -1;
-	old = pmap_move_begin(pm, gpa, 0);
-	if (old == PA_NONE) {
-		mem_unpromise(1);
-		return -1;
-	}
-	r.gpage = gpage;
-	r.pages = 1;
-	r.old_frame = old;
-	if (pm->moved)
-		pm->moved(pm->moved_arg, &r, 1);
-	if (memcmp(mem_frame_ptr(old), mem_frame_ptr(frame), PAGE_SIZE) != 0) {
-		flags = spin_lock_irqsave(&pm->lock);
-		pmap_publish(pm, gpage, 0, old, PMAP_PRIVATE);
-		spin_unlock_irqrestore(&pm->lock, flags);
-		mem_unpromise(1);
+	if (memcmp(mem_frame_ptr(old), mem_frame_ptr(frame), (size_t)PAGE_SIZE << order) != 0) {
+		put_back(pm, gpa, order, old);
 		return 1;
 	}
 	flags = spin_lock_irqsave(&pm->lock);
-	ok = swap_user(pm, gpage, old, frame);
+	ok = swap_users(pm, gpage, n, old, frame);
 	if (ok) {
-		pmap_publish(pm, gpage, 0, frame, PMAP_SHARED);
-		pm->private_pages--;
-		pm->shared_pages++;
-		pm->promised++;
-	} else {
-		pmap_publish(pm, gpage, 0, old, PMAP_PRIVATE);  /* as it was */
+		pmap_publish(pm, gpage, order, frame, PMAP_SHARED);
+		pm->private_pages -= n;
+		pm->shared_pages += n;
+		pm->promised += n;
 	}
 	spin_unlock_irqrestore(&pm->lock, flags);
 	if (!ok) {
-		mem_unpromise(1);
+		put_back(pm, gpa, order, old);
 		return -1;
 	}
-	mem_free_pages(mem_frame_ptr(old), 0);
+	mem_free_pages(mem_frame_ptr(old), order);
 	return 0;
 }
 
@@ -77,7 +92,7 @@ static bool swap_shared(struct pmap *pm, uint32_t gpage, uint32_t frame, uint32_
 	if (state_at(pm, gpage) == PMAP_SHARED && !(pm->meta[gpage] & PMAP_META_REPLICA) &&
 	    !pmap_any_pinned(pm, gpage, 1)) {
 		*old = pm->frame[gpage];
-		ok = *old == frame || swap_user(pm, gpage, *old, frame);
+		ok = *old == frame || swap_users(pm, gpage, 1, *old, frame);
 		if (ok && *old != frame) {
 			pmap_split_around(pm, gpage, 0);
 			pmap_publish(pm, gpage, 0, frame, PMAP_SHARED);
@@ -139,7 +154,7 @@ uint32_t page_share_run(struct pmap *pm, const uint64_t *gpa, const uint32_t *fr
 
 		if (!(taken & (1u << i)))
 			continue;
-		if (swap_user(pm, gpage, old[i], frame[i])) {
+		if (swap_users(pm, gpage, 1, old[i], frame[i])) {
 			pmap_publish(pm, gpage, 0, frame[i], PMAP_SHARED);
 			pm->private_pages--;
 			pm->shared_pages++;
@@ -165,58 +180,36 @@ int page_share(struct pmap *pm, uint64_t gpa, uint32_t frame)
 	return page_share_run(pm, &gpa, &frame, 1) ? 0 : -1;
 }
 
-int page_share_if_same(struct pmap *pm, uint64_t gpa, uint32_t frame)
+/* Whether n bytes hold only zeros. */
+static bool all_zero(const void *p, size_t n)
 {
-	if ((gpa & (PAGE_SIZE - 1)) || !pmap_has(pm, gpa) || pmap_state(pm, gpa) != PMAP_PRIVATE)
-		return -1;
-	return replace_if_same(pm, gpa, frame);
-}
+	const uint64_t *w = p;
 
-/* Whether a page holds only zeros. */
-static bool all_zero(const void *page)
-{
-	const uint64_t *w = page;
-
-	for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
+	for (size_t i = 0; i < n / 8; i++)
 		if (w[i])
 			return false;
 	return true;
 }
 
-int page_drop_if_zero(struct pmap *pm, uint64_t gpa)
+int page_drop_if_zero(struct pmap *pm, uint64_t gpa, unsigned int order)
 {
-	uint32_t gpage = (uint32_t)(gpa >> PAGE_SHIFT), old;
-	struct pmap_moved_range r;
+	uint32_t gpage = (uint32_t)(gpa >> PAGE_SHIFT), n = 1u << order;
+	uint32_t old = take_block(pm, gpa, order);
 	unsigned long flags;
-	bool zero;
 
-	if ((gpa & (PAGE_SIZE - 1)) || !pmap_has(pm, gpa) || pmap_state(pm, gpa) != PMAP_PRIVATE)
+	if (old == PA_NONE)
 		return -1;
-	if (!mem_promise(1))
-		return -1;
-	old = pmap_move_begin(pm, gpa, 0);
-	if (old == PA_NONE) {
-		mem_unpromise(1);
-		return -1;
-	}
-	r.gpage = gpage;
-	r.pages = 1;
-	r.old_frame = old;
-	if (pm->moved)
-		pm->moved(pm->moved_arg, &r, 1);
-	zero = all_zero(mem_frame_ptr(old));
-	flags = spin_lock_irqsave(&pm->lock);
-	if (!zero) {
-		pmap_publish(pm, gpage, 0, old, PMAP_PRIVATE);
-		spin_unlock_irqrestore(&pm->lock, flags);
-		mem_unpromise(1);
+	if (!all_zero(mem_frame_ptr(old), (size_t)PAGE_SIZE << order)) {
+		put_back(pm, gpa, order, old);
 		return 1;
 	}
-	memmap_remove(&memmap, old, 1, pm->owner, gpage);
-	pmap_publish(pm, gpage, 0, PA_NONE, PMAP_UNBACKED);
-	pm->private_pages--;
-	pm->promised++;
+	flags = spin_lock_irqsave(&pm->lock);
+	memmap_remove(&memmap, old, n, pm->owner, gpage);
+	for (uint32_t i = 0; i < n; i++)
+		pmap_publish(pm, gpage + i, 0, PA_NONE, PMAP_UNBACKED);
+	pm->private_pages -= n;
+	pm->promised += n;
 	spin_unlock_irqrestore(&pm->lock, flags);
-	mem_free_pages(mem_frame_ptr(old), 0);
+	mem_free_pages(mem_frame_ptr(old), order);
 	return 0;
 }

@@ -35,22 +35,24 @@ uint32_t page_share_run(struct pmap *pm, const uint64_t *gpa, const uint32_t *fr
 			unsigned int n);
 
 /*
- * page_share for a private page, only if it holds what `frame` holds (the
- * merging of identical pages, mmu/page_merge.h): compared after every
- * translation of the page was dropped, so that no store of the guest can
- * come between the compare and the share. Returns 0 (shared), 1 (it
- * differs: the page stays the VM's, private, as it was) or -1 (not a
- * private page, or page_share's other refusals). frame must not change.
+ * For the merging of identical pages (mmu/page_merge.h): makes the aligned
+ * 2^order private pages at gpa (one block of the pmap) the shared machine
+ * pages from `frame` on, only if they hold what those hold, compared after
+ * every translation of them was dropped, so that no store of the guest can
+ * come between the compare and the share. Returns 0 (shared), 1 (they
+ * differ: the pages stay the VM's, private, as they were) or -1 (not such
+ * a block, pinned, replicated or moving, no promise, the memmap full).
+ * The frames must not change.
  */
-int page_share_if_same(struct pmap *pm, uint64_t gpa, uint32_t frame);
+int page_share_if_same(struct pmap *pm, uint64_t gpa, uint32_t frame, unsigned int order);
 
 /*
- * Gives private page gpa back if it holds only zeros, looked at after every
- * translation of it was dropped: it is unbacked again, promised, and its
- * next touch backs it with zeros (demand-zero), as if it had never been
- * touched. Returns 0 (given back), 1 (not all zeros: it stays, as it was)
- * or -1 (not a private page, pinned, replicated or moving, no promise).
+ * Gives the aligned 2^order private pages at gpa back if they hold only
+ * zeros, looked at after every translation of them was dropped: they are
+ * unbacked again, promised, and their next touch backs them with zeros
+ * (demand-zero), as if never touched. Returns 0 (given back), 1 (not all
+ * zeros: they stay, as they were) or -1 (as page_share_if_same).
  */
-int page_drop_if_zero(struct pmap *pm, uint64_t gpa);
+int page_drop_if_zero(struct pmap *pm, uint64_t gpa, unsigned int order);
 
 #endif

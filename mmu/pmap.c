@@ -67,6 +67,9 @@ void pmap_destroy(struct pmap *pm)
 		mem_free_pages(pm->frame, pm->table_order);
 	if (pm->meta)
 		mem_free_pages(pm->meta, pm->meta_table_order);
+	if (pm->merge_sums)
+		mem_free_pages(pm->merge_sums, pm->merge_sums_order);
+	pm->merge_sums = 0;
 	pm->npages = 0;
 	pm->frame = 0;
 	pm->meta = 0;

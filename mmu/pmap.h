@@ -123,6 +123,11 @@ struct pmap {
 	struct replica_table *replicas; /* NULL until the first replication */
 	volatile uint32_t replicating;  /* a pmap_replicate is under way */
 	uint32_t replica_pages;         /* machine pages holding copies */
+	/* The merge scans' (mmu/page_merge.c): a 32-bit sum of each guest page
+	 * (2^merge_order machine pages) at its last scan, NULL until the first;
+	 * a block of merge_sums_order, given back with the pmap. */
+	uint32_t *merge_sums;
+	unsigned int merge_order, merge_sums_order;
 	spinlock_t lock;
 };
 

@@ -509,7 +509,7 @@ void vm_print_memory(void)
 		struct page_merge_stats m;
 
 		page_merge_get_stats(&m);
-		con_printf("disco: mem: merged frames %lu pages (shared; %lu pages merged, %lu zero pages given back, %lu hashed, %lu differed, %lu refused, %lu frames given back)\n",
+		con_printf("disco: mem: merged frames %lu pages (shared; %lu guest pages merged, %lu of zeros given back, %lu pages hashed, %lu differed, %lu refused, %lu frames given back)\n",
 			   (unsigned long)m.frames, (unsigned long)m.merged, (unsigned long)m.zero,
 			   (unsigned long)m.scanned,
 			   (unsigned long)m.differed, (unsigned long)m.refused, (unsigned long)m.freed);

@@ -624,20 +624,20 @@ static void test_share_if_same(void **state)
 	fill(&pm, 0x3000, 0x5a);
 	fill(&pm, 0x4000, 0x5b);
 	old = pmap_lookup(&pm, 0x4000);
-	assert_int_equal(page_share_if_same(&pm, 0x4000, f), 1);        /* differs */
+	assert_int_equal(page_share_if_same(&pm, 0x4000, f, 0), 1);        /* differs */
 	assert_int_equal(pmap_state(&pm, 0x4000), PMAP_PRIVATE);
 	assert_int_equal(pmap_lookup(&pm, 0x4000), old);
 	check_user(old, 4);
-	assert_int_equal(page_share_if_same(&pm, 0x3000, f), 0);
+	assert_int_equal(page_share_if_same(&pm, 0x3000, f, 0), 0);
 	assert_int_equal(pmap_state(&pm, 0x3000), PMAP_SHARED);
 	assert_int_equal(pmap_lookup(&pm, 0x3000), f);
 	check_user(f, 3);
-	assert_int_equal(page_share_if_same(&pm, 0x3000, f), -1);       /* not private */
-	assert_int_equal(page_share_if_same(&pm, 0x40000, f), -1);      /* outside */
+	assert_int_equal(page_share_if_same(&pm, 0x3000, f, 0), -1);       /* not private */
+	assert_int_equal(page_share_if_same(&pm, 0x40000, f, 0), -1);      /* outside */
 	/* page 5 of the demand chunk was never written: zeros */
-	assert_int_equal(page_drop_if_zero(&pm, 0x4000), 1);
+	assert_int_equal(page_drop_if_zero(&pm, 0x4000, 0), 1);
 	assert_int_equal(pmap_state(&pm, 0x4000), PMAP_PRIVATE);
-	assert_int_equal(page_drop_if_zero(&pm, 0x5000), 0);
+	assert_int_equal(page_drop_if_zero(&pm, 0x5000, 0), 0);
 	assert_int_equal(pmap_state(&pm, 0x5000), PMAP_UNBACKED);
 	assert_int_equal(pm.private_pages, 16 - 2);
 	assert_int_equal(pm.shared_pages, 1);
@@ -646,7 +646,24 @@ static void test_share_if_same(void **state)
 	assert_int_equal(pmap_write(&pm, 0x3000, "\x01", 1), 0);     /* copy on write */
 	assert_int_equal(ram[f][0], 0x5a);
 	assert_int_equal(memmap_users(&memmap, f, NULL, 0), 0);
-	pmap_destroy(&pm);
+	/* a guest page of 4: shared as one block, zeros given back as one */
+	{
+		uint32_t g = pa_alloc(&pa, 2, 0);
+
+		memset(ram[g], 0x66, 4 * PAGE_SIZE);
+		for (uint64_t q = 0x10000; q < 0x14000; q += PAGE_SIZE)
+			fill(&pm, q, 0x66);
+		assert_int_equal(page_share_if_same(&pm, 0x11000, g, 2), -1);  /* unaligned */
+		assert_int_equal(page_share_if_same(&pm, 0x10000, g, 2), 0);
+		assert_int_equal(pmap_block_order(&pm, 0x12000), 2);
+		assert_int_equal(pmap_lookup(&pm, 0x13000), g + 3);
+		assert_int_equal(memmap_users(&memmap, g + 3, NULL, 0), 1);
+		assert_int_equal(page_drop_if_zero(&pm, 0x14000, 2), 0);
+		for (uint64_t q = 0x14000; q < 0x18000; q += PAGE_SIZE)
+			assert_int_equal(pmap_state(&pm, q), PMAP_UNBACKED);
+		pmap_destroy(&pm);
+		assert_true(pa_free(&pa, g, 2));
+	}
 	assert_true(pa_free(&pa, f, 0));
 	assert_int_equal(free_total(), free0);
 }
@@ -709,15 +726,16 @@ static void *pool_page(void)
 	return used < 4 ? memset(pool[used++], 0, PAGE_SIZE) : NULL;
 }
 
-/* The merge scans over two VMs: a content two pages hold becomes one
- * merged frame both map copy-on-write, zeros are given back, a store
- * copies, and a frame nobody maps any more goes back. page_merge keeps
- * its tables for good: the only test that uses it. */
+/* The merge scans over two VMs with Linux's 16 KiB guest pages: a guest
+ * page unchanged since the last scan whose content another has becomes one
+ * merged block both map copy-on-write, zeros are given back, a store copies
+ * the guest page, and a block nobody maps any more goes back. page_merge
+ * keeps its tables for good: the only test that uses it. */
 static void test_merge(void **state)
 {
 	struct pmap a, b, c;
 	struct page_merge_stats st;
-	uint32_t cursor = 0, merged_frame;
+	uint32_t cursor = 0, merged;
 	uint64_t free0;
 	uint8_t v = 0;
 
@@ -728,56 +746,69 @@ static void test_merge(void **state)
 	make(&a, 64);
 	assert_int_equal(pmap_create(&b, 64 << PAGE_SHIFT, 0, 2), 0);
 	b.moved = on_moved;
-	fill(&a, 0x3000, 0x71);         /* the same in a at 3 and 8, b at 3 */
-	fill(&a, 0x8000, 0x71);
-	fill(&a, 0x5000, 0x72);         /* a's alone */
-	fill(&b, 0x3000, 0x71);
-	fill(&b, 0x7000, 0x73);
+	pmap_set_guest_page_order(&a, 2);
+	pmap_set_guest_page_order(&b, 2);
+	for (uint64_t q = 0; q < 0x4000; q += PAGE_SIZE) {
+		fill(&a, q, 0x71);              /* the same in a at 0 and 8, b at 0 */
+		fill(&a, 0x8000 + q, 0x71);
+		fill(&a, 0x4000 + q, 0x72);     /* a's alone */
+		fill(&b, q, 0x71);
+		fill(&b, 0x4000 + q, 0x73);
+	}
 	assert_int_equal(a.private_pages, 16);
-	/* a: page 3 is seen, page 8 has its content: a merged frame; the
-	 * 13 untouched pages of the chunk are zeros, given back */
-	assert_int_equal(page_merge_scan(&a, &cursor, 1000), 1 + 13);
+	/* a first scan only takes the sums */
+	assert_int_equal(page_merge_scan(&a, &cursor, 1000), 0);
 	assert_int_equal(cursor, 0);            /* round done */
+	assert_int_equal(pmap_state(&a, 0x8000), PMAP_PRIVATE);
+	/* the second: guest page 0 is seen, 8 has its content (a merged
+	 * block), 12 is zeros (given back) */
+	assert_int_equal(page_merge_scan(&a, &cursor, 1000), 4 + 4);
 	assert_int_equal(pmap_state(&a, 0x8000), PMAP_SHARED);
-	assert_int_equal(pmap_state(&a, 0x3000), PMAP_PRIVATE);
-	assert_int_equal(pmap_state(&a, 0x4000), PMAP_UNBACKED);
-	assert_int_equal(pmap_state(&a, 0x5000), PMAP_PRIVATE);
-	merged_frame = pmap_lookup(&a, 0x8000);
-	assert_int_equal(page_merge_frames(), 1);
-	/* b: page 3 from the merged frame, page 7 stays, zeros go */
-	assert_int_equal(page_merge_scan(&b, &cursor, 1000), 1 + 14);
-	assert_int_equal(pmap_lookup(&b, 0x3000), merged_frame);
-	assert_int_equal(pmap_state(&b, 0x7000), PMAP_PRIVATE);
-	/* a again: its page 3 now too */
-	assert_int_equal(page_merge_scan(&a, &cursor, 1000), 1);
-	assert_int_equal(pmap_lookup(&a, 0x3000), merged_frame);
-	assert_int_equal(memmap_users(&memmap, merged_frame, NULL, 0), 3);
-	assert_int_equal(a.private_pages, 1);
-	assert_int_equal(b.private_pages, 1);
+	assert_int_equal(pmap_block_order(&a, 0x8000), 2);
+	assert_int_equal(pmap_state(&a, 0x0000), PMAP_PRIVATE);
+	assert_int_equal(pmap_state(&a, 0xc000), PMAP_UNBACKED);
+	assert_int_equal(pmap_state(&a, 0x4000), PMAP_PRIVATE);
+	merged = pmap_lookup(&a, 0x8000);
+	assert_int_equal(page_merge_frames(), 4);
+	/* b, twice: guest page 0 from the merged block, 4 stays, 8 and 12 go */
+	assert_int_equal(page_merge_scan(&b, &cursor, 1000), 0);
+	assert_int_equal(page_merge_scan(&b, &cursor, 1000), 4 + 8);
+	assert_int_equal(pmap_lookup(&b, 0x0000), merged);
+	assert_int_equal(pmap_lookup(&b, 0x3000), merged + 3);
+	assert_int_equal(pmap_state(&b, 0x4000), PMAP_PRIVATE);
+	/* a again: its guest page 0 now too */
+	assert_int_equal(page_merge_scan(&a, &cursor, 1000), 4);
+	assert_int_equal(pmap_lookup(&a, 0x0000), merged);
+	assert_int_equal(memmap_users(&memmap, merged, NULL, 0), 3);
+	assert_int_equal(memmap_users(&memmap, merged + 3, NULL, 0), 3);
+	assert_int_equal(a.private_pages, 4);
+	assert_int_equal(b.private_pages, 4);
 	assert_int_equal(pmap_read(&b, 0x3123, &v, 1), 0);
 	assert_int_equal(v, 0x71);
-	/* a store in b copies: the others still read 0x71 */
-	assert_int_equal(pmap_write(&b, 0x3123, "\x99", 1), 0);
-	assert_int_not_equal(pmap_lookup(&b, 0x3000), merged_frame);
-	assert_int_equal(pmap_read(&a, 0x8123, &v, 1), 0);
+	/* a store in b copies its guest page whole: the others still read 0x71 */
+	assert_int_equal(pmap_write(&b, 0x1123, "\x99", 1), 0);
+	assert_int_not_equal(pmap_lookup(&b, 0x0000), merged);
+	assert_int_equal(pmap_block_order(&b, 0x0000), 2);
+	assert_int_equal(memmap_users(&memmap, merged + 3, NULL, 0), 2);
+	assert_int_equal(pmap_read(&a, 0x9123, &v, 1), 0);
 	assert_int_equal(v, 0x71);
-	assert_int_equal(pmap_read(&b, 0x3123, &v, 1), 0);
+	assert_int_equal(pmap_read(&b, 0x1123, &v, 1), 0);
 	assert_int_equal(v, 0x99);
 	page_merge_get_stats(&st);
 	assert_int_equal(st.merged, 3);
-	assert_int_equal(st.zero, 13 + 14);
+	assert_int_equal(st.zero, 1 + 2);
 	assert_int_equal(st.differed, 0);
 	/* both VMs end; a later scan (of a VM that holds nothing) gives the
-	 * merged frame back, and all the memory is free again */
+	 * merged block back, and all the memory is free again */
 	pmap_destroy(&a);
 	pmap_destroy(&b);
-	assert_int_equal(page_merge_frames(), 1);
+	assert_int_equal(page_merge_frames(), 4);
 	assert_int_equal(pmap_create(&c, 16 << PAGE_SHIFT, 0, 3), 0);
 	cursor = 0;
 	assert_int_equal(page_merge_scan(&c, &cursor, 16), 0);
 	assert_int_equal(page_merge_frames(), 0);
 	page_merge_get_stats(&st);
-	assert_int_equal(st.freed, 1);
+	assert_int_equal(st.freed, 4);
 	pmap_destroy(&c);
 	assert_int_equal(free_total(), free0);
 	for (uint32_t i = 0; i < RAM_PAGES; i++)
