@@ -205,8 +205,10 @@ int page_drop_if_zero(struct pmap *pm, uint64_t gpa, unsigned int order)
 	}
 	flags = spin_lock_irqsave(&pm->lock);
 	memmap_remove(&memmap, old, n, pm->owner, gpage);
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		pmap_publish(pm, gpage + i, 0, PA_NONE, PMAP_UNBACKED);
+		pm->meta[gpage + i] |= PMAP_META_DROPPED;
+	}
 	pm->private_pages -= n;
 	pm->promised += n;
 	spin_unlock_irqrestore(&pm->lock, flags);

@@ -102,6 +102,10 @@ static void back_zeroed(struct pmap *pm, uint32_t page)
 			k = pm->place_order;
 	}
 
+	/* a page the merge scans gave back: the guest page alone (a chunk
+	 * would back again the zeros given back around it) */
+	if ((pm->meta[page] & PMAP_META_DROPPED) && k > pm->cow_order)
+		k = pm->cow_order;
 	while (k && ((1ull << k) > pm->promised ||
 		     !all_unbacked(pm, page & ~((1u << k) - 1), k)))
 		k--;

@@ -56,6 +56,8 @@ enum pmap_state {
 #define PMAP_META_STATE_SHIFT 6
 #define PMAP_META_ORDER_MASK  0x0fu
 #define PMAP_META_REPLICA     0x20u     /* its block has copies on other nodes */
+#define PMAP_META_DROPPED     0x10u     /* unbacked: given back by the merge scans
+					 * (its next fill backs the guest page only) */
 #define PMAP_REPLICA_MAX_ORDER 4        /* a replicated block: 64 KiB at most */
 
 #define PMAP_MAX_PINNED 16      /* pages pmap_pin holds in place */

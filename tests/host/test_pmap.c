@@ -643,6 +643,14 @@ static void test_share_if_same(void **state)
 	assert_int_equal(pm.shared_pages, 1);
 	fill(&pm, 0x5000, 0x11);                /* backed again on demand */
 	assert_int_equal(pmap_state(&pm, 0x5000), PMAP_PRIVATE);
+	/* a whole chunk given back: its next touch backs one page, not the chunk */
+	memset(pmap_pointer(&pm, 0x20000), 0, PAGE_SIZE);
+	for (uint64_t q = 0x20000; q < 0x30000; q += PAGE_SIZE)
+		assert_int_equal(page_drop_if_zero(&pm, q, 0), 0);
+	old = pm.private_pages;
+	fill(&pm, 0x25000, 0x12);
+	assert_int_equal(pm.private_pages, old + 1);
+	assert_int_equal(pmap_state(&pm, 0x24000), PMAP_UNBACKED);
 	assert_int_equal(pmap_write(&pm, 0x3000, "\x01", 1), 0);     /* copy on write */
 	assert_int_equal(ram[f][0], 0x5a);
 	assert_int_equal(memmap_users(&memmap, f, NULL, 0), 0);
