@@ -15,7 +15,9 @@
 # of the disk, every VM has its own copy of everything), and a third,
 # "merge": sharing plus the merging of identical pages (MERGE_APPEND, by
 # default `merge=64 merge_ticks=5`: mmu/page_merge.h), with MERGE_SETTLE
-# seconds (default 30) before each `mem` for the scans to go round.
+# seconds (default 30) more before each `mem` for the scans to go round
+# (SETTLE, default 0, for the other modes: an idle Debian VM keeps backing
+# pages it touches, so compare modes at the same SETTLE).
 #
 # "held" is the `mem` line's "held for VMs": the VMs' private pages + the
 # cow disks' overlays + the image cache (kernel) + the buffer cache + the
@@ -41,6 +43,7 @@ APPEND=${APPEND:-}
 NOSHARE_APPEND=${NOSHARE_APPEND:-noshare bufcache=0}
 MERGE_APPEND=${MERGE_APPEND:-merge=64 merge_ticks=5}
 MERGE_SETTLE=${MERGE_SETTLE:-30}
+SETTLE=${SETTLE:-0}
 OUT=${OUT:-build/bench-memory-debian}
 # Debian's own programs, reading the disk: perl and sqlite3 start (their
 # libraries), gzip compresses perl's binary, and every file under /usr is
@@ -113,9 +116,10 @@ info() {
 	done
 }
 
-# settle MODE: in merge mode, time for the scans to go over every VM
+# settle MODE: SETTLE more seconds before each `mem` (MERGE_SETTLE in merge
+# mode: time for the scans to go over every VM)
 settle() {
-	[ "$1" != merge ] || sleep "$MERGE_SETTLE"
+	if [ "$1" = merge ]; then sleep "$MERGE_SETTLE"; else sleep "$SETTLE"; fi
 }
 
 # run MODE N: boots N Debian VMs, both phases; the console in $OUT-MODE-N.log
