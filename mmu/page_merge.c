@@ -40,39 +40,37 @@ static uint64_t zero_hash[PMAP_COW_MAX_ORDER + 1];   /* of 2^k pages of zeros */
 
 static uint64_t block_hash(const void *block, unsigned int order);
 
-/* The order of the block that holds `bytes`. */
-static unsigned int order_for(uint64_t bytes)
-{
-	unsigned int k = 0;
-
-	while ((uint64_t)PAGE_SIZE << k < bytes)
-		k++;
-	return k;
-}
-
 int page_merge_init(void)
 {
-	unsigned int ke = order_for(sizeof(*entries) * PAGE_MERGE_FRAMES_MAX);
-	unsigned int kb = order_for(sizeof(*buckets) * BUCKETS);
-	unsigned int ks = order_for(sizeof(*seen) * PAGE_MERGE_SEEN_SLOTS);
+	unsigned int ke = pa_order_for_bytes(sizeof(*entries) * PAGE_MERGE_FRAMES_MAX);
+	unsigned int kb = pa_order_for_bytes(sizeof(*buckets) * BUCKETS);
+	unsigned int ks = pa_order_for_bytes(sizeof(*seen) * PAGE_MERGE_SEEN_SLOTS);
 	struct merged *e;
 	uint32_t *b;
 	struct seen *s;
+	void *zeros;
 
 	if (entries)
 		return 0;
 	e = mem_alloc_pages(ke, 0);
 	b = mem_alloc_pages(kb, 0);
 	s = mem_alloc_pages(ks, 0);
-	if (!e || !b || !s) {
+	zeros = mem_alloc_pages(PMAP_COW_MAX_ORDER, 0);
+	if (!e || !b || !s || !zeros) {
 		if (e)
 			mem_free_pages(e, ke);
 		if (b)
 			mem_free_pages(b, kb);
 		if (s)
 			mem_free_pages(s, ks);
+		if (zeros)
+			mem_free_pages(zeros, PMAP_COW_MAX_ORDER);
 		return -1;
 	}
+	memset(zeros, 0, PAGE_SIZE << PMAP_COW_MAX_ORDER);
+	for (unsigned int k = 0; k <= PMAP_COW_MAX_ORDER; k++)
+		zero_hash[k] = block_hash(zeros, k);
+	mem_free_pages(zeros, PMAP_COW_MAX_ORDER);
 	memset(b, 0, sizeof(*buckets) * BUCKETS);
 	memset(s, 0, sizeof(*seen) * PAGE_MERGE_SEEN_SLOTS);
 	for (uint32_t i = 0; i < PAGE_MERGE_FRAMES_MAX; i++)
@@ -80,23 +78,21 @@ int page_merge_init(void)
 	buckets = b;
 	seen = s;
 	free_entry = 1;
-	for (unsigned int k = 0; k <= PMAP_COW_MAX_ORDER; k++)
-		zero_hash[k] = block_hash(NULL, k);
 	smp_mb();
 	entries = e;            /* last: scans look at it first */
 	return 0;
 }
 
-/* A 64-bit hash of 2^order pages (NULL: of zeros): two multiply-xorshift
- * lanes over their words. */
+/* A 64-bit hash of 2^order pages: two multiply-xorshift lanes over their
+ * words. */
 static uint64_t block_hash(const void *block, unsigned int order)
 {
 	const uint64_t *w = block;
 	uint64_t a = 0x9e3779b97f4a7c15ull, b = 0x6a09e667f3bcc909ull;
 
 	for (size_t i = 0; i < ((size_t)PAGE_SIZE << order) / 8; i += 2) {
-		a = (a ^ (w ? w[i] : 0)) * 0xff51afd7ed558ccdull;
-		b = (b ^ (w ? w[i + 1] : 0)) * 0xc4ceb9fe1a85ec53ull;
+		a = (a ^ w[i]) * 0xff51afd7ed558ccdull;
+		b = (b ^ w[i + 1]) * 0xc4ceb9fe1a85ec53ull;
 		a ^= a >> 29;
 		b ^= b >> 31;
 	}
@@ -275,8 +271,7 @@ static bool merge_page(struct pmap *pm, uint32_t page, uint32_t frame, unsigned 
  * size changed); NULL if there is no memory for them. */
 static uint32_t *sums_of(struct pmap *pm, unsigned int k)
 {
-	uint64_t bytes = ((uint64_t)pm->npages >> k) * sizeof(uint32_t);
-	unsigned int order = 0;
+	unsigned int order = pa_order_for_bytes(((uint64_t)pm->npages >> k) * sizeof(uint32_t));
 	uint32_t *sums;
 
 	if (pm->merge_sums && pm->merge_order == k)
@@ -284,8 +279,6 @@ static uint32_t *sums_of(struct pmap *pm, unsigned int k)
 	if (pm->merge_sums)
 		mem_free_pages(pm->merge_sums, pm->merge_sums_order);
 	pm->merge_sums = 0;
-	while (((uint64_t)PAGE_SIZE << order) < bytes)
-		order++;
 	sums = mem_alloc_pages(order, pm->node);
 	if (!sums)
 		return 0;

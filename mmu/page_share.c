@@ -20,22 +20,33 @@ static bool swap_users(struct pmap *pm, uint32_t gpage, uint32_t n, uint32_t old
 	return true;
 }
 
-/* Takes the aligned 2^order private pages at gpa out of the VM (moving,
- * their translations shot down, a promise for their later copy taken);
- * their first frame, or PA_NONE with nothing taken. */
+/* The aligned 2^order private pages at gpa taken out of the VM (moving, a
+ * promise for their later copy on write taken), not yet shot down; their
+ * first frame, or PA_NONE with nothing taken. */
+static uint32_t take_private(struct pmap *pm, uint64_t gpa, unsigned int order)
+{
+	uint32_t old;
+
+	if (!mem_promise(1u << order))
+		return PA_NONE;
+	old = pmap_move_begin(pm, gpa, order);
+	if (old == PA_NONE)
+		mem_unpromise(1u << order);
+	return old;
+}
+
+/* take_private, then every translation of the pages shot down. */
 static uint32_t take_block(struct pmap *pm, uint64_t gpa, unsigned int order)
 {
 	struct pmap_moved_range r;
 	uint32_t old;
 
 	if ((gpa & ((PAGE_SIZE << order) - 1)) || !pmap_has(pm, gpa) ||
-	    pmap_state(pm, gpa) != PMAP_PRIVATE || !mem_promise(1u << order))
+	    pmap_state(pm, gpa) != PMAP_PRIVATE)
 		return PA_NONE;
-	old = pmap_move_begin(pm, gpa, order);
-	if (old == PA_NONE) {
-		mem_unpromise(1u << order);
+	old = take_private(pm, gpa, order);
+	if (old == PA_NONE)
 		return PA_NONE;
-	}
 	r = (struct pmap_moved_range){ (uint32_t)(gpa >> PAGE_SHIFT), 1u << order, old };
 	if (pm->moved)
 		pm->moved(pm->moved_arg, &r, 1);
@@ -102,20 +113,6 @@ static bool swap_shared(struct pmap *pm, uint32_t gpage, uint32_t frame, uint32_
 	return ok;
 }
 
-/* A private page taken out of the VM (moving, a promise for its later
- * copy on write taken); its frame, or PA_NONE with nothing taken. */
-static uint32_t take_private(struct pmap *pm, uint64_t gpa)
-{
-	uint32_t old;
-
-	if (!mem_promise(1))
-		return PA_NONE;
-	old = pmap_move_begin(pm, gpa, 0);
-	if (old == PA_NONE)
-		mem_unpromise(1);
-	return old;
-}
-
 uint32_t page_share_run(struct pmap *pm, const uint64_t *gpa, const uint32_t *frame,
 			unsigned int n)
 {
@@ -135,7 +132,7 @@ uint32_t page_share_run(struct pmap *pm, const uint64_t *gpa, const uint32_t *fr
 			continue;
 		}
 		/* private (perhaps backed meanwhile) or shared */
-		if ((old[i] = take_private(pm, gpa[i])) != PA_NONE)
+		if ((old[i] = take_private(pm, gpa[i], 0)) != PA_NONE)
 			taken |= 1u << i;
 		else if (swap_shared(pm, gpage, frame[i], &old[i]))
 			done |= 1u << i;
