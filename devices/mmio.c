@@ -43,23 +43,24 @@ static unsigned long lock_slot(struct vm *vm, int slot)
 }
 
 /* A virtio access, and the slot's interrupt line after it. */
-static bool virtio_access(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value,
-			  bool write)
+static enum mmio_result virtio_access(struct vm *vm, uint64_t gpa, unsigned int size,
+				      uint64_t *value, bool write)
 {
 	int slot = virtio_slot(vm, gpa);
+	enum mmio_result r = MMIO_DONE;
 	unsigned long flags;
 	struct virtio_mmio *t;
 	uint32_t off;
 	bool net;
 
 	if (slot < 0)
-		return false;
+		return MMIO_NONE;
 	off = (uint32_t)(gpa - vm_virtio_gpa((unsigned int)slot));
 	net = vm->virtio_net_slots & (1u << slot);
 	flags = net ? vnet_lock() : lock_slot(vm, slot);
 	t = vm->virtio[slot];
 	if (write)
-		virtio_mmio_write(t, off, size, *value);
+		r = virtio_mmio_write(t, off, size, *value) ? MMIO_DONE : MMIO_AGAIN;
 	else
 		*value = virtio_mmio_read(t, off, size);
 	if (virtio_mmio_irq(t))
@@ -70,7 +71,7 @@ static bool virtio_access(struct vm *vm, uint64_t gpa, unsigned int size, uint64
 		vnet_unlock(flags);
 	else
 		spin_unlock_irqrestore(&vm->virtio_lock[slot], flags);
-	return true;
+	return r;
 }
 
 /* The UART's interrupt output onto its line (Cause.IP2 of vCPU 0). */
@@ -87,7 +88,7 @@ static void update_lines(struct vm *vm)
 bool mmio_read(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value)
 {
 	if (gpa - GUEST_UART_GPA >= GUEST_UART_SIZE)
-		return virtio_access(vm, gpa, size, value, false);
+		return virtio_access(vm, gpa, size, value, false) != MMIO_NONE;
 	unsigned long flags;
 
 	(void)size;
@@ -98,7 +99,7 @@ bool mmio_read(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value)
 	return true;
 }
 
-bool mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t value)
+enum mmio_result mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t value)
 {
 	if (gpa - GUEST_UART_GPA >= GUEST_UART_SIZE)
 		return virtio_access(vm, gpa, size, &value, true);
@@ -109,7 +110,7 @@ bool mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t value)
 	uart_write(&vm->uart, (unsigned int)(gpa - GUEST_UART_GPA), (uint8_t)value);
 	update_lines(vm);
 	spin_unlock_irqrestore(&vm->dev_lock, flags);
-	return true;
+	return MMIO_DONE;
 }
 
 bool mmio_console_input(struct vm *vm, uint8_t byte)

@@ -23,8 +23,16 @@ bool mmio_console_input(struct vm *vm, uint8_t byte);
 /* Whether gpa is a device register of the VM. */
 bool mmio_covers(const struct vm *vm, uint64_t gpa);
 
-/* A device access of size bytes; false if nothing answers there. */
+/* What a device write did. */
+enum mmio_result {
+	MMIO_NONE,      /* nothing answers there */
+	MMIO_DONE,
+	MMIO_AGAIN,     /* a notify that did its budget's worth: the guest's
+			 * store is to be made again (virtio_mmio_write) */
+};
+
+/* A device access of size bytes; a read false if nothing answers there. */
 bool mmio_read(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t *value);
-bool mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t value);
+enum mmio_result mmio_write(struct vm *vm, uint64_t gpa, unsigned int size, uint64_t value);
 
 #endif

@@ -239,14 +239,15 @@ void vdisk_report(const struct vm *vm)
 			continue;
 		b = &d->blk.count;
 		t = &d->blk.mmio.count;
-		con_printf("disco: vm %s: disk vd%c (%s, %s): %lu reads (%lu KiB, %lu pages shared), %lu writes (%lu KiB), %lu flushes, %lu I/O errors, %lu malformed, %lu device errors, %lu bad accesses",
+		con_printf("disco: vm %s: disk vd%c (%s, %s): %lu reads (%lu KiB, %lu pages shared), %lu writes (%lu KiB), %lu flushes, %lu I/O errors, %lu malformed, %lu device errors, %lu bad accesses, %lu too large, %lu notifies cut short",
 			   vm->cfg.name, 'a' + n, d->cfg->image, vm_disk_mode_name(d->cfg->mode),
 			   (unsigned long)b->reads, (unsigned long)(b->bytes_read >> 10),
 			   (unsigned long)b->shared_pages,
 			   (unsigned long)b->writes, (unsigned long)(b->bytes_written >> 10),
 			   (unsigned long)b->flushes, (unsigned long)b->ioerr,
 			   (unsigned long)b->malformed, (unsigned long)t->device_errors,
-			   (unsigned long)t->bad_access);
+			   (unsigned long)t->bad_access, (unsigned long)b->too_large,
+			   (unsigned long)t->notifies_again);
 		if (d->cfg->mode == VM_DISK_COW)
 			con_printf(", overlay %lu blocks of 4 KiB",
 				   (unsigned long)d->cow.count.blocks);

@@ -184,14 +184,24 @@ static uint8_t transfer(struct virtio_blk *blk, struct request *req, uint32_t by
 	return VIRTIO_BLK_S_OK;
 }
 
+/* Whether a request may move bytes of data (else IOERR, counted). */
+static bool size_ok(struct virtio_blk *blk, uint32_t bytes)
+{
+	if (bytes <= VIRTIO_BLK_MAX_DATA)
+		return true;
+	blk->count.too_large++;
+	return false;
+}
+
 static uint8_t do_read(struct virtio_blk *blk, struct request *req, uint32_t *written,
 		       bool *memory_ok)
 {
 	uint8_t status;
 
 	blk->count.reads++;
-	if (!range_ok(blk->disk, req->sector, req->out_len))
+	if (!size_ok(blk, req->out_len) || !range_ok(blk->disk, req->sector, req->out_len))
 		return VIRTIO_BLK_S_IOERR;
+	blk->moved += req->out_len;
 	status = transfer(blk, req, req->out_len, true, memory_ok);
 	if (status == VIRTIO_BLK_S_OK) {
 		*written = req->out_len;
@@ -205,8 +215,10 @@ static uint8_t do_write(struct virtio_blk *blk, struct request *req, bool *memor
 	uint8_t status;
 
 	blk->count.writes++;
-	if (blk->disk->read_only || !range_ok(blk->disk, req->sector, req->in_len))
+	if (blk->disk->read_only || !size_ok(blk, req->in_len) ||
+	    !range_ok(blk->disk, req->sector, req->in_len))
 		return VIRTIO_BLK_S_IOERR;
+	blk->moved += req->in_len;
 	status = transfer(blk, req, req->in_len, false, memory_ok);
 	if (status == VIRTIO_BLK_S_OK)
 		blk->count.bytes_written += req->in_len;
@@ -284,18 +296,27 @@ static bool handle(struct virtio_blk *blk, struct virtqueue *vq, const struct vq
 	return true;
 }
 
-/* One request virtio_mmio_serve took (virtio_mmio_serve_fn). */
-static bool serve_request(void *dev, struct virtqueue *vq, const struct vq_chain *chain)
-{
-	return handle(blk_of(dev), vq, chain);
-}
-
-/* The driver notified the request queue: serve what is there. */
-static void blk_notify(void *dev, unsigned int queue)
+/* One request virtio_mmio_serve took (virtio_mmio_serve_fn): enough once
+ * the notify moved its budget. */
+static enum virtio_served serve_request(void *dev, struct virtqueue *vq,
+					const struct vq_chain *chain)
 {
 	struct virtio_blk *blk = blk_of(dev);
 
-	virtio_mmio_serve(&blk->mmio, queue, blk->segs, VIRTIO_BLK_MAX_SEGS, serve_request, blk);
+	if (!handle(blk, vq, chain))
+		return VIRTIO_SERVE_FAILED;
+	return blk->moved >= VIRTIO_BLK_NOTIFY_BUDGET ? VIRTIO_SERVED_ENOUGH : VIRTIO_SERVED_MORE;
+}
+
+/* The driver notified the request queue: serve what is there, up to the
+ * budget (false: the guest repeats the notify for the rest). */
+static bool blk_notify(void *dev, unsigned int queue)
+{
+	struct virtio_blk *blk = blk_of(dev);
+
+	blk->moved = 0;
+	return virtio_mmio_serve(&blk->mmio, queue, blk->segs, VIRTIO_BLK_MAX_SEGS,
+				 serve_request, blk);
 }
 
 void virtio_blk_set_share(struct virtio_blk *blk, const struct virtio_blk_share *share)
@@ -307,17 +328,20 @@ static uint64_t blk_features(void *dev)
 {
 	struct virtio_blk *blk = blk_of(dev);
 
-	return 1ull << VIRTIO_BLK_F_SEG_MAX | 1ull << VIRTIO_BLK_F_FLUSH |
+	return 1ull << VIRTIO_BLK_F_SIZE_MAX | 1ull << VIRTIO_BLK_F_SEG_MAX |
+	       1ull << VIRTIO_BLK_F_FLUSH |
 	       (uint64_t)blk->disk->read_only << VIRTIO_BLK_F_RO;
 }
 
-/* struct virtio_blk_config: le64 capacity at 0, le32 seg_max at 12. */
+/* struct virtio_blk_config: le64 capacity at 0, le32 size_max at 8,
+ * le32 seg_max at 12. */
 static void blk_config_read(void *dev, uint32_t offset, uint8_t *buf, uint32_t len)
 {
 	struct virtio_blk *blk = blk_of(dev);
 	uint8_t config[VIRTIO_BLK_CONFIG_SIZE] = { 0 };
 
 	le64_put(config, blk->disk->sectors);
+	le32_put(config + 8, VIRTIO_BLK_SIZE_MAX);
 	le32_put(config + 12, SEG_MAX);
 	memcpy(buf, config + offset, len);
 }
@@ -346,5 +370,6 @@ void virtio_blk_init(struct virtio_blk *blk, const struct blk_backend *disk,
 	blk->disk = disk;
 	blk->mem = mem;
 	blk->share = NULL;
+	blk->moved = 0;
 	virtio_mmio_init(&blk->mmio, &blk_ops, blk, mem);
 }

@@ -5,16 +5,24 @@
  * synchronously from a blk_backend when the driver notifies.
  *
  * Offered: VIRTIO_F_VERSION_1 (by the transport), VIRTIO_BLK_F_SEG_MAX
- * (so Linux never builds a chain longer than VIRTIO_BLK_MAX_SEGS),
- * VIRTIO_BLK_F_FLUSH, and VIRTIO_BLK_F_RO for a read-only disk. Config
- * space: capacity in 512-byte sectors and seg_max; the rest of the
- * 60-byte struct virtio_blk_config reads 0 and nothing is writable.
+ * and VIRTIO_BLK_F_SIZE_MAX (so Linux never builds a chain longer than
+ * VIRTIO_BLK_MAX_SEGS, nor a data segment longer than
+ * VIRTIO_BLK_SIZE_MAX), VIRTIO_BLK_F_FLUSH, and VIRTIO_BLK_F_RO for a
+ * read-only disk. Config space: capacity in 512-byte sectors, size_max
+ * and seg_max; the rest of the 60-byte struct virtio_blk_config reads 0
+ * and nothing is writable.
+ *
+ * What one guest access may cost is bounded, so that a guest cannot hold
+ * its CPU (and the other VMs on it) in the monitor: a request moves at
+ * most VIRTIO_BLK_MAX_DATA bytes, and a notify stops taking requests once
+ * VIRTIO_BLK_NOTIFY_BUDGET bytes were moved; the rest waits for the guest
+ * to repeat its store (virtio_mmio_write).
  *
  * What the guest is told:
  *   OK       the request was done (IN, OUT, FLUSH, GET_ID)
  *   IOERR    a sector range past the capacity (or wrapping), data not a
- *            multiple of 512 bytes, OUT to a read-only disk, the backend
- *            refused
+ *            multiple of 512 bytes or more than VIRTIO_BLK_MAX_DATA, OUT
+ *            to a read-only disk, the backend refused
  *   UNSUPP   any other request type
  * and the device fails (DEVICE_NEEDS_RESET, counted in malformed or in
  * the transport's vq_errors) for a request that cannot carry a status:
@@ -35,8 +43,12 @@
 #define VIRTIO_BLK_MAX_SEGS     128     /* descriptors a request may have */
 #define VIRTIO_BLK_BOUNCE       65536   /* bytes moved per backend call at most */
 #define VIRTIO_BLK_CONFIG_SIZE  60
+#define VIRTIO_BLK_SIZE_MAX     16384   /* a data segment's bytes (Linux: its page) */
+#define VIRTIO_BLK_MAX_DATA     ((VIRTIO_BLK_MAX_SEGS - 2) * VIRTIO_BLK_SIZE_MAX)
+#define VIRTIO_BLK_NOTIFY_BUDGET (1u << 20)     /* bytes a notify moves before it stops */
 
 /* Feature bits, request types and status values (Linux's names). */
+#define VIRTIO_BLK_F_SIZE_MAX   1
 #define VIRTIO_BLK_F_SEG_MAX    2
 #define VIRTIO_BLK_F_RO         5
 #define VIRTIO_BLK_F_FLUSH      9
@@ -70,6 +82,7 @@ struct virtio_blk_counters {
 	uint64_t requests, reads, writes, flushes, get_ids;
 	uint64_t shared_pages;          /* read pages mapped, not copied */
 	uint64_t ioerr, unsupp;         /* requests answered with that status */
+	uint64_t too_large;             /* of the IOERR, more than VIRTIO_BLK_MAX_DATA */
 	uint64_t malformed;             /* requests that failed the device */
 	uint64_t bytes_read, bytes_written;
 };
@@ -80,6 +93,7 @@ struct virtio_blk {
 	const struct vq_mem *mem;
 	const struct virtio_blk_share *share;   /* NULL: reads are copied */
 	struct virtio_blk_counters count;
+	uint32_t moved;                 /* bytes the current notify moved */
 	struct vq_seg segs[VIRTIO_BLK_MAX_SEGS];
 	uint8_t bounce[VIRTIO_BLK_BOUNCE];
 };

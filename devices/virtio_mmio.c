@@ -74,15 +74,16 @@ void virtio_mmio_used(struct virtio_mmio *t, unsigned int q)
 		virtio_mmio_vq_failed(t, t->queue[q].vq.error);
 }
 
-void virtio_mmio_serve(struct virtio_mmio *t, unsigned int q, struct vq_seg *segs,
+bool virtio_mmio_serve(struct virtio_mmio *t, unsigned int q, struct vq_seg *segs,
 		       unsigned int max_segs, virtio_mmio_serve_fn serve, void *dev)
 {
 	struct virtqueue *vq = virtio_mmio_vq(t, q);
+	enum virtio_served r = VIRTIO_SERVED_MORE;
 	unsigned int served = 0;
 	struct vq_chain chain;
 	enum vq_status s;
 
-	while (served < vq->size) {
+	while (served < vq->size && r == VIRTIO_SERVED_MORE) {
 		s = vq_pop(vq, segs, max_segs, &chain);
 		if (s == VQ_EMPTY)
 			break;
@@ -90,12 +91,12 @@ void virtio_mmio_serve(struct virtio_mmio *t, unsigned int q, struct vq_seg *seg
 			virtio_mmio_vq_failed(t, s);
 			break;
 		}
-		if (!serve(dev, vq, &chain))
-			break;
-		served++;
+		r = serve(dev, vq, &chain);
+		served += r != VIRTIO_SERVE_FAILED;
 	}
 	if (served)
 		virtio_mmio_used(t, q);
+	return r != VIRTIO_SERVED_ENOUGH;
 }
 
 void virtio_mmio_fail(struct virtio_mmio *t)
@@ -259,25 +260,30 @@ static bool queue_write(struct virtio_mmio *t, uint32_t reg, uint32_t value)
 	return true;
 }
 
-static void queue_notify(struct virtio_mmio *t, uint32_t q)
+/* False: the notify must be made again (virtio_mmio_write). */
+static bool queue_notify(struct virtio_mmio *t, uint32_t q)
 {
 	if (q >= t->ops->nqueues || !t->queue[q].ready || !virtio_mmio_live(t)) {
 		t->count.ignored_writes++;
-		return;
+		return true;
 	}
 	t->count.notifies++;
-	t->ops->queue_notify(t->dev, q);
+	if (t->ops->queue_notify(t->dev, q))
+		return true;
+	t->count.notifies_again++;
+	return false;
 }
 
-/* A 32-bit write of control register reg; false for no such register. */
-static bool control_write(struct virtio_mmio *t, uint32_t reg, uint32_t value)
+/* A 32-bit write of control register reg; false for no such register.
+ * *again: a notify to be made again. */
+static bool control_write(struct virtio_mmio *t, uint32_t reg, uint32_t value, bool *again)
 {
 	switch (reg) {
 	case VIRTIO_MMIO_DEVICE_FEATURES_SEL: t->device_features_sel = value; return true;
 	case VIRTIO_MMIO_DRIVER_FEATURES: write_driver_features(t, value); return true;
 	case VIRTIO_MMIO_DRIVER_FEATURES_SEL: t->driver_features_sel = value; return true;
 	case VIRTIO_MMIO_QUEUE_SEL: t->queue_sel = value; return true;
-	case VIRTIO_MMIO_QUEUE_NOTIFY: queue_notify(t, value); return true;
+	case VIRTIO_MMIO_QUEUE_NOTIFY: *again = !queue_notify(t, value); return true;
 	case VIRTIO_MMIO_INTERRUPT_ACK: t->interrupt_status &= ~value; return true;
 	case VIRTIO_MMIO_STATUS: write_status(t, value); return true;
 	default: return queue_write(t, reg, value);
@@ -311,18 +317,20 @@ uint64_t virtio_mmio_read(struct virtio_mmio *t, uint32_t offset, unsigned int s
 	return 0;
 }
 
-void virtio_mmio_write(struct virtio_mmio *t, uint32_t offset, unsigned int size,
+bool virtio_mmio_write(struct virtio_mmio *t, uint32_t offset, unsigned int size,
 		       uint64_t value)
 {
+	bool again = false;
 	uint8_t buf[8];
 
 	if (offset < VIRTIO_MMIO_CONFIG) {
-		if (size == 4 && !(offset % 4) && control_write(t, offset, (uint32_t)value))
-			return;
+		if (size == 4 && !(offset % 4) && control_write(t, offset, (uint32_t)value, &again))
+			return !again;
 	} else if (config_access_ok(t, offset, size) && t->ops->config_write) {
 		le64_put(buf, value);
 		t->ops->config_write(t->dev, offset - VIRTIO_MMIO_CONFIG, buf, size);
-		return;
+		return true;
 	}
 	t->count.bad_access++;
+	return true;
 }

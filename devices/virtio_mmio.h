@@ -91,8 +91,10 @@ struct virtio_mmio_ops {
 	/* len bytes of config space at offset (inside config_size) */
 	void (*config_read)(void *dev, uint32_t offset, uint8_t *buf, uint32_t len);
 	void (*config_write)(void *dev, uint32_t offset, const uint8_t *buf, uint32_t len);
-	/* the driver notified queue (set up, DRIVER_OK, no NEEDS_RESET) */
-	void (*queue_notify)(void *dev, unsigned int queue);
+	/* the driver notified queue (set up, DRIVER_OK, no NEEDS_RESET);
+	 * false if the queue holds more than one access may serve (the
+	 * guest's store is repeated: virtio_mmio_write) */
+	bool (*queue_notify)(void *dev, unsigned int queue);
 	/* the driver reset the device (Status = 0) */
 	void (*reset)(void *dev);
 };
@@ -109,6 +111,7 @@ struct virtio_mmio_counters {
 	uint64_t ignored_writes;        /* queue registers while ready, features after FEATURES_OK */
 	uint64_t refused_features;      /* FEATURES_OK refused */
 	uint64_t notifies;              /* notifications passed to the device model */
+	uint64_t notifies_again;        /* of them, cut short by its budget */
 	uint64_t device_errors;         /* times DEVICE_NEEDS_RESET was set */
 	uint64_t vq_errors[VQ_NR_STATUS];       /* by the queue's status */
 };
@@ -129,9 +132,13 @@ struct virtio_mmio {
 void virtio_mmio_init(struct virtio_mmio *t, const struct virtio_mmio_ops *ops, void *dev,
 		      const struct vq_mem *mem);
 
-/* A guest access of size bytes at offset (0..VIRTIO_MMIO_SIZE-1). */
+/* A guest access of size bytes at offset (0..VIRTIO_MMIO_SIZE-1). A
+ * write returns false when it must be made again: a notify whose queue
+ * held more work than one access may do (the device model's budget). The
+ * rest waits in the queue; the caller leaves the guest's store unretired,
+ * so that the guest repeats it after other vCPUs had their turn. */
 uint64_t virtio_mmio_read(struct virtio_mmio *t, uint32_t offset, unsigned int size);
-void virtio_mmio_write(struct virtio_mmio *t, uint32_t offset, unsigned int size,
+bool virtio_mmio_write(struct virtio_mmio *t, uint32_t offset, unsigned int size,
 		       uint64_t value);
 
 /* The interrupt output: level, InterruptStatus != 0. */
@@ -147,19 +154,25 @@ struct virtqueue *virtio_mmio_vq(struct virtio_mmio *t, unsigned int q);
 /* Whether the driver accepted feature bit. */
 bool virtio_mmio_has_feature(const struct virtio_mmio *t, unsigned int bit);
 
-/* What a device model does with one chain virtio_mmio_serve took: true
- * if it pushed it back, false if it failed the device (then no more). */
-typedef bool (*virtio_mmio_serve_fn)(void *dev, struct virtqueue *vq, const struct vq_chain *chain);
+/* What a device model did with one chain virtio_mmio_serve took. */
+enum virtio_served {
+	VIRTIO_SERVED_MORE,     /* pushed back; take the next one */
+	VIRTIO_SERVED_ENOUGH,   /* pushed back; this access did enough */
+	VIRTIO_SERVE_FAILED,    /* it failed the device: no more */
+};
+typedef enum virtio_served (*virtio_mmio_serve_fn)(void *dev, struct virtqueue *vq,
+						   const struct vq_chain *chain);
 
 /*
  * A notify's work for a device model: takes each available chain of queue
  * q (its segments into segs, at most max_segs) and gives it to serve, at
  * most a queue's worth (a chain added meanwhile comes with its own
  * notify), until the queue is empty, a chain is malformed (the device
- * fails, virtio_mmio_vq_failed) or serve says false; then, if any was
- * served, virtio_mmio_used.
+ * fails, virtio_mmio_vq_failed) or serve says it failed or did enough;
+ * then, if any was served, virtio_mmio_used. False only when serve said
+ * enough: chains may be left for the access to be made again.
  */
-void virtio_mmio_serve(struct virtio_mmio *t, unsigned int q, struct vq_seg *segs,
+bool virtio_mmio_serve(struct virtio_mmio *t, unsigned int q, struct vq_seg *segs,
 		       unsigned int max_segs, virtio_mmio_serve_fn serve, void *dev);
 
 /* The device model put used buffers on queue q: the used-buffer

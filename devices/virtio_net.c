@@ -142,24 +142,27 @@ static bool tx_one(struct virtio_net *net, struct virtqueue *vq, const struct vq
 }
 
 /* One frame virtio_mmio_serve took (virtio_mmio_serve_fn). */
-static bool serve_frame(void *dev, struct virtqueue *vq, const struct vq_chain *chain)
+static enum virtio_served serve_frame(void *dev, struct virtqueue *vq,
+				      const struct vq_chain *chain)
 {
-	return tx_one(dev, vq, chain);
+	return tx_one(dev, vq, chain) ? VIRTIO_SERVED_MORE : VIRTIO_SERVE_FAILED;
 }
 
-/* The driver notified the transmit queue: send what is there. */
+/* The driver notified the transmit queue: send what is there (a queue's
+ * worth of frames of at most the MTU each: no budget). */
 static void tx_notify(struct virtio_net *net)
 {
 	virtio_mmio_serve(&net->mmio, VIRTIO_NET_TX, net->tx_segs, VIRTIO_NET_MAX_SEGS,
 			  serve_frame, net);
 }
 
-static void net_notify(void *dev, unsigned int queue)
+static bool net_notify(void *dev, unsigned int queue)
 {
 	/* A receive notify only says buffers were added: frames are not held
 	 * back waiting for them (one that found none was dropped). */
 	if (queue == VIRTIO_NET_TX)
 		tx_notify(net_of(dev));
+	return true;
 }
 
 /* Frame byte off in the sender's memory: its guest-physical address and

@@ -515,7 +515,7 @@ hostile_virtio_disk() {
 	rm -rf "$dir" && mkdir -p "$dir"
 	# every 8 bytes of base: "DSK" << 40 | its offset (attack_virtio.c's DSK_WORD)
 	perl -e 'print pack("Q<", 0x44534b0000000000 | ($_ * 8)) for 0 .. 32767' > "$dir/base.img"
-	if ! tools/mkdisk.sh "$dir/disk.img" base="$dir/base.img" data=:persistent:1M \
+	if ! tools/mkdisk.sh "$dir/disk.img" base="$dir/base.img" data=:persistent:4M \
 			> "$dir/mkdisk.log" 2>&1; then
 		fail "hostile-$name" "tools/mkdisk.sh failed, see $dir/mkdisk.log"
 		return 0
@@ -545,7 +545,9 @@ hostile_virtio_disk() {
 		"^disco: vm reader: powered off \\(exit status 0\\)" \
 		"^\\[attacker\\] attack-virtio: vda expects [1-9][0-9]* I/O errors, 2 malformed, [1-9][0-9]+ device errors, [1-9][0-9]+ bad accesses$" \
 		"${patterns[@]}" \
-		"^disco: vm reader: disk vda \\(base, cow\\): [1-9][0-9]* reads .* [1-9][0-9]* writes .* 0 I/O errors, 0 malformed, 0 device errors, 0 bad accesses" \
+		"^disco: vm attacker: disk vdc \\(data, persistent\\): .* bad accesses, 1 too large, 5 notifies cut short(,|$)" \
+		"^disco: vm attacker: disk vda \\(base, cow\\): .* bad accesses, 0 too large, 0 notifies cut short(,|$)" \
+		"^disco: vm reader: disk vda \\(base, cow\\): [1-9][0-9]* reads .* [1-9][0-9]* writes .* 0 I/O errors, 0 malformed, 0 device errors, 0 bad accesses, 0 too large, 0 notifies cut short" \
 		'!BROKEN'
 	selected hostile-virtio-disk || return 0
 	if ! comes_first "$log" '^\[reader\] virtio-reader: started' '^\[attacker\] attack-virtio: .* attacks' ||

@@ -1241,7 +1241,7 @@ linux_disk_tests() {
 		"\\[cowb\\] disk-test: hello from the base image" \
 		"\\[cowa\\] disk-test: data.bin $sum_data" "\\[cowb\\] disk-test: data.bin $sum_data" \
 		"\\[cowa\\] disk-test: write ok" "\\[cowb\\] disk-test: write ok" \
-		"disco: vm cowa: disk vda \\(base, cow\\): [1-9][0-9]* reads .* 0 I/O errors, 0 malformed, 0 device errors, 0 bad accesses, overlay [1-9][0-9]* blocks" \
+		"disco: vm cowa: disk vda \\(base, cow\\): [1-9][0-9]* reads .* 0 I/O errors, 0 malformed, 0 device errors, 0 bad accesses, 0 too large, [0-9]+ notifies cut short, overlay [1-9][0-9]* blocks" \
 		"disco: vm cowb: disk vda \\(base, cow\\): [1-9][0-9]* reads \\([0-9]+ KiB, [1-9][0-9]* pages shared\\)" \
 		"disco: buffer cache: [1-9][0-9]* of [0-9]+ blocks of 4 KiB held, [1-9][0-9]* hits" \
 		"disco: all VMs have ended" '!Kernel panic|Oops|BUG:|FAILED'

@@ -204,6 +204,7 @@ static enum vcpu_action mmio(struct vcpu *v, struct trap_frame *f,
 {
 	uint64_t va = f->regs[in->rs] + (uint64_t)in->offset, value = 0;
 	int64_t gpa = vcpu_device_gpa(v, va);
+	enum mmio_result r;
 	bool done;
 
 	if (in->kind == INSN_LOAD) {
@@ -215,7 +216,13 @@ static enum vcpu_action mmio(struct vcpu *v, struct trap_frame *f,
 		if (done)
 			set_reg(f, in->rt, value);
 	} else {
-		done = gpa >= 0 && mmio_write(v->vm, (uint64_t)gpa, in->size, f->regs[in->rt]);
+		r = gpa >= 0 ? mmio_write(v->vm, (uint64_t)gpa, in->size, f->regs[in->rt]) : MMIO_NONE;
+		if (r == MMIO_AGAIN) {
+			/* not retired: the guest makes the store again once
+			 * the other vCPUs here had their turn */
+			return VCPU_RESCHEDULE;
+		}
+		done = r == MMIO_DONE;
 	}
 	if (!done) {
 		vcpu_deliver(v, f, EXC_DBE, s->bd);

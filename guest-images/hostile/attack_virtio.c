@@ -686,6 +686,56 @@ static void attack_notify_storm(struct dev *d)
 	still_works(d, "the notify storm");
 }
 
+/*
+ * The most one request may move (the device's VIRTIO_BLK_MAX_DATA: 126
+ * segments of its size_max) and a queue of such reads in one notify: the
+ * monitor serves them a budget at a time, the store that notified made
+ * again in between (the monitor's report counts each cut, 5 here), so the
+ * reader and the victim on this CPU go on. A sector more than the most
+ * is an I/O error. Into 2016 KiB of the attacker's RAM from 9 MiB (the
+ * data disk reads zeros).
+ */
+#define MAX_DATA	(126UL * 16384)
+#define BIG_BUF		(9 * MIB)
+#define BIG_READS	5
+
+static void attack_budget(struct dev *d)
+{
+	volatile u8 *st = at(d->area + A_STATUS);
+	u16 before = used_idx(d);
+	int ok = 0;
+
+	if (d->capacity * SECTOR < MAX_DATA + SECTOR)
+		BROKEN("vd%c: %lu sectors, too small for the budget attack", 'a' + d->slot,
+		       d->capacity);
+	chain3(d, T_IN, 0, BIG_BUF, MAX_DATA);          /* the header (read sector 0) */
+	for (int k = 0; k < BIG_READS; k++) {
+		st[k] = 0xee;
+		put(d, 3 * k, d->area + A_HEADER, 16, D_NEXT, 3 * k + 1);
+		put(d, 3 * k + 1, BIG_BUF, MAX_DATA, D_NEXT | D_WRITE, 3 * k + 2);
+		put(d, 3 * k + 2, d->area + A_STATUS + k, 1, D_WRITE, 0);
+		avail(d)[2 + (d->avail_idx + k) % QSIZE] = (u16)(3 * k);
+	}
+	__asm__ volatile("sync" ::: "memory");
+	d->avail_idx += BIG_READS;
+	avail(d)[1] = d->avail_idx;
+	wr(d, R_QUEUE_NOTIFY, 0);
+	for (int k = 0; k < BIG_READS; k++)
+		ok += st[k] == 0;
+	d->used_idx = used_idx(d);
+	wr(d, R_INT_ACK, rd(d, R_INT_STATUS));
+	report(d, "queue-of-largest-reads",
+	       (u16)(d->used_idx - before) == BIG_READS && ok == BIG_READS ? "ok" : "not-all-served",
+	       "ok");
+	if (*(volatile u64 *)at(BIG_BUF + MAX_DATA - 8) != 0)
+		BROKEN("vd%c: the largest read's last word is not the disk's zero", 'a' + d->slot);
+	chain3(d, T_IN, 0, BIG_BUF, MAX_DATA + SECTOR);
+	kick(d, 0);
+	report(d, "read-larger-than-the-most", outcome(d), "ioerr");
+	if (rd(d, R_STATUS) != S_LIVE)
+		BROKEN("vd%c: Status %x after the largest reads", 'a' + d->slot, rd(d, R_STATUS));
+}
+
 /* The attacker's own writes to its cow disk read back (never the reader's). */
 static void own_writes(struct dev *d)
 {
@@ -748,6 +798,7 @@ void case_virtio_disk(void)
 	chain3(pers, T_OUT, 0, 0x18010000UL, 512);
 	kick(pers, 0);
 	report(pers, "persistent-write-from-own-window", outcome(pers), "needs-reset");
+	attack_budget(pers);
 
 	t_printf("attack-virtio: %d attacks, %d as expected\n", attacks, as_expected);
 	for (int i = 0; i < 3; i++)

@@ -44,8 +44,9 @@ static void wr(uint32_t reg, uint32_t value)
 	virtio_mmio_write(&blk.mmio, reg, 4, value);
 }
 
-/* Linux's bring-up: reset, ACK, DRIVER, all features offered, queue 0. */
-static void bring_up(void)
+/* Linux's bring-up: reset, ACK, DRIVER, all features offered, queue 0
+ * of qsize entries. */
+static void bring_up_queue(uint16_t qsize)
 {
 	uint64_t features;
 
@@ -61,7 +62,7 @@ static void bring_up(void)
 	wr(VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)features);
 	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_FEATURES_OK);
 	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+	wr(VIRTIO_MMIO_QUEUE_NUM, qsize);
 	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)DRV_DESC);
 	wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)DRV_AVAIL);
 	wr(VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)DRV_USED);
@@ -69,7 +70,12 @@ static void bring_up(void)
 	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
 	assert_true(virtio_mmio_live(&blk.mmio));
 	memset(g.ram, 0, FAKE_RAM_SIZE);
-	drv_init(&q, &g, QSIZE);
+	drv_init(&q, &g, qsize);
+}
+
+static void bring_up(void)
+{
+	bring_up_queue(QSIZE);
 }
 
 /* The disk's byte i before any write. */
@@ -78,17 +84,22 @@ static uint8_t original(unsigned int i)
 	return (uint8_t)(i / BLK_SECTOR_SIZE + i * 7);
 }
 
-static void make_device(bool read_only)
+static void make_disk(bool read_only, uint32_t sectors, uint32_t tail)
 {
 	fake_guest_init(&g);
-	disk_bytes = malloc(DISK_SECTORS * BLK_SECTOR_SIZE);
+	disk_bytes = malloc((size_t)sectors * BLK_SECTOR_SIZE);
 	assert_non_null(disk_bytes);
-	for (unsigned int i = 0; i < DISK_SECTORS * BLK_SECTOR_SIZE; i++)
+	for (unsigned int i = 0; i < sectors * BLK_SECTOR_SIZE; i++)
 		disk_bytes[i] = original(i);
-	blk_ram_init(&ram, &disk, disk_bytes, DISK_SECTORS * BLK_SECTOR_SIZE + 100, read_only,
+	blk_ram_init(&ram, &disk, disk_bytes, (uint64_t)sectors * BLK_SECTOR_SIZE + tail, read_only,
 		     "disco-disk-0123456789");
 	memset(&blk, 0x5a, sizeof(blk));        /* virtio_blk_init must not rely on zeroed memory */
 	virtio_blk_init(&blk, &disk, &g.mem);
+}
+
+static void make_device(bool read_only)
+{
+	make_disk(read_only, DISK_SECTORS, 100);
 	bring_up();
 }
 
@@ -191,8 +202,9 @@ static void test_identity_and_config(void **state)
 	features = (uint64_t)rd(VIRTIO_MMIO_DEVICE_FEATURES) << 32;
 	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
 	features |= rd(VIRTIO_MMIO_DEVICE_FEATURES);
-	assert_int_equal(features, 1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_BLK_F_SEG_MAX |
-				   1ull << VIRTIO_BLK_F_FLUSH);
+	assert_int_equal(features, 1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_BLK_F_SIZE_MAX |
+				   1ull << VIRTIO_BLK_F_SEG_MAX | 1ull << VIRTIO_BLK_F_FLUSH);
+	assert_int_equal(virtio_mmio_read(&blk.mmio, 0x108, 4), VIRTIO_BLK_SIZE_MAX);
 	/* capacity as Linux reads it: two 32-bit halves; and as one load */
 	assert_int_equal(virtio_mmio_read(&blk.mmio, 0x100, 4), DISK_SECTORS);
 	assert_int_equal(virtio_mmio_read(&blk.mmio, 0x104, 4), 0);
@@ -509,7 +521,99 @@ static void test_blk_ram_bounds(void **state)
 	assert_int_equal(disk.sectors, DISK_SECTORS);
 }
 
+/* ---- what one notify may cost (a 4 MiB disk, a 64-entry queue) ---- */
+
+#define BIG_SECTORS  8192
+#define BIG_QSIZE    64
+#define BIG_PIECE    (224 * 1024)       /* data descriptors: all at BUF_GPA */
+
+static int setup_big(void **state)
+{
+	make_disk(false, BIG_SECTORS, 0);
+	bring_up_queue(BIG_QSIZE);
+	return 0;
+}
+
+/* Request k's chain at descriptor first: its own header and status byte,
+ * pieces data descriptors of len bytes each (all at BUF_GPA: what they
+ * hold does not matter here); published, not notified. */
+static void queue_read(unsigned int k, uint16_t first, uint64_t sector, unsigned int pieces,
+		       uint32_t len)
+{
+	uint64_t hdr = DRV_DATA + 32ull * k, st = DRV_DATA + 0x800 + k;
+	uint8_t *h = fake_ptr(&g, hdr, 16);
+	uint16_t i = first;
+
+	le32_put(h, VIRTIO_BLK_T_IN);
+	le32_put(h + 4, 0);
+	le64_put(h + 8, sector);
+	*fake_ptr(&g, st, 1) = NO_STATUS;
+	drv_desc(&q, i, hdr, 16, VIRTQ_DESC_F_NEXT, i + 1);
+	for (unsigned int p = 0; p < pieces; p++, i++)
+		drv_desc(&q, i + 1, BUF_GPA, len, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, i + 2);
+	drv_desc(&q, i + 1, st, 1, VIRTQ_DESC_F_WRITE, 0);
+	drv_publish(&q, first);
+}
+
+static unsigned int used_now(void)
+{
+	uint32_t id, len;
+	unsigned int n = 0;
+
+	while (drv_take_used(&q, &id, &len))
+		n++;
+	return n;
+}
+
+/* Eight 224 KiB reads at once: the notify stops after the one that
+ * passed the budget (5 of them, 1,120 KiB) and says it must be made
+ * again; the repeated notify serves the other three. */
+static void test_notify_budget(void **state)
+{
+	for (unsigned int k = 0; k < 8; k++)
+		queue_read(k, (uint16_t)(3 * k), 448 * k, 1, BIG_PIECE);
+	assert_false(virtio_mmio_write(&blk.mmio, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0));
+	assert_int_equal(used_now(), 5);
+	assert_true(virtio_mmio_irq(&blk.mmio));        /* what was done is seen */
+	assert_int_equal(*fake_ptr(&g, DRV_DATA + 0x800 + 4, 1), VIRTIO_BLK_S_OK);
+	assert_int_equal(*fake_ptr(&g, DRV_DATA + 0x800 + 5, 1), NO_STATUS);
+	assert_true(virtio_mmio_write(&blk.mmio, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0));
+	assert_int_equal(used_now(), 3);
+	assert_int_equal(*fake_ptr(&g, DRV_DATA + 0x800 + 7, 1), VIRTIO_BLK_S_OK);
+	assert_memory_equal(fake_ptr(&g, BUF_GPA, 512), disk_bytes + 448 * 7 * 512, 512);
+	assert_int_equal(blk.mmio.count.notifies, 2);
+	assert_int_equal(blk.mmio.count.notifies_again, 1);
+	assert_int_equal(blk.count.reads, 8);
+}
+
+/* A read of VIRTIO_BLK_MAX_DATA is served; 512 bytes more is an I/O error
+ * (counted too large) and the device goes on. */
+static void test_request_too_large(void **state)
+{
+	unsigned int pieces = VIRTIO_BLK_MAX_DATA / BIG_PIECE;
+
+	assert_int_equal(pieces * BIG_PIECE, VIRTIO_BLK_MAX_DATA);
+	queue_read(0, 0, 0, pieces, BIG_PIECE);
+	assert_false(virtio_mmio_write(&blk.mmio, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0));
+	assert_int_equal(used_now(), 1);
+	assert_int_equal(*fake_ptr(&g, DRV_DATA + 0x800, 1), VIRTIO_BLK_S_OK);
+	queue_read(1, 16, 0, pieces + 1, 512);  /* pieces + 1 descriptors of 512: small */
+	assert_true(virtio_mmio_write(&blk.mmio, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0));
+	assert_int_equal(used_now(), 1);
+	assert_int_equal(*fake_ptr(&g, DRV_DATA + 0x801, 1), VIRTIO_BLK_S_OK);
+	queue_read(2, 32, 0, pieces, BIG_PIECE);
+	drv_desc(&q, 32 + pieces, BUF_GPA, BIG_PIECE + 512,
+		 VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 32 + pieces + 1);
+	assert_true(virtio_mmio_write(&blk.mmio, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0));
+	assert_int_equal(used_now(), 1);
+	assert_int_equal(*fake_ptr(&g, DRV_DATA + 0x802, 1), VIRTIO_BLK_S_IOERR);
+	assert_int_equal(blk.count.too_large, 1);
+	assert_int_equal(blk.count.ioerr, 1);
+	assert_true(virtio_mmio_live(&blk.mmio));
+}
+
 #define RW(t) cmocka_unit_test_setup_teardown(t, setup_rw, teardown)
+#define BIG(t) cmocka_unit_test_setup_teardown(t, setup_big, teardown)
 
 int main(void)
 {
@@ -531,6 +635,8 @@ int main(void)
 		RW(test_buffers_outside_ram),
 		RW(test_batch),
 		RW(test_blk_ram_bounds),
+		BIG(test_notify_budget),
+		BIG(test_request_too_large),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

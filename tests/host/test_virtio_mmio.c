@@ -31,6 +31,7 @@
 static struct {
 	uint8_t config[12];
 	unsigned int resets, notifies, last_queue, config_writes;
+	bool cut_short;         /* the next notify did its budget's worth */
 } fake;
 
 static uint64_t fake_features(void *dev)
@@ -51,10 +52,14 @@ static void fake_config_write(void *dev, uint32_t offset, const uint8_t *buf, ui
 	fake.config_writes++;
 }
 
-static void fake_notify(void *dev, unsigned int queue)
+static bool fake_notify(void *dev, unsigned int queue)
 {
+	bool done = !fake.cut_short;
+
 	fake.notifies++;
 	fake.last_queue = queue;
+	fake.cut_short = false;
+	return done;
 }
 
 static void fake_reset(void *dev)
@@ -289,6 +294,25 @@ static void test_notify(void **state)
 	assert_int_equal(t.count.notifies, 1);
 }
 
+/* A notify the device model cut short: the write says so (the guest's
+ * store is made again), and the next one goes through as any other. */
+static void test_notify_again(void **state)
+{
+	assert_true(negotiate(FAKE_OFFERED));
+	setup_vq(0, 8);
+	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
+	fake.cut_short = true;
+	assert_false(virtio_mmio_write(&t, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0));
+	assert_true(virtio_mmio_write(&t, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0));
+	assert_int_equal(fake.notifies, 2);
+	assert_int_equal(t.count.notifies, 2);
+	assert_int_equal(t.count.notifies_again, 1);
+	/* other writes are always done */
+	assert_true(virtio_mmio_write(&t, VIRTIO_MMIO_INTERRUPT_ACK, 4, 0));
+	assert_true(virtio_mmio_write(&t, 0x101, 1, 0xaa));     /* a bad access */
+	assert_int_equal(t.count.notifies_again, 1);
+}
+
 /* vm_interrupt: read InterruptStatus, write it to InterruptACK. */
 static void test_used_interrupt(void **state)
 {
@@ -437,6 +461,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_setup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_queue_fails_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_used_interrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_space, setup, teardown),
