@@ -132,3 +132,8 @@ bool uart_irq(const struct uart16550 *u)
 
 	return pending && (u->mcr & MCR_OUT2);
 }
+
+bool uart_tx_wanted(const struct uart16550 *u)
+{
+	return u->ier & IER_THRI;
+}

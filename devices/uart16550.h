@@ -34,4 +34,8 @@ bool uart_receive(struct uart16550 *u, uint8_t byte);
 /* The interrupt output: level, as the guest's interrupt line sees it. */
 bool uart_irq(const struct uart16550 *u);
 
+/* Whether the guest's driver has more to send: it keeps the transmit
+ * interrupt enabled until its buffer is empty (Linux's 8250 does). */
+bool uart_tx_wanted(const struct uart16550 *u);
+
 #endif

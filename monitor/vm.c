@@ -214,11 +214,9 @@ void vm_console_flush(struct vm *vm)
 void vm_console_put(struct vm *vm, char c)
 {
 	unsigned long flags = spin_lock_irqsave(&vm->lock);
-	bool was_empty = !vm->line.len;
 
 	guest_line_put(&vm->line, (uint8_t)c, print_line, vm);
-	if (was_empty && vm->line.len)
-		vm->line_since = percpu[0].ticks;
+	vm->line_since = percpu[0].ticks;
 	spin_unlock_irqrestore(&vm->lock, flags);
 }
 
@@ -228,10 +226,13 @@ void vm_console_flush_stale(uint64_t now)
 		struct vm *vm = &vms[i];
 		unsigned long flags;
 
-		if (!vm->line.len || now - vm->line_since < VM_CONSOLE_WAIT_TICKS)
+		uint64_t wait = uart_tx_wanted(&vm->uart) ? VM_CONSOLE_SENDING_TICKS
+							  : VM_CONSOLE_WAIT_TICKS;
+
+		if (!vm->line.len || now - vm->line_since < wait)
 			continue;
 		flags = spin_lock_irqsave(&vm->lock);
-		if (vm->line.len && now - vm->line_since >= VM_CONSOLE_WAIT_TICKS)
+		if (vm->line.len && now - vm->line_since >= wait)
 			vm_console_flush(vm);
 		spin_unlock_irqrestore(&vm->lock, flags);
 	}

@@ -63,7 +63,7 @@ struct vm {
 	struct vnet *net[VM_MAX_NETS];
 	uint32_t virtio_net_slots;
 	struct guest_line line; /* console output not yet printed */
-	uint64_t line_since;    /* CPU 0's tick count at the line's first byte */
+	uint64_t line_since;    /* CPU 0's tick count at the line's last byte */
 	struct vm_numa numa;    /* its NUMA engine (numa/placement.h) */
 };
 
@@ -114,9 +114,13 @@ void vm_console_put(struct vm *vm, char c);
 /* Prints what is left of a last, unfinished line. */
 void vm_console_flush(struct vm *vm);
 
-/* Prints unfinished lines older than VM_CONSOLE_WAIT_TICKS (a shell's
- * prompt has no newline); on CPU 0's tick. */
+/* Prints unfinished lines whose last byte is VM_CONSOLE_WAIT_TICKS old (a
+ * shell's prompt has no newline); on CPU 0's tick. A line whose rest the
+ * guest's driver still has to send (uart_tx_wanted: its vCPU did not get
+ * to the transmit interrupt yet, say on a host that stalls the console)
+ * waits VM_CONSOLE_SENDING_TICKS. */
 #define VM_CONSOLE_WAIT_TICKS 100
+#define VM_CONSOLE_SENDING_TICKS 1000
 void vm_console_flush_stale(uint64_t now);
 
 #endif

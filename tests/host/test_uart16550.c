@@ -467,7 +467,9 @@ static void test_thri_cycle(void **state)
 
 	fresh(&u);
 	wr(&u, UART_MCR, UART_MCR_OUT2);
+	assert_false(uart_tx_wanted(&u));
 	wr(&u, UART_IER, UART_IER_THRI);
+	assert_true(uart_tx_wanted(&u));        /* the driver has more to send */
 	assert_true(uart_irq(&u));
 	assert_int_equal(rd(&u, UART_IIR), UART_IIR_THRI);
 	assert_false(uart_irq(&u));
@@ -488,6 +490,7 @@ static void test_thri_cycle(void **state)
 	assert_true(uart_irq(&u));
 	wr(&u, UART_IER, 0);
 	assert_false(uart_irq(&u));
+	assert_false(uart_tx_wanted(&u));       /* its buffer is empty: stop_tx */
 	assert_int_equal(rd(&u, UART_IIR) & UART_IIR_ID, 0);
 	assert_int_equal(rd(&u, UART_IIR) & UART_IIR_NO_INT, UART_IIR_NO_INT);
 }
