@@ -226,13 +226,11 @@ void vm_console_flush_stale(uint64_t now)
 		struct vm *vm = &vms[i];
 		unsigned long flags;
 
-		uint64_t wait = uart_tx_wanted(&vm->uart) ? VM_CONSOLE_SENDING_TICKS
-							  : VM_CONSOLE_WAIT_TICKS;
-
-		if (!vm->line.len || now - vm->line_since < wait)
+		if (!vm->line.len || now - vm->line_since < VM_CONSOLE_WAIT_TICKS ||
+		    uart_tx_wanted(&vm->uart))
 			continue;
 		flags = spin_lock_irqsave(&vm->lock);
-		if (vm->line.len && now - vm->line_since >= wait)
+		if (vm->line.len && now - vm->line_since >= VM_CONSOLE_WAIT_TICKS)
 			vm_console_flush(vm);
 		spin_unlock_irqrestore(&vm->lock, flags);
 	}

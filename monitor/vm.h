@@ -115,12 +115,14 @@ void vm_console_put(struct vm *vm, char c);
 void vm_console_flush(struct vm *vm);
 
 /* Prints unfinished lines whose last byte is VM_CONSOLE_WAIT_TICKS old (a
- * shell's prompt has no newline); on CPU 0's tick. A line whose rest the
- * guest's driver still has to send (uart_tx_wanted: its vCPU did not get
- * to the transmit interrupt yet, say on a host that stalls the console)
- * waits VM_CONSOLE_SENDING_TICKS. */
+ * shell's prompt has no newline); on CPU 0's tick. Never a line whose rest
+ * the guest's driver still has to send (uart_tx_wanted): its vCPU may not
+ * have got to the transmit interrupt yet, and a stalled console (a slow
+ * reader of the real one) can make that take a second or more. Linux's
+ * 8250 turns the transmit interrupt off once its buffer is empty, so its
+ * prompts still show; a guest that leaves it on shows its unfinished line
+ * at its newline, when the line is full, or when the VM ends. */
 #define VM_CONSOLE_WAIT_TICKS 100
-#define VM_CONSOLE_SENDING_TICKS 1000
 void vm_console_flush_stale(uint64_t now);
 
 #endif
